@@ -1,0 +1,10 @@
+//! DSL Desk's domain: the types that cross to the UI, validation and the rules a DSL relies on.
+//! Pure Rust: no database, no files, no clock (time is passed in).
+
+pub mod error;
+pub mod passphrase;
+pub mod recovery;
+pub mod time;
+pub mod vault;
+
+pub use error::{ApiError, ErrorKind};

@@ -1,0 +1,184 @@
+//! The vault as the UI sees it: who is signed in, the school's settings, and their limits.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::ApiError;
+
+/// The idle timeout the school policy sets (seeds 000 §5, 003 §5.2).
+pub const DEFAULT_IDLE_MINUTES: u32 = 10;
+/// Bounds for the idle timeout a school may choose.
+pub const IDLE_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=60;
+/// The longest school or person name accepted.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// A user's role in the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Role {
+    Dsl,
+    DeputyDsl,
+    Headteacher,
+}
+
+impl Role {
+    /// The stored form of the role.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Dsl => "dsl",
+            Role::DeputyDsl => "deputy_dsl",
+            Role::Headteacher => "headteacher",
+        }
+    }
+
+    /// Reads the stored form of the role.
+    pub fn parse(stored: &str) -> Option<Self> {
+        match stored {
+            "dsl" => Some(Role::Dsl),
+            "deputy_dsl" => Some(Role::DeputyDsl),
+            "headteacher" => Some(Role::Headteacher),
+            _ => None,
+        }
+    }
+
+    /// The role as the school says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Dsl => "Designated Safeguarding Lead",
+            Role::DeputyDsl => "Deputy DSL",
+            Role::Headteacher => "Headteacher",
+        }
+    }
+}
+
+/// Whether a vault exists at the vault location and whether it is open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct VaultStatus {
+    pub exists: bool,
+    pub unlocked: bool,
+}
+
+/// What the app shows about the signed-in session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Session {
+    #[ts(type = "number")]
+    pub user_id: i64,
+    pub user_name: String,
+    pub role: Role,
+    pub school_name: String,
+    pub idle_minutes: u32,
+}
+
+/// The school's settings held in the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Settings {
+    pub school_name: String,
+    pub idle_minutes: u32,
+}
+
+/// Facts for the About screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AboutInfo {
+    pub version: String,
+    pub vault_dir: String,
+    #[ts(type = "number")]
+    pub schema_version: i64,
+}
+
+/// What the first-run form sends.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CreateVaultInput {
+    pub school_name: String,
+    pub user_name: String,
+    pub role: Role,
+    pub passphrase: String,
+    pub passphrase_repeat: String,
+}
+
+/// The recovery key, shown once after the vault is made, and the groups to type back.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RecoveryKeyShown {
+    /// The key in eight groups of four, e.g. "7K3M-9QXA-…".
+    pub grouped: String,
+    /// Which groups (1-based) the user must type back to show it was written down.
+    pub confirm_groups: Vec<u32>,
+}
+
+/// Cleans a name typed into a form: trims it, refuses empty, over-long or control characters.
+pub fn clean_name(field: &str, value: &str) -> Result<String, ApiError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::validation(field, "This cannot be empty."));
+    }
+    if trimmed.chars().count() > MAX_NAME_CHARS {
+        return Err(ApiError::validation(
+            field,
+            format!("This is too long: at most {MAX_NAME_CHARS} characters."),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(ApiError::validation(
+            field,
+            "This contains control characters; type it again.",
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Checks an idle timeout against the allowed range.
+pub fn check_idle_minutes(minutes: u32) -> Result<u32, ApiError> {
+    if IDLE_MINUTES_RANGE.contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(ApiError::validation(
+            "idleMinutes",
+            format!(
+                "Choose between {} and {} minutes.",
+                IDLE_MINUTES_RANGE.start(),
+                IDLE_MINUTES_RANGE.end()
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_checked() {
+        assert_eq!(clean_name("schoolName", "  Oakfield  "), Ok("Oakfield".into()));
+        assert!(clean_name("schoolName", "   ").is_err());
+        assert!(clean_name("schoolName", "a\u{0007}b").is_err());
+        assert!(clean_name("schoolName", &"x".repeat(201)).is_err());
+        assert_eq!(clean_name("userName", "Zoë Łukasz"), Ok("Zoë Łukasz".into()));
+    }
+
+    #[test]
+    fn idle_minutes_bounds() {
+        assert!(check_idle_minutes(0).is_err());
+        assert_eq!(check_idle_minutes(1), Ok(1));
+        assert_eq!(check_idle_minutes(60), Ok(60));
+        assert!(check_idle_minutes(61).is_err());
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for role in [Role::Dsl, Role::DeputyDsl, Role::Headteacher] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}
