@@ -1,1 +1,21 @@
-pub fn _p() {}
+//! DSL Desk's encrypted vault: a SQLCipher database keyed with a random data key,
+//! the key slots that wrap that key, schema migrations and the audit chain.
+
+mod audit;
+mod error;
+mod keyslots;
+mod migrations;
+mod settings;
+mod users;
+mod vault;
+
+pub use error::StoreError;
+pub use keyslots::KdfParams;
+pub use migrations::SCHEMA_VERSION;
+pub use vault::{Unlocked, Vault, DB_FILE, KEYSLOTS_FILE};
+
+/// The result of every store operation.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,25 @@
+//! School settings held in the vault as key/value rows.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::Result;
+
+pub const SCHOOL_NAME: &str = "school_name";
+pub const IDLE_MINUTES: &str = "idle_minutes";
+
+/// Reads one setting.
+pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Writes one setting.
+pub fn put(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,372 @@
+//! Creating, opening and changing the keys of a vault.
+//!
+//! A vault is a folder with two files: `vault.db`, a SQLCipher database keyed with a random
+//! 256-bit data key, and `keyslots.json`, which holds that key wrapped once per passphrase and
+//! once for the recovery key. A vault exists when its key file does.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use dsl_domain::recovery::{RecoveryKey, KEY_BYTES};
+use dsl_domain::vault::{Role, Session, Settings, DEFAULT_IDLE_MINUTES};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use rusqlite::{Connection, OpenFlags};
+use zeroize::Zeroizing;
+
+use crate::audit::{self, Change};
+use crate::keyslots::{new_data_key, DataKey, KdfParams, Slot, SlotFile, SlotKind};
+use crate::{migrations, settings, users, Result, StoreError};
+
+/// The database file's name inside the vault folder.
+pub const DB_FILE: &str = "vault.db";
+/// The key-slot file's name inside the vault folder.
+pub const KEYSLOTS_FILE: &str = "keyslots.json";
+
+/// An open vault: the connection, its data key and the signed-in user.
+pub struct Vault {
+    conn: Connection,
+    dir: PathBuf,
+    key: DataKey,
+    user_id: i64,
+}
+
+/// A vault just created, with its recovery key to show once.
+pub struct Unlocked {
+    pub vault: Vault,
+    pub recovery_key: RecoveryKey,
+}
+
+fn db_path(dir: &Path) -> PathBuf {
+    dir.join(DB_FILE)
+}
+
+fn slots_path(dir: &Path) -> PathBuf {
+    dir.join(KEYSLOTS_FILE)
+}
+
+/// Opens the database with `key` and sets the connection up; `create` allows a new file.
+fn open_db(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    } else {
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 => return Err(StoreError::Corrupt("database file is empty")),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Corrupt("database file is missing"))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    // The key must be the first statement on the connection.
+    let pragma = Zeroizing::new(format!(
+        "PRAGMA key = \"x'{}'\";",
+        Zeroizing::new(hex::encode(key.as_ref())).as_str()
+    ));
+    conn.execute_batch(&pragma)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Corrupt("journal mode could not be set"));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
+         PRAGMA trusted_schema = OFF;",
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+fn random_recovery_key() -> RecoveryKey {
+    let mut bytes = Zeroizing::new([0u8; KEY_BYTES]);
+    OsRng.fill_bytes(bytes.as_mut());
+    RecoveryKey::from_random(&bytes)
+}
+
+fn remove_db_files(dir: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
+    }
+}
+
+impl Vault {
+    /// True when a vault (its key file) exists in `dir`.
+    pub fn exists(dir: &Path) -> bool {
+        slots_path(dir).exists()
+    }
+
+    /// Makes a new vault in `dir` for its first user, returning it open with its recovery key.
+    /// Inputs must already be validated (see `dsl_domain::vault`).
+    pub fn create(
+        dir: &Path,
+        school_name: &str,
+        user_name: &str,
+        role: Role,
+        passphrase: &str,
+        kdf: KdfParams,
+        now: DateTime<Utc>,
+    ) -> Result<Unlocked> {
+        if Self::exists(dir) {
+            return Err(StoreError::VaultExists);
+        }
+        std::fs::create_dir_all(dir)?;
+        // A database without a key file is left from an interrupted creation: nobody can
+        // ever open it, so it is removed.
+        remove_db_files(dir);
+
+        let key = new_data_key();
+        let recovery_key = random_recovery_key();
+        let result = (|| {
+            let mut conn = open_db(&db_path(dir), &key, true)?;
+            migrations::migrate(&mut conn)?;
+            let tx = conn.transaction()?;
+            let user_id = users::insert(&tx, user_name, role, now)?;
+            settings::put(&tx, settings::SCHOOL_NAME, school_name)?;
+            settings::put(&tx, settings::IDLE_MINUTES, &DEFAULT_IDLE_MINUTES.to_string())?;
+            audit::append(
+                &tx,
+                now,
+                &Change {
+                    user_id: Some(user_id),
+                    action: "vault.created",
+                    record_kind: "vault",
+                    record_id: "1",
+                },
+            )?;
+            tx.commit()?;
+            let slots = SlotFile::new(vec![
+                Slot::wrap(SlotKind::Passphrase, Some(user_id), passphrase.as_bytes(), &key, kdf)?,
+                Slot::wrap(
+                    SlotKind::Recovery,
+                    None,
+                    recovery_key.canonical().as_bytes(),
+                    &key,
+                    kdf,
+                )?,
+            ]);
+            slots.write(&slots_path(dir))?;
+            Ok((conn, user_id))
+        })();
+        match result {
+            Ok((conn, user_id)) => Ok(Unlocked {
+                vault: Vault {
+                    conn,
+                    dir: dir.to_path_buf(),
+                    key,
+                    user_id,
+                },
+                recovery_key,
+            }),
+            Err(e) => {
+                remove_db_files(dir);
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens the vault with a user's passphrase.
+    pub fn unlock(dir: &Path, passphrase: &str) -> Result<Vault> {
+        let file = SlotFile::read(&slots_path(dir))?;
+        for slot in file.slots.iter().filter(|s| s.kind == SlotKind::Passphrase) {
+            if let Some(key) = slot.unwrap_key(passphrase.as_bytes())? {
+                let user_id = slot
+                    .user_id
+                    .ok_or(StoreError::Corrupt("passphrase slot has no user"))?;
+                return Self::open(dir, key, user_id);
+            }
+        }
+        Err(StoreError::WrongCredentials)
+    }
+
+    /// Opens the vault with the recovery key and sets a new passphrase for the user
+    /// (the first DSL when `user_id` is none). The old passphrase stops working.
+    pub fn unlock_with_recovery(
+        dir: &Path,
+        recovery_key: &RecoveryKey,
+        user_id: Option<i64>,
+        new_passphrase: &str,
+        kdf: KdfParams,
+        now: DateTime<Utc>,
+    ) -> Result<Vault> {
+        let file = SlotFile::read(&slots_path(dir))?;
+        let slot = file
+            .slots
+            .iter()
+            .find(|s| s.kind == SlotKind::Recovery)
+            .ok_or(StoreError::WrongCredentials)?;
+        let key = slot
+            .unwrap_key(recovery_key.canonical().as_bytes())?
+            .ok_or(StoreError::WrongCredentials)?;
+        let conn = Self::open_conn(dir, &key)?;
+        let user_id = match user_id {
+            Some(id) => users::get(&conn, id)?.id,
+            None => users::list(&conn)?
+                .into_iter()
+                .find(|u| u.role != Role::Headteacher)
+                .or_else(|| users::list(&conn).ok().and_then(|l| l.into_iter().next()))
+                .ok_or(StoreError::Corrupt("vault has no users"))?
+                .id,
+        };
+        let mut vault = Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            key,
+            user_id,
+        };
+        vault.replace_passphrase_slot(new_passphrase, kdf)?;
+        vault.audit(now, "passphrase.reset_with_recovery_key", "user", &user_id.to_string())?;
+        Ok(vault)
+    }
+
+    fn open_conn(dir: &Path, key: &DataKey) -> Result<Connection> {
+        let mut conn = open_db(&db_path(dir), key, false)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == 0 {
+            return Err(StoreError::Corrupt("database holds no DSL Desk schema"));
+        }
+        migrations::migrate(&mut conn)?;
+        Ok(conn)
+    }
+
+    fn open(dir: &Path, key: DataKey, user_id: i64) -> Result<Vault> {
+        let conn = Self::open_conn(dir, &key)?;
+        users::get(&conn, user_id).map_err(|e| match e {
+            StoreError::NotFound => StoreError::WrongCredentials,
+            other => other,
+        })?;
+        Ok(Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            key,
+            user_id,
+        })
+    }
+
+    /// Checks `current` against the signed-in user's passphrase and replaces it with `new`.
+    /// The data key is rewrapped; the database is not re-encrypted.
+    pub fn change_passphrase(
+        &mut self,
+        current: &str,
+        new: &str,
+        kdf: KdfParams,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let file = SlotFile::read(&slots_path(&self.dir))?;
+        let slot = file
+            .slots
+            .iter()
+            .find(|s| s.kind == SlotKind::Passphrase && s.user_id == Some(self.user_id))
+            .ok_or(StoreError::WrongCredentials)?;
+        if slot.unwrap_key(current.as_bytes())?.is_none() {
+            return Err(StoreError::WrongCredentials);
+        }
+        self.replace_passphrase_slot(new, kdf)?;
+        self.audit(now, "passphrase.changed", "user", &self.user_id.to_string())
+    }
+
+    fn replace_passphrase_slot(&mut self, new: &str, kdf: KdfParams) -> Result<()> {
+        let path = slots_path(&self.dir);
+        let mut file = SlotFile::read(&path)?;
+        let fresh = Slot::wrap(
+            SlotKind::Passphrase,
+            Some(self.user_id),
+            new.as_bytes(),
+            &self.key,
+            kdf,
+        )?;
+        file.slots
+            .retain(|s| !(s.kind == SlotKind::Passphrase && s.user_id == Some(self.user_id)));
+        file.slots.push(fresh);
+        file.write(&path)
+    }
+
+    fn audit(&self, now: DateTime<Utc>, action: &str, kind: &str, id: &str) -> Result<()> {
+        audit::append(
+            &self.conn,
+            now,
+            &Change {
+                user_id: Some(self.user_id),
+                action,
+                record_kind: kind,
+                record_id: id,
+            },
+        )
+    }
+
+    /// The school's settings.
+    pub fn settings(&self) -> Result<Settings> {
+        let school_name = settings::get(&self.conn, settings::SCHOOL_NAME)?.unwrap_or_default();
+        let idle_minutes = settings::get(&self.conn, settings::IDLE_MINUTES)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_IDLE_MINUTES);
+        Ok(Settings {
+            school_name,
+            idle_minutes,
+        })
+    }
+
+    /// Saves the school's settings (already validated).
+    pub fn update_settings(&mut self, new: &Settings, now: DateTime<Utc>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        settings::put(&tx, settings::SCHOOL_NAME, &new.school_name)?;
+        settings::put(&tx, settings::IDLE_MINUTES, &new.idle_minutes.to_string())?;
+        audit::append(
+            &tx,
+            now,
+            &Change {
+                user_id: Some(self.user_id),
+                action: "settings.updated",
+                record_kind: "settings",
+                record_id: "school",
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Who is signed in, and the settings the app needs.
+    pub fn session(&self) -> Result<Session> {
+        let user = users::get(&self.conn, self.user_id)?;
+        let s = self.settings()?;
+        Ok(Session {
+            user_id: user.id,
+            user_name: user.name,
+            role: user.role,
+            school_name: s.school_name,
+            idle_minutes: s.idle_minutes,
+        })
+    }
+
+    /// The schema version of the open vault.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The folder holding the vault.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The signed-in user's id.
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    #[cfg(test)]
+    pub(crate) fn key_bytes(&self) -> [u8; 32] {
+        *self.key
+    }
+
+    #[cfg(test)]
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
