@@ -1,1 +1,15 @@
-pub fn _p() {}
+//! DSL Desk's printable PDFs. Each report takes a view model and returns the PDF's bytes;
+//! it knows nothing about the database. Pages are drawn with printpdf's operations and an
+//! embedded Unicode font (DejaVu Sans) so that every name prints as written.
+
+mod canvas;
+pub mod recovery_sheet;
+
+pub use canvas::{Canvas, Style};
+
+/// Why a report could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("The report font could not be loaded.")]
+    Font,
+}

@@ -1,0 +1,358 @@
+//! A small A4 page-drawing toolkit on top of printpdf's operations: wrapped text measured with
+//! the font's own advances, automatic page breaks, and a footer drawn once the page count is known.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, WindingOrder,
+};
+
+use crate::ReportError;
+
+const REGULAR_TTF: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// A4 width in millimetres.
+pub const PAGE_W: f32 = 210.0;
+/// A4 height in millimetres.
+pub const PAGE_H: f32 = 297.0;
+/// Left and right margin in millimetres.
+pub const MARGIN_X: f32 = 18.0;
+const MARGIN_TOP: f32 = 20.0;
+const MARGIN_BOTTOM: f32 = 22.0;
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// How a run of text is set.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub size: f32,
+    pub bold: bool,
+    pub grey: f32,
+}
+
+impl Style {
+    /// Body text.
+    pub const BODY: Style = Style {
+        size: 10.0,
+        bold: false,
+        grey: 0.0,
+    };
+    /// Small print for labels and footers.
+    pub const SMALL: Style = Style {
+        size: 8.0,
+        bold: false,
+        grey: 0.35,
+    };
+    /// A section heading.
+    pub const HEADING: Style = Style {
+        size: 13.0,
+        bold: true,
+        grey: 0.0,
+    };
+    /// The document title.
+    pub const TITLE: Style = Style {
+        size: 20.0,
+        bold: true,
+        grey: 0.0,
+    };
+
+    /// The line height for this style, in millimetres.
+    pub fn line_height(&self) -> f32 {
+        self.size * 1.35 / PT_PER_MM
+    }
+}
+
+struct Face {
+    id: FontId,
+    parsed: ParsedFont,
+    units_per_em: f32,
+}
+
+/// An A4 document being drawn top to bottom.
+pub struct Canvas {
+    doc: PdfDocument,
+    regular: Face,
+    bold: Face,
+    pages: Vec<Vec<Op>>,
+    /// Distance from the top of the page to the next line, in millimetres.
+    y: f32,
+    top: f32,
+}
+
+fn load(doc: &mut PdfDocument, bytes: &[u8]) -> Result<Face, ReportError> {
+    let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(ReportError::Font)?;
+    let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
+    let id = doc.add_font(&parsed);
+    Ok(Face {
+        id,
+        parsed,
+        units_per_em,
+    })
+}
+
+/// Removes characters that must not reach a PDF text run.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+fn colour(grey: f32) -> Color {
+    Color::Rgb(Rgb {
+        r: grey,
+        g: grey,
+        b: grey,
+        icc_profile: None,
+    })
+}
+
+fn pt(mm: f32) -> Pt {
+    Pt(mm * PT_PER_MM)
+}
+
+fn point(x_mm: f32, y_from_top_mm: f32) -> Point {
+    Point {
+        x: pt(x_mm),
+        y: pt(PAGE_H - y_from_top_mm),
+    }
+}
+
+impl Canvas {
+    /// A new document with one empty page.
+    pub fn new(title: &str) -> Result<Self, ReportError> {
+        let mut doc = PdfDocument::new(title);
+        let regular = load(&mut doc, REGULAR_TTF)?;
+        let bold = load(&mut doc, BOLD_TTF)?;
+        Ok(Self {
+            doc,
+            regular,
+            bold,
+            pages: vec![Vec::new()],
+            y: MARGIN_TOP,
+            top: MARGIN_TOP,
+        })
+    }
+
+    fn face(&self, bold: bool) -> &Face {
+        if bold {
+            &self.bold
+        } else {
+            &self.regular
+        }
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    /// The width of `text` in millimetres.
+    pub fn text_width(&self, text: &str, style: Style) -> f32 {
+        let face = self.face(style.bold);
+        let fallback = face
+            .parsed
+            .lookup_glyph_index(u32::from('?'))
+            .map(|g| face.parsed.get_horizontal_advance(g))
+            .unwrap_or(0);
+        let units: f32 = text
+            .chars()
+            .map(|c| {
+                face.parsed
+                    .lookup_glyph_index(u32::from(c))
+                    .map(|g| face.parsed.get_horizontal_advance(g))
+                    .unwrap_or(fallback) as f32
+            })
+            .sum();
+        units / face.units_per_em * style.size / PT_PER_MM
+    }
+
+    /// Splits `text` into lines no wider than `width` millimetres, keeping its own line breaks
+    /// and breaking words that are longer than a line.
+    pub fn wrap(&self, text: &str, style: Style, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for paragraph in text.split('\n') {
+            let paragraph = printable(paragraph);
+            let mut line = String::new();
+            for word in paragraph.split(' ') {
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
+                if self.text_width(&candidate, style) <= width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                // A word longer than the line is broken by characters.
+                let mut piece = String::new();
+                for c in word.chars() {
+                    piece.push(c);
+                    if self.text_width(&piece, style) > width && piece.chars().count() > 1 {
+                        piece.pop();
+                        lines.push(std::mem::take(&mut piece));
+                        piece.push(c);
+                    }
+                }
+                line = piece;
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// The space left on the current page, in millimetres.
+    pub fn space_left(&self) -> f32 {
+        PAGE_H - MARGIN_BOTTOM - self.y
+    }
+
+    /// Starts a new page.
+    pub fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.top;
+    }
+
+    /// Starts a new page unless `height` millimetres still fit on this one.
+    pub fn ensure_space(&mut self, height: f32) {
+        if self.space_left() < height {
+            self.new_page();
+        }
+    }
+
+    /// Moves down by `mm`.
+    pub fn gap(&mut self, mm: f32) {
+        self.y += mm;
+    }
+
+    /// The current distance from the top of the page.
+    pub fn y(&self) -> f32 {
+        self.y
+    }
+
+    /// Draws one line of text with its top-left corner at (`x`, `y`) from the page's top-left.
+    pub fn text_at(&mut self, x: f32, y: f32, text: &str, style: Style) {
+        let font = self.face(style.bold).id.clone();
+        let baseline = y + style.size * 0.95 / PT_PER_MM;
+        let text = printable(text);
+        self.ops().extend([
+            Op::StartTextSection,
+            Op::SetFillColor {
+                col: colour(style.grey),
+            },
+            Op::SetFont {
+                font: PdfFontHandle::External(font),
+                size: Pt(style.size),
+            },
+            Op::SetTextCursor {
+                pos: point(x, baseline),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text)],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Writes `text` wrapped to the width between `x` and the right margin, breaking pages.
+    pub fn paragraph_at(&mut self, x: f32, text: &str, style: Style) {
+        let width = PAGE_W - MARGIN_X - x;
+        for line in self.wrap(text, style, width) {
+            self.ensure_space(style.line_height());
+            let y = self.y;
+            self.text_at(x, y, &line, style);
+            self.y += style.line_height();
+        }
+    }
+
+    /// Writes `text` wrapped across the full text width.
+    pub fn paragraph(&mut self, text: &str, style: Style) {
+        self.paragraph_at(MARGIN_X, text, style);
+    }
+
+    /// A filled (and optionally outlined) rectangle; `y` is its top edge from the page's top.
+    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<f32>, outline: bool) {
+        let mode = match (fill, outline) {
+            (Some(_), true) => PaintMode::FillStroke,
+            (Some(_), false) => PaintMode::Fill,
+            (None, _) => PaintMode::Stroke,
+        };
+        let ops = vec![
+            Op::SaveGraphicsState,
+            Op::SetFillColor {
+                col: colour(fill.unwrap_or(1.0)),
+            },
+            Op::SetOutlineColor { col: colour(0.2) },
+            Op::SetOutlineThickness { pt: Pt(0.8) },
+            Op::DrawRectangle {
+                rectangle: Rect {
+                    x: pt(x),
+                    y: pt(PAGE_H - y - h),
+                    width: pt(w),
+                    height: pt(h),
+                    mode: Some(mode),
+                    winding_order: Some(WindingOrder::NonZero),
+                },
+            },
+            Op::RestoreGraphicsState,
+        ];
+        self.ops().extend(ops);
+    }
+
+    /// A horizontal rule across the text width at the current position.
+    pub fn rule(&mut self) {
+        let y = self.y;
+        self.line(MARGIN_X, y, PAGE_W - MARGIN_X, y, 0.5);
+    }
+
+    /// A straight line between two points measured from the page's top-left.
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness_pt: f32) {
+        let ops = vec![
+            Op::SaveGraphicsState,
+            Op::SetOutlineColor { col: colour(0.3) },
+            Op::SetOutlineThickness {
+                pt: Pt(thickness_pt),
+            },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint {
+                            p: point(x1, y1),
+                            bezier: false,
+                        },
+                        LinePoint {
+                            p: point(x2, y2),
+                            bezier: false,
+                        },
+                    ],
+                    is_closed: false,
+                },
+            },
+            Op::RestoreGraphicsState,
+        ];
+        self.ops().extend(ops);
+    }
+
+    /// Finishes the document: `footer(page, total)` gives each page's footer text.
+    pub fn finish(mut self, footer: impl Fn(usize, usize) -> String) -> Vec<u8> {
+        let total = self.pages.len();
+        let pages = std::mem::take(&mut self.pages);
+        let mut out = Vec::with_capacity(total);
+        for (i, ops) in pages.into_iter().enumerate() {
+            self.pages = vec![ops];
+            let text = footer(i + 1, total);
+            let y = PAGE_H - MARGIN_BOTTOM + 8.0;
+            self.line(MARGIN_X, y - 2.0, PAGE_W - MARGIN_X, y - 2.0, 0.4);
+            self.text_at(MARGIN_X, y, &text, Style::SMALL);
+            let ops = self.pages.pop().unwrap_or_default();
+            out.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
+        }
+        self.doc
+            .with_pages(out)
+            .save(&PdfSaveOptions::default(), &mut Vec::new())
+    }
+}
