@@ -1,1 +1,26 @@
-fn main() { tauri_build::build() }
+//! Generates the permission for each app command, so the capability file must grant each one.
+
+const COMMANDS: &[&str] = &[
+    "vault_status",
+    "assess_passphrase",
+    "create_vault",
+    "save_recovery_sheet",
+    "confirm_recovery_key",
+    "unlock",
+    "unlock_with_recovery",
+    "lock",
+    "report_activity",
+    "get_session",
+    "get_settings",
+    "update_settings",
+    "change_passphrase",
+    "about",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
+}

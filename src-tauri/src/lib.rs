@@ -1,1 +1,85 @@
+//! DSL Desk's desktop shell: the window, the state and the command list. Thin glue only.
 
+mod commands;
+mod error;
+mod paths;
+mod state;
+
+use std::time::{Duration, Instant};
+
+use tauri::webview::NewWindowResponse;
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+
+use state::AppState;
+
+/// The only window title ever shown: no names or case details.
+const WINDOW_TITLE: &str = "DSL Desk";
+
+/// True for the app's own pages (and the dev server in development).
+fn is_app_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => true,
+        "http" | "https" if url.host_str() == Some("tauri.localhost") => true,
+        "http" if tauri::is_dev() => url.host_str() == Some("localhost"),
+        _ => false,
+    }
+}
+
+/// Starts DSL Desk.
+pub fn run() {
+    let Some(vault_dir) = paths::vault_dir(std::env::args_os(), std::env::var_os(paths::VAULT_ENV))
+    else {
+        eprintln!("dsl-desk: no folder for the vault could be found; pass --vault DIR");
+        std::process::exit(2);
+    };
+    let app_state = AppState::new(vault_dir);
+
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(app_state)
+        .setup(|app| {
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title(WINDOW_TITLE)
+                .inner_size(1200.0, 820.0)
+                .min_inner_size(900.0, 600.0)
+                .on_navigation(is_app_url)
+                .on_new_window(|_, _| NewWindowResponse::Deny)
+                .on_document_title_changed(|window, _| {
+                    let _ = window.set_title(WINDOW_TITLE);
+                })
+                .build()?;
+
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("idle-lock".into())
+                .spawn(move || loop {
+                    std::thread::sleep(Duration::from_secs(1));
+                    let state = handle.state::<AppState>();
+                    if state.lock_if_idle(Instant::now()) {
+                        commands::vault::lock_and_notify(&handle, state.inner(), "idle");
+                    }
+                })?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::vault::vault_status,
+            commands::vault::assess_passphrase,
+            commands::vault::create_vault,
+            commands::vault::save_recovery_sheet,
+            commands::vault::confirm_recovery_key,
+            commands::vault::unlock,
+            commands::vault::unlock_with_recovery,
+            commands::vault::lock,
+            commands::vault::report_activity,
+            commands::vault::get_session,
+            commands::settings::get_settings,
+            commands::settings::update_settings,
+            commands::settings::change_passphrase,
+            commands::settings::about,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("dsl-desk: the app could not start: {e}");
+        std::process::exit(1);
+    }
+}

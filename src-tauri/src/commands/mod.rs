@@ -1,0 +1,12 @@
+//! The commands the UI calls, one file per area. Each takes the state, calls the crates and
+//! maps the error.
+
+pub mod settings;
+pub mod vault;
+
+use chrono::{DateTime, Utc};
+
+/// The time now, for the crates (which never read the clock themselves).
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}

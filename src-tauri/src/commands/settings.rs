@@ -1,0 +1,87 @@
+//! Settings, passphrase change and About.
+
+use dsl_domain::vault::{check_idle_minutes, clean_name, AboutInfo, Settings};
+use dsl_store::KdfParams;
+use tauri::State;
+
+use super::now;
+use super::vault::check_new_passphrase;
+use crate::error::{from_store, CmdResult};
+use crate::state::{blocking, AppState};
+
+/// The school's settings.
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> CmdResult<Settings> {
+    let state = state.inner().clone();
+    blocking(move || state.with_vault(|v| v.settings().map_err(from_store))).await
+}
+
+/// Saves the school's settings; a new idle timeout applies at once.
+#[tauri::command]
+pub async fn update_settings(
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> CmdResult<Settings> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let clean = Settings {
+            school_name: clean_name("schoolName", &settings.school_name)?,
+            idle_minutes: check_idle_minutes(settings.idle_minutes)?,
+        };
+        let saved = state.with_vault(|v| {
+            v.update_settings(&clean, now()).map_err(from_store)?;
+            v.settings().map_err(from_store)
+        })?;
+        state.set_idle(saved.idle_minutes);
+        Ok(saved)
+    })
+    .await
+}
+
+/// Changes the signed-in user's passphrase (the data key is rewrapped, not re-encrypted).
+#[tauri::command]
+pub async fn change_passphrase(
+    state: State<'_, AppState>,
+    current: String,
+    new_passphrase: String,
+    new_passphrase_repeat: String,
+) -> CmdResult<()> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.with_vault(|v| {
+            let session = v.session().map_err(from_store)?;
+            check_new_passphrase(
+                "newPassphrase",
+                &new_passphrase,
+                &new_passphrase_repeat,
+                &[&session.school_name, &session.user_name],
+            )?;
+            v.change_passphrase(&current, &new_passphrase, KdfParams::default(), now())
+                .map_err(|e| match e {
+                    dsl_store::StoreError::WrongCredentials => dsl_domain::ApiError::validation(
+                        "current",
+                        "Your current passphrase is not right.",
+                    ),
+                    other => from_store(other),
+                })
+        })
+    })
+    .await
+}
+
+/// Version and where the vault is.
+#[tauri::command]
+pub async fn about(state: State<'_, AppState>) -> CmdResult<AboutInfo> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let schema_version = state
+            .with_vault(|v| v.schema_version().map_err(from_store))
+            .unwrap_or(dsl_store::SCHEMA_VERSION);
+        Ok(AboutInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            vault_dir: state.0.vault_dir.to_string_lossy().into_owned(),
+            schema_version,
+        })
+    })
+    .await
+}

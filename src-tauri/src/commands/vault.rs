@@ -1,0 +1,288 @@
+//! Creating, unlocking and locking the vault, and the recovery key.
+
+use dsl_domain::passphrase::{self, PassphraseAssessment};
+use dsl_domain::recovery::{RecoveryKey, GROUPS};
+use dsl_domain::vault::{
+    clean_name, CreateVaultInput, RecoveryKeyShown, Session, VaultStatus,
+};
+use dsl_domain::{ApiError, ErrorKind};
+use dsl_store::{KdfParams, Vault};
+use rand::seq::index::sample;
+use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::now;
+use crate::error::{from_store, internal, CmdResult};
+use crate::state::{blocking, AppState, PendingRecovery};
+
+/// The event the UI listens for: the vault was locked and the UI must forget what it holds.
+pub const LOCKED_EVENT: &str = "vault-locked";
+
+/// Why the vault was locked, sent with the event.
+#[derive(Clone, serde::Serialize)]
+pub struct LockedPayload {
+    pub reason: &'static str,
+}
+
+/// Locks the vault and tells the UI.
+pub fn lock_and_notify(app: &AppHandle, state: &AppState, reason: &'static str) {
+    state.lock();
+    if app.emit(LOCKED_EVENT, LockedPayload { reason }).is_err() {
+        eprintln!("dsl-desk: could not deliver the lock event");
+    }
+}
+
+/// Checks a new passphrase and its repeat; the context words are names it must not use.
+pub fn check_new_passphrase(
+    field: &str,
+    passphrase: &str,
+    repeat: &str,
+    context: &[&str],
+) -> Result<(), ApiError> {
+    let verdict = passphrase::assess(passphrase, context);
+    if !verdict.acceptable {
+        return Err(ApiError::validation(field, verdict.problems.join(" ")));
+    }
+    if passphrase != repeat {
+        return Err(ApiError::validation(
+            &format!("{field}Repeat"),
+            "The two passphrases are not the same.",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a vault exists and whether it is open.
+#[tauri::command]
+pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultStatus> {
+    Ok(VaultStatus {
+        exists: Vault::exists(&state.0.vault_dir),
+        unlocked: state.open().is_some(),
+    })
+}
+
+/// The strength check, as the user types a new passphrase.
+#[tauri::command]
+pub async fn assess_passphrase(
+    passphrase: String,
+    context: Vec<String>,
+) -> CmdResult<PassphraseAssessment> {
+    blocking(move || {
+        let context: Vec<&str> = context.iter().map(String::as_str).collect();
+        Ok(passphrase::assess(&passphrase, &context))
+    })
+    .await
+}
+
+/// Makes the vault on first run and shows its recovery key once.
+#[tauri::command]
+pub async fn create_vault(
+    state: State<'_, AppState>,
+    input: CreateVaultInput,
+) -> CmdResult<RecoveryKeyShown> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let school = clean_name("schoolName", &input.school_name)?;
+        let user = clean_name("userName", &input.user_name)?;
+        check_new_passphrase(
+            "passphrase",
+            &input.passphrase,
+            &input.passphrase_repeat,
+            &[&school, &user],
+        )?;
+        let at = now();
+        let created = Vault::create(
+            &state.0.vault_dir,
+            &school,
+            &user,
+            input.role,
+            &input.passphrase,
+            KdfParams::default(),
+            at,
+        )
+        .map_err(from_store)?;
+        let mut groups: Vec<u32> = sample(&mut rand::thread_rng(), GROUPS, 2)
+            .into_iter()
+            .map(|i| i as u32 + 1)
+            .collect();
+        groups.sort_unstable();
+        let shown = RecoveryKeyShown {
+            grouped: created.recovery_key.grouped().to_string(),
+            confirm_groups: groups.clone(),
+        };
+        state.set_open(created.vault)?;
+        *state.pending_recovery() = Some(PendingRecovery {
+            key: created.recovery_key,
+            confirm_groups: groups,
+            created_at: at,
+        });
+        Ok(shown)
+    })
+    .await
+}
+
+/// Saves the one-page recovery sheet where the user chooses. Returns the file's path.
+#[tauri::command]
+pub async fn save_recovery_sheet(app: AppHandle, state: State<'_, AppState>) -> CmdResult<String> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let sheet = {
+            let pending = state.pending_recovery();
+            let pending = pending.as_ref().ok_or_else(|| {
+                ApiError::new(
+                    ErrorKind::Conflict,
+                    "The recovery key is shown only once, just after the vault is made.",
+                )
+            })?;
+            let session = state.with_vault(|v| v.session().map_err(from_store))?;
+            dsl_report::recovery_sheet::RecoverySheet {
+                school_name: session.school_name,
+                created_by: format!("{}, {}", session.user_name, session.role.label()),
+                created_at: dsl_domain::time::uk_date_time(pending.created_at),
+                grouped_key: pending.key.grouped().to_string(),
+                app_version: env!("CARGO_PKG_VERSION").to_string(),
+            }
+        };
+        let bytes = zeroize::Zeroizing::new(
+            dsl_report::recovery_sheet::render(&sheet)
+                .map_err(|_| internal("recovery sheet could not be drawn"))?,
+        );
+        drop(sheet);
+        let chosen = app
+            .dialog()
+            .file()
+            .set_title("Save the recovery sheet")
+            .set_file_name("DSL Desk recovery sheet.pdf")
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()
+            .ok_or_else(|| ApiError::new(ErrorKind::Cancelled, "The recovery sheet was not saved."))?;
+        let path = chosen
+            .into_path()
+            .map_err(|_| ApiError::new(ErrorKind::Io, "That place cannot be saved to."))?;
+        std::fs::write(&path, bytes.as_slice()).map_err(|_| {
+            ApiError::new(
+                ErrorKind::Io,
+                "The recovery sheet could not be written there. Choose another place.",
+            )
+        })?;
+        state.touch();
+        Ok(path.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+/// Checks the groups typed back from the recovery key; on success the key is forgotten.
+#[tauri::command]
+pub async fn confirm_recovery_key(
+    state: State<'_, AppState>,
+    answers: Vec<String>,
+) -> CmdResult<Session> {
+    let state = state.inner().clone();
+    blocking(move || {
+        {
+            let mut pending = state.pending_recovery();
+            let p = pending.as_ref().ok_or_else(|| {
+                ApiError::new(ErrorKind::Conflict, "There is no recovery key to confirm.")
+            })?;
+            if answers.len() != p.confirm_groups.len() {
+                return Err(ApiError::validation("answers", "Type each group asked for."));
+            }
+            for (n, typed) in p.confirm_groups.iter().zip(&answers) {
+                if !p.key.group_matches(*n as usize, typed) {
+                    return Err(ApiError::validation(
+                        &format!("group{n}"),
+                        format!("Group {n} does not match the key. Check what you wrote down."),
+                    ));
+                }
+            }
+            pending.take();
+        }
+        state.with_vault(|v| v.session().map_err(from_store))
+    })
+    .await
+}
+
+/// Opens the vault with a passphrase.
+#[tauri::command]
+pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<Session> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let started = std::time::Instant::now();
+        state.attempts().check(started)?;
+        match Vault::unlock(&state.0.vault_dir, &passphrase) {
+            Ok(vault) => {
+                state.attempts().succeeded();
+                let session = vault.session().map_err(from_store)?;
+                state.set_open(vault)?;
+                Ok(session)
+            }
+            Err(e) => {
+                if matches!(e, dsl_store::StoreError::WrongCredentials) {
+                    state.attempts().failed(std::time::Instant::now());
+                }
+                Err(from_store(e))
+            }
+        }
+    })
+    .await
+}
+
+/// Opens the vault with the recovery key and sets a new passphrase.
+#[tauri::command]
+pub async fn unlock_with_recovery(
+    state: State<'_, AppState>,
+    recovery_key: String,
+    new_passphrase: String,
+    new_passphrase_repeat: String,
+) -> CmdResult<Session> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.attempts().check(std::time::Instant::now())?;
+        let key = RecoveryKey::parse(&recovery_key)
+            .map_err(|e| ApiError::validation("recoveryKey", e.to_string()))?;
+        check_new_passphrase("newPassphrase", &new_passphrase, &new_passphrase_repeat, &[])?;
+        match Vault::unlock_with_recovery(
+            &state.0.vault_dir,
+            &key,
+            None,
+            &new_passphrase,
+            KdfParams::default(),
+            now(),
+        ) {
+            Ok(vault) => {
+                state.attempts().succeeded();
+                let session = vault.session().map_err(from_store)?;
+                state.set_open(vault)?;
+                Ok(session)
+            }
+            Err(e) => {
+                if matches!(e, dsl_store::StoreError::WrongCredentials) {
+                    state.attempts().failed(std::time::Instant::now());
+                }
+                Err(from_store(e))
+            }
+        }
+    })
+    .await
+}
+
+/// Locks the vault now (the Lock button and the quick-hide shortcut).
+#[tauri::command]
+pub async fn lock(app: AppHandle, state: State<'_, AppState>) -> CmdResult<()> {
+    lock_and_notify(&app, state.inner(), "user");
+    Ok(())
+}
+
+/// Notes that the user is active, resetting the idle timer.
+#[tauri::command]
+pub async fn report_activity(state: State<'_, AppState>) -> CmdResult<()> {
+    state.touch();
+    Ok(())
+}
+
+/// Who is signed in.
+#[tauri::command]
+pub async fn get_session(state: State<'_, AppState>) -> CmdResult<Session> {
+    let state = state.inner().clone();
+    blocking(move || state.with_vault(|v| v.session().map_err(from_store))).await
+}
