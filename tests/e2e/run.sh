@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the real-app tests: one tauri-driver for the whole run, under the caller's X display.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+BIN="${DSL_DESK_BIN:-target/debug/dsl-desk}"
+if [ ! -x "$BIN" ]; then
+  echo "e2e: the app binary $BIN is missing: build it with the UI embedded first" >&2
+  exit 1
+fi
+export DSL_DESK_BIN="$PWD/$BIN"
+DRIVER="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
+if [ ! -x "$DRIVER" ]; then
+  echo "e2e: tauri-driver is missing: run scripts/setup.sh" >&2
+  exit 1
+fi
+
+"$DRIVER" --port 4444 --native-port 4445 >"${TMPDIR:-/tmp}/dsl-desk-tauri-driver.log" 2>&1 &
+driver_pid=$!
+trap 'kill "$driver_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  if curl -fs http://127.0.0.1:4444/status >/dev/null 2>&1; then break; fi
+  sleep 0.2
+done
+
+node --test --test-concurrency=1 tests/e2e/

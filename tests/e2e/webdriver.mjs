@@ -1,0 +1,155 @@
+// A small W3C WebDriver client for driving the real DSL Desk app through tauri-driver.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '..', '..');
+export const artifacts = join(here, 'artifacts');
+const DRIVER = process.env.TAURI_DRIVER_URL ?? 'http://127.0.0.1:4444';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** The app binary under test: built with the UI embedded. A missing binary fails the run. */
+export function appBinary() {
+  const exe = process.platform === 'win32' ? 'dsl-desk.exe' : 'dsl-desk';
+  return process.env.DSL_DESK_BIN ?? join(root, 'target', 'debug', exe);
+}
+
+async function call(method, path, body) {
+  const res = await fetch(`${DRIVER}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const v = json.value ?? {};
+    const err = new Error(`${method} ${path}: ${v.error ?? res.status} ${v.message ?? ''}`);
+    err.code = v.error;
+    throw err;
+  }
+  return json.value;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Retries `fn` until it returns a truthy value or `timeout` ms pass. */
+export async function waitFor(fn, { timeout = 15000, interval = 150, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(interval);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+export const Keys = { ctrl: '\uE009', shift: '\uE008', enter: '\uE007', tab: '\uE004', release: '\uE000' };
+
+export class App {
+  /** Starts the app with its vault in `vaultDir`. */
+  static async start(vaultDir) {
+    const value = await call('POST', '/session', {
+      capabilities: {
+        alwaysMatch: {
+          browserName: 'wry',
+          'tauri:options': { application: appBinary(), args: ['--vault', vaultDir] },
+        },
+      },
+    });
+    const app = new App(value.sessionId);
+    await waitFor(() => app.exists('h1'), { what: 'the first screen', timeout: 30000 });
+    return app;
+  }
+
+  constructor(id) {
+    this.id = id;
+  }
+
+  s(path) {
+    return `/session/${this.id}${path}`;
+  }
+
+  async quit() {
+    await call('DELETE', this.s(''));
+  }
+
+  async find(css) {
+    const v = await call('POST', this.s('/element'), { using: 'css selector', value: css });
+    return v[ELEMENT];
+  }
+
+  async findAll(css) {
+    const v = await call('POST', this.s('/elements'), { using: 'css selector', value: css });
+    return v.map((e) => e[ELEMENT]);
+  }
+
+  async exists(css) {
+    return (await this.findAll(css)).length > 0;
+  }
+
+  async text(css) {
+    return call('GET', this.s(`/element/${await this.find(css)}/text`));
+  }
+
+  async heading() {
+    return this.text('h1');
+  }
+
+  /** Waits until the screen's main heading is `name`. */
+  async waitForHeading(name, timeout = 15000) {
+    return waitFor(async () => (await this.heading()) === name, { timeout, what: `heading "${name}"` });
+  }
+
+  async click(css) {
+    await call('POST', this.s(`/element/${await this.find(css)}/click`), {});
+  }
+
+  /** Clicks the first button whose text is `label`. */
+  async clickButton(label) {
+    const id = await this.script(
+      `return [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === arguments[0]) ?? null;`,
+      [label],
+    );
+    if (!id) throw new Error(`no button "${label}"`);
+    await call('POST', this.s(`/element/${id[ELEMENT]}/click`), {});
+  }
+
+  async type(css, text) {
+    const el = await this.find(css);
+    await call('POST', this.s(`/element/${el}/clear`), {});
+    await call('POST', this.s(`/element/${el}/value`), { text });
+  }
+
+  /** Sends keys to whatever has focus. */
+  async keys(text) {
+    const el = await call('GET', this.s('/element/active'));
+    await call('POST', this.s(`/element/${el[ELEMENT]}/value`), { text });
+  }
+
+  async value(css) {
+    return call('GET', this.s(`/element/${await this.find(css)}/property/value`));
+  }
+
+  async script(body, args = []) {
+    return call('POST', this.s('/execute/sync'), { script: body, args });
+  }
+
+  async title() {
+    return call('GET', this.s('/title'));
+  }
+
+  /** Saves a screenshot of the window to tests/e2e/artifacts/NAME.png. */
+  async screenshot(name) {
+    mkdirSync(artifacts, { recursive: true });
+    const b64 = await call('GET', this.s('/screenshot'));
+    const path = join(artifacts, `${name}.png`);
+    writeFileSync(path, Buffer.from(b64, 'base64'));
+    return path;
+  }
+}
