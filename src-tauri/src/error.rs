@@ -17,7 +17,9 @@ pub fn from_store(e: StoreError) -> ApiError {
         StoreError::NotFound => ErrorKind::NotFound,
         StoreError::Conflict(_) => ErrorKind::Conflict,
         StoreError::Io(_) => ErrorKind::Io,
-        StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Crypto => ErrorKind::Internal,
+        StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Crypto => {
+            ErrorKind::Internal
+        }
     };
     match kind {
         ErrorKind::Internal => {
@@ -37,7 +39,10 @@ pub fn from_store(e: StoreError) -> ApiError {
 
 /// The error for a command that needs the vault open.
 pub fn locked() -> ApiError {
-    ApiError::new(ErrorKind::Locked, "The vault is locked. Unlock it to continue.")
+    ApiError::new(
+        ErrorKind::Locked,
+        "The vault is locked. Unlock it to continue.",
+    )
 }
 
 /// The error for an unexpected failure outside the store.

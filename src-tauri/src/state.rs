@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(a.failed(t0), Duration::ZERO);
         assert!(a.check(t0).is_ok());
         assert_eq!(a.failed(t0), Duration::from_secs(5));
-        let refused = a.check(t0).err().expect("refused");
+        let refused = a.check(t0).expect_err("refused");
         assert_eq!(refused.kind, ErrorKind::TooManyAttempts);
         assert_eq!(refused.retry_after_seconds, Some(5));
         assert_eq!(a.failed(t0), Duration::from_secs(10));

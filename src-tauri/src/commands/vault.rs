@@ -2,9 +2,7 @@
 
 use dsl_domain::passphrase::{self, PassphraseAssessment};
 use dsl_domain::recovery::{RecoveryKey, GROUPS};
-use dsl_domain::vault::{
-    clean_name, CreateVaultInput, RecoveryKeyShown, Session, VaultStatus,
-};
+use dsl_domain::vault::{clean_name, CreateVaultInput, RecoveryKeyShown, Session, VaultStatus};
 use dsl_domain::{ApiError, ErrorKind};
 use dsl_store::{KdfParams, Vault};
 use rand::seq::index::sample;
@@ -155,7 +153,9 @@ pub async fn save_recovery_sheet(app: AppHandle, state: State<'_, AppState>) -> 
             .set_file_name("DSL Desk recovery sheet.pdf")
             .add_filter("PDF", &["pdf"])
             .blocking_save_file()
-            .ok_or_else(|| ApiError::new(ErrorKind::Cancelled, "The recovery sheet was not saved."))?;
+            .ok_or_else(|| {
+                ApiError::new(ErrorKind::Cancelled, "The recovery sheet was not saved.")
+            })?;
         let path = chosen
             .into_path()
             .map_err(|_| ApiError::new(ErrorKind::Io, "That place cannot be saved to."))?;
@@ -185,7 +185,10 @@ pub async fn confirm_recovery_key(
                 ApiError::new(ErrorKind::Conflict, "There is no recovery key to confirm.")
             })?;
             if answers.len() != p.confirm_groups.len() {
-                return Err(ApiError::validation("answers", "Type each group asked for."));
+                return Err(ApiError::validation(
+                    "answers",
+                    "Type each group asked for.",
+                ));
             }
             for (n, typed) in p.confirm_groups.iter().zip(&answers) {
                 if !p.key.group_matches(*n as usize, typed) {
@@ -240,7 +243,12 @@ pub async fn unlock_with_recovery(
         state.attempts().check(std::time::Instant::now())?;
         let key = RecoveryKey::parse(&recovery_key)
             .map_err(|e| ApiError::validation("recoveryKey", e.to_string()))?;
-        check_new_passphrase("newPassphrase", &new_passphrase, &new_passphrase_repeat, &[])?;
+        check_new_passphrase(
+            "newPassphrase",
+            &new_passphrase,
+            &new_passphrase_repeat,
+            &[],
+        )?;
         match Vault::unlock_with_recovery(
             &state.0.vault_dir,
             &key,

@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn refuses_names_from_context() {
-        let a = assess("Oakfield lantern copper 1987", &["Oakfield Primary", "Jo Bloggs"]);
+        let a = assess(
+            "Oakfield lantern copper 1987",
+            &["Oakfield Primary", "Jo Bloggs"],
+        );
         assert!(!a.acceptable);
         assert!(a.problems.iter().any(|p| p.contains("name")));
     }

@@ -118,7 +118,9 @@ mod tests {
         assert_eq!(key.canonical(), "Z".repeat(32));
         let mut bytes = [0u8; KEY_BYTES];
         bytes[0] = 0b0000_1000; // first five bits 00001 -> '1'
-        assert!(RecoveryKey::from_random(&bytes).canonical().starts_with('1'));
+        assert!(RecoveryKey::from_random(&bytes)
+            .canonical()
+            .starts_with('1'));
     }
 
     #[test]
@@ -134,7 +136,10 @@ mod tests {
 
     #[test]
     fn refuses_bad_typing() {
-        assert_eq!(RecoveryKey::parse("ABCD"), Err(RecoveryKeyError::WrongLength(4)));
+        assert_eq!(
+            RecoveryKey::parse("ABCD"),
+            Err(RecoveryKeyError::WrongLength(4))
+        );
         assert_eq!(
             RecoveryKey::parse(&"U".repeat(32)),
             Err(RecoveryKeyError::BadCharacter)

@@ -22,15 +22,24 @@ mod tests {
 
     #[test]
     fn winter_is_gmt_and_summer_is_bst() {
-        let winter = Utc.with_ymd_and_hms(2026, 1, 15, 9, 30, 0).single().expect("valid");
+        let winter = Utc
+            .with_ymd_and_hms(2026, 1, 15, 9, 30, 0)
+            .single()
+            .expect("valid");
         assert_eq!(uk_date_time(winter), "15/01/2026 09:30");
-        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 9, 30, 0).single().expect("valid");
+        let summer = Utc
+            .with_ymd_and_hms(2026, 7, 1, 9, 30, 0)
+            .single()
+            .expect("valid");
         assert_eq!(uk_date_time(summer), "01/07/2026 10:30");
     }
 
     #[test]
     fn late_evening_in_summer_is_the_next_uk_day() {
-        let at = Utc.with_ymd_and_hms(2026, 6, 30, 23, 30, 0).single().expect("valid");
+        let at = Utc
+            .with_ymd_and_hms(2026, 6, 30, 23, 30, 0)
+            .single()
+            .expect("valid");
         assert_eq!(uk_date(at), "01/07/2026");
     }
 }

@@ -159,11 +159,17 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_checked() {
-        assert_eq!(clean_name("schoolName", "  Oakfield  "), Ok("Oakfield".into()));
+        assert_eq!(
+            clean_name("schoolName", "  Oakfield  "),
+            Ok("Oakfield".into())
+        );
         assert!(clean_name("schoolName", "   ").is_err());
         assert!(clean_name("schoolName", "a\u{0007}b").is_err());
         assert!(clean_name("schoolName", &"x".repeat(201)).is_err());
-        assert_eq!(clean_name("userName", "Zoë Łukasz"), Ok("Zoë Łukasz".into()));
+        assert_eq!(
+            clean_name("userName", "Zoë Łukasz"),
+            Ok("Zoë Łukasz".into())
+        );
     }
 
     #[test]

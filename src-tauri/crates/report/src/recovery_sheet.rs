@@ -38,7 +38,10 @@ pub fn render(sheet: &RecoverySheet) -> Result<Vec<u8>, ReportError> {
     c.paragraph(&sheet.school_name, Style::HEADING);
     c.gap(1.0);
     c.paragraph(
-        &format!("Vault created {} by {}.", sheet.created_at, sheet.created_by),
+        &format!(
+            "Vault created {} by {}.",
+            sheet.created_at, sheet.created_by
+        ),
         Style::BODY,
     );
     c.gap(8.0);
@@ -97,7 +100,10 @@ pub fn render(sheet: &RecoverySheet) -> Result<Vec<u8>, ReportError> {
     }
 
     c.gap(4.0);
-    c.paragraph("Placed in the safe by (name, signature, date):", Style::BODY);
+    c.paragraph(
+        "Placed in the safe by (name, signature, date):",
+        Style::BODY,
+    );
     c.gap(10.0);
     c.rule();
     let generated = format!(

@@ -15,7 +15,10 @@ fn recovery_sheet_holds_the_key_and_prints_names_as_written() {
     };
     let path = pdf_tools::save("recovery-sheet.pdf", &render(&sheet).expect("renders"));
     assert_eq!(pdf_tools::pages(&path), 1);
-    let text = pdf_tools::text(&path).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = pdf_tools::text(&path)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for expected in [
         "OFFICIAL-SENSITIVE · KEEP IN THE SCHOOL SAFE",
         "DSL Desk vault recovery key",

@@ -114,7 +114,8 @@ impl Slot {
         let salt = random_bytes::<16>();
         let nonce = random_bytes::<24>();
         let kek = derive(secret, &salt, &kdf)?;
-        let cipher = XChaCha20Poly1305::new_from_slice(kek.as_ref()).map_err(|_| StoreError::Crypto)?;
+        let cipher =
+            XChaCha20Poly1305::new_from_slice(kek.as_ref()).map_err(|_| StoreError::Crypto)?;
         let wrapped = cipher
             .encrypt(
                 XNonce::from_slice(&nonce),
@@ -138,7 +139,9 @@ impl Slot {
     /// Unwraps the data key with `secret`; `None` when the secret is not this slot's.
     pub fn unwrap_key(&self, secret: &[u8]) -> Result<Option<DataKey>> {
         if !self.kdf.is_strong_enough() {
-            return Err(StoreError::Corrupt("key slot settings are below the minimum"));
+            return Err(StoreError::Corrupt(
+                "key slot settings are below the minimum",
+            ));
         }
         let salt = hex::decode(&self.salt).map_err(|_| StoreError::Corrupt("key slot salt"))?;
         let nonce = hex::decode(&self.nonce).map_err(|_| StoreError::Corrupt("key slot nonce"))?;
@@ -148,7 +151,8 @@ impl Slot {
             return Err(StoreError::Corrupt("key slot nonce"));
         }
         let kek = derive(secret, &salt, &self.kdf)?;
-        let cipher = XChaCha20Poly1305::new_from_slice(kek.as_ref()).map_err(|_| StoreError::Crypto)?;
+        let cipher =
+            XChaCha20Poly1305::new_from_slice(kek.as_ref()).map_err(|_| StoreError::Crypto)?;
         match cipher.decrypt(
             XNonce::from_slice(&nonce),
             Payload {
@@ -177,8 +181,8 @@ impl SlotFile {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::NoVault),
             Err(e) => return Err(e.into()),
         };
-        let file: SlotFile =
-            serde_json::from_slice(&bytes).map_err(|_| StoreError::Corrupt("key file is unreadable"))?;
+        let file: SlotFile = serde_json::from_slice(&bytes)
+            .map_err(|_| StoreError::Corrupt("key file is unreadable"))?;
         if file.format > FILE_FORMAT {
             return Err(StoreError::NewerVersion {
                 found: i64::from(file.format),

@@ -70,9 +70,17 @@ fn create_then_unlock_with_passphrase() {
 fn no_plaintext_in_db_wal_or_journal_files() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    let mut vault = Vault::create(dir, MARKER, MARKER, Role::Dsl, PASS, KdfParams::default(), now())
-        .expect("created")
-        .vault;
+    let mut vault = Vault::create(
+        dir,
+        MARKER,
+        MARKER,
+        Role::Dsl,
+        PASS,
+        KdfParams::default(),
+        now(),
+    )
+    .expect("created")
+    .vault;
     for i in 0..200 {
         crate::settings::put(vault.conn(), &format!("note-{i}"), &format!("{MARKER} {i}"))
             .expect("write");
@@ -87,7 +95,10 @@ fn no_plaintext_in_db_wal_or_journal_files() {
         )
         .expect("update");
     // While open, the WAL holds the latest pages.
-    assert!(dir.join(format!("{DB_FILE}-wal")).exists(), "WAL mode is on");
+    assert!(
+        dir.join(format!("{DB_FILE}-wal")).exists(),
+        "WAL mode is on"
+    );
     assert_no_marker(dir);
     drop(vault);
     assert_no_marker(dir);
@@ -95,7 +106,9 @@ fn no_plaintext_in_db_wal_or_journal_files() {
     let vault = Vault::unlock(dir, PASS).expect("unlocks");
     vault
         .conn()
-        .execute_batch("PRAGMA journal_mode = DELETE; BEGIN; UPDATE settings SET value = value || 'x'; ")
+        .execute_batch(
+            "PRAGMA journal_mode = DELETE; BEGIN; UPDATE settings SET value = value || 'x'; ",
+        )
         .expect("journal write");
     assert_no_marker(dir);
     vault.conn().execute_batch("COMMIT;").expect("commit");
@@ -133,7 +146,11 @@ fn changed_passphrase_opens_and_old_one_does_not() {
     ));
     let vault = Vault::unlock(tmp.path(), new).expect("new opens");
     assert_eq!(vault.session().expect("session").user_name, "Siobhán Zoë");
-    assert_eq!(key_before, vault.key_bytes(), "the data key is rewrapped, not replaced");
+    assert_eq!(
+        key_before,
+        vault.key_bytes(),
+        "the data key is rewrapped, not replaced"
+    );
     let salt_after = std::fs::read(tmp.path().join(DB_FILE)).expect("db")[..16].to_vec();
     assert_eq!(salt_before, salt_after, "the database is not re-encrypted");
 }
@@ -173,7 +190,13 @@ fn vault_from_a_newer_version_is_refused_clearly() {
         .expect("set version");
     drop(vault);
     let err = Vault::unlock(tmp.path(), PASS).err().expect("refused");
-    assert!(matches!(err, StoreError::NewerVersion { found: 99, supported: 1 }));
+    assert!(matches!(
+        err,
+        StoreError::NewerVersion {
+            found: 99,
+            supported: 1
+        }
+    ));
     assert!(err.to_string().contains("newer version of DSL Desk"));
 }
 
@@ -203,15 +226,27 @@ fn truncated_or_corrupted_files_give_a_clear_error() {
             matches!(err, Some(StoreError::Corrupt(_))),
             "{what}: expected Corrupt, got {err:?}"
         );
-        assert!(err.map(|e| e.to_string()).unwrap_or_default().contains("damaged"));
+        assert!(err
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("damaged"));
     }
     std::fs::remove_file(&db).expect("remove");
-    assert!(matches!(Vault::unlock(tmp.path(), PASS), Err(StoreError::Corrupt(_))));
+    assert!(matches!(
+        Vault::unlock(tmp.path(), PASS),
+        Err(StoreError::Corrupt(_))
+    ));
 
     std::fs::write(tmp.path().join(KEYSLOTS_FILE), b"{ not json").expect("write");
-    assert!(matches!(Vault::unlock(tmp.path(), PASS), Err(StoreError::Corrupt(_))));
+    assert!(matches!(
+        Vault::unlock(tmp.path(), PASS),
+        Err(StoreError::Corrupt(_))
+    ));
     std::fs::remove_file(tmp.path().join(KEYSLOTS_FILE)).expect("remove");
-    assert!(matches!(Vault::unlock(tmp.path(), PASS), Err(StoreError::NoVault)));
+    assert!(matches!(
+        Vault::unlock(tmp.path(), PASS),
+        Err(StoreError::NoVault)
+    ));
 }
 
 #[test]
@@ -228,7 +263,10 @@ fn creating_over_an_existing_vault_is_refused() {
         now(),
     );
     assert!(matches!(again, Err(StoreError::VaultExists)));
-    assert!(Vault::unlock(tmp.path(), PASS).is_ok(), "the first vault is intact");
+    assert!(
+        Vault::unlock(tmp.path(), PASS).is_ok(),
+        "the first vault is intact"
+    );
 }
 
 #[test]
@@ -258,7 +296,10 @@ fn settings_persist_and_audit_is_append_only() {
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
         .expect("count");
     assert_eq!(entries, 2);
-    assert!(vault.conn().execute("UPDATE audit SET action = 'x'", []).is_err());
+    assert!(vault
+        .conn()
+        .execute("UPDATE audit SET action = 'x'", [])
+        .is_err());
     assert!(vault.conn().execute("DELETE FROM audit", []).is_err());
     let linked: i64 = vault
         .conn()

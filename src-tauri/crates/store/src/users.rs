@@ -18,7 +18,11 @@ pub struct User {
 pub fn insert(conn: &Connection, name: &str, role: Role, now: DateTime<Utc>) -> Result<i64> {
     conn.execute(
         "INSERT INTO users (name, role, created_at) VALUES (?1, ?2, ?3)",
-        params![name, role.as_str(), now.to_rfc3339_opts(SecondsFormat::Millis, true)],
+        params![
+            name,
+            role.as_str(),
+            now.to_rfc3339_opts(SecondsFormat::Millis, true)
+        ],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -42,7 +46,11 @@ pub fn list(conn: &Connection) -> Result<Vec<User>> {
     let mut stmt =
         conn.prepare("SELECT id, name, role FROM users WHERE removed_at IS NULL ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {

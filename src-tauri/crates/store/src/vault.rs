@@ -67,7 +67,9 @@ fn open_db(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
         Zeroizing::new(hex::encode(key.as_ref())).as_str()
     ));
     conn.execute_batch(&pragma)?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Corrupt("journal mode could not be set"));
@@ -128,7 +130,11 @@ impl Vault {
             let tx = conn.transaction()?;
             let user_id = users::insert(&tx, user_name, role, now)?;
             settings::put(&tx, settings::SCHOOL_NAME, school_name)?;
-            settings::put(&tx, settings::IDLE_MINUTES, &DEFAULT_IDLE_MINUTES.to_string())?;
+            settings::put(
+                &tx,
+                settings::IDLE_MINUTES,
+                &DEFAULT_IDLE_MINUTES.to_string(),
+            )?;
             audit::append(
                 &tx,
                 now,
@@ -141,7 +147,13 @@ impl Vault {
             )?;
             tx.commit()?;
             let slots = SlotFile::new(vec![
-                Slot::wrap(SlotKind::Passphrase, Some(user_id), passphrase.as_bytes(), &key, kdf)?,
+                Slot::wrap(
+                    SlotKind::Passphrase,
+                    Some(user_id),
+                    passphrase.as_bytes(),
+                    &key,
+                    kdf,
+                )?,
                 Slot::wrap(
                     SlotKind::Recovery,
                     None,
@@ -206,12 +218,14 @@ impl Vault {
         let conn = Self::open_conn(dir, &key)?;
         let user_id = match user_id {
             Some(id) => users::get(&conn, id)?.id,
-            None => users::list(&conn)?
-                .into_iter()
-                .find(|u| u.role != Role::Headteacher)
-                .or_else(|| users::list(&conn).ok().and_then(|l| l.into_iter().next()))
-                .ok_or(StoreError::Corrupt("vault has no users"))?
-                .id,
+            None => {
+                users::list(&conn)?
+                    .into_iter()
+                    .find(|u| u.role != Role::Headteacher)
+                    .or_else(|| users::list(&conn).ok().and_then(|l| l.into_iter().next()))
+                    .ok_or(StoreError::Corrupt("vault has no users"))?
+                    .id
+            }
         };
         let mut vault = Vault {
             conn,
@@ -220,7 +234,12 @@ impl Vault {
             user_id,
         };
         vault.replace_passphrase_slot(new_passphrase, kdf)?;
-        vault.audit(now, "passphrase.reset_with_recovery_key", "user", &user_id.to_string())?;
+        vault.audit(
+            now,
+            "passphrase.reset_with_recovery_key",
+            "user",
+            &user_id.to_string(),
+        )?;
         Ok(vault)
     }
 
