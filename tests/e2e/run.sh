@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the real-app tests: one tauri-driver for the whole run, under the caller's X display.
+# Runs the real-app tests (or, with --bench, the launch benchmark): one tauri-driver for the
+# whole run, under the caller's X display.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -23,4 +24,8 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-node --test --test-concurrency=1 tests/e2e/
+if [ "${1:-}" = "--bench" ]; then
+  node tests/bench/launch.mjs
+else
+  node --test --test-concurrency=1 tests/e2e/
+fi

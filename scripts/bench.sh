@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Benchmarks: unlock cost (Argon2id share) and, on the release build, launch, unlock and memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "== unlock cost (store, release profile)"
+cargo bench -p dsl-store --bench unlock
+echo "== release app: launch, unlock, memory"
+(cd ui && npm run build)
+cargo build --release -p dsl-desk --features custom-protocol
+DSL_DESK_BIN=target/release/dsl-desk xvfb-run -a -s "-screen 0 1280x860x24" \
+  bash tests/e2e/run.sh --bench

@@ -1,0 +1,93 @@
+// Launch, unlock and memory of the real app (release build), measured through tauri-driver.
+// Run by scripts/bench.sh. Launch time includes WebDriver's own start-up, so it is an upper bound.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, sleep } from '../e2e/webdriver.mjs';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const PASS = 'lantern mauve copper harbour';
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function children() {
+  const map = new Map();
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      map.set(Number(pid), { ppid, comm });
+    } catch {}
+  }
+  return map;
+}
+
+function pssKiB(pid) {
+  try {
+    const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The app process and everything under it (WebKit's web and network processes). */
+function appTree() {
+  const procs = children();
+  const root = [...procs].find(([, p]) => p.comm === 'dsl-desk');
+  if (!root) return [];
+  const tree = [root[0]];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, p] of procs) if (p.ppid === tree[i]) tree.push(pid);
+  }
+  return tree.map((pid) => ({ pid, comm: procs.get(pid).comm, pss: pssKiB(pid) }));
+}
+
+const vault = mkdtempSync(join(tmpdir(), 'dsl-desk-bench-'));
+try {
+  // Make the vault once.
+  let app = await App.start(vault);
+  await app.type('#school-name', 'Bench School');
+  await app.type('#user-name', 'Bench User');
+  await app.type('#passphrase-passphrase', PASS);
+  await app.type('#passphrase-repeat', PASS);
+  await app.clickButton('Create vault');
+  await app.waitForHeading('Your recovery key', 30000);
+  const groups = await app.script(`return [...document.querySelectorAll('[data-testid=recovery-key] .group')].map((g) => g.lastChild.textContent.trim());`);
+  const asked = await app.script(`return [...document.querySelectorAll('input[id^=group-]')].map((i) => Number(i.id.slice(6)));`);
+  for (const n of asked) await app.type(`#group-${n}`, groups[n - 1]);
+  await app.clickButton('I have kept the key: continue');
+  await app.waitForHeading('Incidents');
+  await app.quit();
+
+  const launches = [];
+  const unlocks = [];
+  let memory = null;
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    app = await App.start(vault);
+    await app.waitForHeading('Unlock', 30000);
+    launches.push(performance.now() - started);
+
+    await app.type('#unlock-passphrase', PASS);
+    const clicked = performance.now();
+    await app.clickButton('Unlock');
+    await app.waitForHeading('Incidents', 30000);
+    unlocks.push(performance.now() - clicked);
+
+    if (i === RUNS - 1) {
+      await sleep(5000);
+      memory = appTree();
+    }
+    await app.quit();
+  }
+  console.log(`launch to unlock screen drawn (median of ${RUNS}, incl. WebDriver start): ${median(launches).toFixed(0)} ms  [${launches.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(`unlock, click to home screen (median of ${RUNS}): ${median(unlocks).toFixed(0)} ms  [${unlocks.map((x) => x.toFixed(0)).join(', ')}]`);
+  if (memory?.length) {
+    const total = memory.reduce((s, p) => s + p.pss, 0);
+    console.log(`memory of the idle unlocked app (PSS, all processes): ${(total / 1024).toFixed(1)} MiB`);
+    for (const p of memory) console.log(`  ${p.comm.padEnd(18)} pid ${p.pid}: ${(p.pss / 1024).toFixed(1)} MiB`);
+  }
+} finally {
+  rmSync(vault, { recursive: true, force: true });
+}
