@@ -2,6 +2,8 @@
 //! Pure Rust: no database, no files, no clock (time is passed in).
 
 pub mod error;
+pub mod flow;
+pub mod incident;
 pub mod passphrase;
 pub mod recovery;
 pub mod time;

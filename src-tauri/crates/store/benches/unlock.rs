@@ -23,7 +23,15 @@ fn ms(d: Duration) -> f64 {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let kdf = KdfParams::default();
-    drop(Vault::create(dir.path(), "School", "User", Role::Dsl, PASS, kdf, Utc::now())?);
+    drop(Vault::create(
+        dir.path(),
+        "School",
+        "User",
+        Role::Dsl,
+        PASS,
+        kdf,
+        Utc::now(),
+    )?);
 
     let mut unlock = Vec::with_capacity(RUNS);
     let mut argon = Vec::with_capacity(RUNS);

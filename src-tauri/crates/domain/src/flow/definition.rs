@@ -1,0 +1,340 @@
+//! Flow definitions: the versioned flowcharts shipped as data in `assets/flows/`.
+//! A school can reword steps or add checklist items by editing the JSON and raising the version.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A whole flowchart.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowDefinition {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub start: String,
+    pub nodes: Vec<Node>,
+}
+
+/// One step of a flow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Node {
+    pub id: String,
+    pub section: String,
+    pub title: String,
+    #[serde(default)]
+    pub guidance: Vec<String>,
+    /// The incident's status while this is the current step (e.g. awaiting police).
+    #[serde(default)]
+    pub status_while_current: Option<String>,
+    #[serde(flatten)]
+    pub kind: NodeKind,
+}
+
+/// What a step asks of the DSL.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum NodeKind {
+    /// Guidance to read and acknowledge.
+    Info { next: String },
+    /// One answer from fixed choices; the reason is recorded with it.
+    Question { choices: Vec<Choice> },
+    /// Several yes/no questions: any yes goes one way, all no the other (the UKCIS questions).
+    #[serde(rename_all = "camelCase")]
+    Screening {
+        questions: Vec<ScreeningQuestion>,
+        any_yes: String,
+        all_no: String,
+        #[serde(default)]
+        any_yes_marks: Option<Mark>,
+        #[serde(default)]
+        all_no_marks: Option<Mark>,
+    },
+    /// A checklist: each item done, or not done with a reason.
+    Action {
+        items: Vec<ActionItem>,
+        next: String,
+    },
+    /// A sub-flow run once for each person with one of the given roles and kinds.
+    #[serde(rename_all = "camelCase")]
+    PerPerson {
+        applies_to: PersonFilter,
+        start: String,
+        steps: Vec<Node>,
+        next: String,
+    },
+    /// The flow's outcome.
+    End { outcome: String },
+}
+
+/// Whether an answer marks the incident as illegal or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Mark {
+    Illegal,
+    NotIllegal,
+}
+
+/// One choice of a question.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+    pub next: String,
+    #[serde(default)]
+    pub marks: Option<Mark>,
+}
+
+/// One yes/no question of a screening step.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScreeningQuestion {
+    pub id: String,
+    pub text: String,
+}
+
+/// One checklist item.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActionItem {
+    pub id: String,
+    pub label: String,
+    /// Must be done, or explicitly not done with a reason, before the step can be completed.
+    pub mandatory: bool,
+    #[serde(default)]
+    pub guidance: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<ItemField>,
+}
+
+/// A detail recorded when an item is done (e.g. a crime reference number).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ItemField {
+    pub id: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// How a field is typed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum FieldKind {
+    Text,
+    Longtext,
+    Datetime,
+    Date,
+    Choice,
+}
+
+/// Which people a per-person step runs for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonFilter {
+    pub roles: Vec<String>,
+    pub kinds: Vec<String>,
+}
+
+/// Why a flow definition is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlowError {
+    #[error("the flow definition is not valid JSON: {0}")]
+    Parse(String),
+    #[error("node id {0} is used twice")]
+    DuplicateId(String),
+    #[error("node {from} refers to {to}, which does not exist in its scope")]
+    Dangling { from: String, to: String },
+    #[error("node {0} cannot be reached from the start")]
+    Unreachable(String),
+    #[error("the flow loops back through node {0}")]
+    Cycle(String),
+    #[error("node {0} leads nowhere: every path must end")]
+    DeadEnd(String),
+    #[error("node {0} is not valid: {1}")]
+    Invalid(String, String),
+}
+
+impl Node {
+    /// Where this node can lead (empty string: the end of a per-person sub-flow).
+    pub fn successors(&self) -> Vec<&str> {
+        match &self.kind {
+            NodeKind::Info { next } | NodeKind::Action { next, .. } => vec![next],
+            NodeKind::PerPerson { next, .. } => vec![next],
+            NodeKind::Question { choices } => choices.iter().map(|c| c.next.as_str()).collect(),
+            NodeKind::Screening {
+                any_yes, all_no, ..
+            } => vec![any_yes, all_no],
+            NodeKind::End { .. } => vec![],
+        }
+    }
+}
+
+impl FlowDefinition {
+    /// Reads and validates a flow definition.
+    pub fn parse(json: &str) -> Result<Self, FlowError> {
+        let flow: FlowDefinition =
+            serde_json::from_str(json).map_err(|e| FlowError::Parse(e.to_string()))?;
+        flow.validate()?;
+        Ok(flow)
+    }
+
+    /// A top-level node by id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Any node, top-level or inside a per-person step, by id.
+    pub fn find_any(&self, id: &str) -> Option<&Node> {
+        fn walk<'a>(nodes: &'a [Node], id: &str) -> Option<&'a Node> {
+            for n in nodes {
+                if n.id == id {
+                    return Some(n);
+                }
+                if let NodeKind::PerPerson { steps, .. } = &n.kind {
+                    if let Some(found) = walk(steps, id) {
+                        return Some(found);
+                    }
+                }
+            }
+            None
+        }
+        walk(&self.nodes, id)
+    }
+
+    /// Checks: ids unique, every reference resolves, every node reachable, no loops, every path ends.
+    pub fn validate(&self) -> Result<(), FlowError> {
+        let mut seen = BTreeSet::new();
+        check_ids(&self.nodes, &mut seen)?;
+        check_scope(&self.nodes, &self.start, false)
+    }
+}
+
+fn check_ids(nodes: &[Node], seen: &mut BTreeSet<String>) -> Result<(), FlowError> {
+    for n in nodes {
+        if n.id.is_empty() || !seen.insert(n.id.clone()) {
+            return Err(FlowError::DuplicateId(n.id.clone()));
+        }
+        match &n.kind {
+            NodeKind::Question { choices } => {
+                if choices.len() < 2 {
+                    return Err(FlowError::Invalid(
+                        n.id.clone(),
+                        "a question needs two or more choices".into(),
+                    ));
+                }
+                let ids: BTreeSet<&str> = choices.iter().map(|c| c.id.as_str()).collect();
+                if ids.len() != choices.len() {
+                    return Err(FlowError::Invalid(n.id.clone(), "choice ids repeat".into()));
+                }
+            }
+            NodeKind::Action { items, .. } => {
+                let ids: BTreeSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
+                if items.is_empty() || ids.len() != items.len() {
+                    return Err(FlowError::Invalid(
+                        n.id.clone(),
+                        "items are missing or repeat".into(),
+                    ));
+                }
+                for item in items {
+                    for field in &item.fields {
+                        if field.kind == FieldKind::Choice && field.options.is_empty() {
+                            return Err(FlowError::Invalid(
+                                n.id.clone(),
+                                format!("field {} has no options", field.id),
+                            ));
+                        }
+                    }
+                }
+            }
+            NodeKind::Screening { questions, .. } if questions.is_empty() => {
+                return Err(FlowError::Invalid(n.id.clone(), "no questions".into()));
+            }
+            NodeKind::PerPerson { steps, .. } => check_ids(steps, seen)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Checks one scope (the top level, or a per-person sub-flow, where "" ends the sub-flow).
+fn check_scope(nodes: &[Node], start: &str, sub: bool) -> Result<(), FlowError> {
+    let by_id: BTreeMap<&str, &Node> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    if !by_id.contains_key(start) {
+        return Err(FlowError::Dangling {
+            from: "start".into(),
+            to: start.into(),
+        });
+    }
+    for n in nodes {
+        for to in n.successors() {
+            let ends_sub = sub && to.is_empty();
+            if !ends_sub && !by_id.contains_key(to) {
+                return Err(FlowError::Dangling {
+                    from: n.id.clone(),
+                    to: to.into(),
+                });
+            }
+        }
+        if let NodeKind::End { .. } = n.kind {
+            if sub {
+                return Err(FlowError::Invalid(
+                    n.id.clone(),
+                    "an end inside a per-person step".into(),
+                ));
+            }
+        }
+        if let NodeKind::PerPerson { start, steps, .. } = &n.kind {
+            check_scope(steps, start, true)?;
+        }
+    }
+    // Depth-first walk: reachability, loops, and every path reaching an end.
+    let mut state: BTreeMap<&str, u8> = BTreeMap::new(); // 1 = on the stack, 2 = done
+    fn visit<'a>(
+        id: &'a str,
+        by_id: &BTreeMap<&'a str, &'a Node>,
+        state: &mut BTreeMap<&'a str, u8>,
+        sub: bool,
+    ) -> Result<(), FlowError> {
+        match state.get(id) {
+            Some(1) => return Err(FlowError::Cycle(id.to_string())),
+            Some(_) => return Ok(()),
+            None => {}
+        }
+        let Some(node) = by_id.get(id) else {
+            return Ok(());
+        };
+        state.insert(id, 1);
+        let next = node.successors();
+        if next.is_empty() && !matches!(node.kind, NodeKind::End { .. }) {
+            return Err(FlowError::DeadEnd(id.to_string()));
+        }
+        for to in next {
+            if !(sub && to.is_empty()) {
+                visit(to, by_id, state, sub)?;
+            }
+        }
+        state.insert(id, 2);
+        Ok(())
+    }
+    visit(start, &by_id, &mut state, sub)?;
+    for n in nodes {
+        if !state.contains_key(n.id.as_str()) {
+            return Err(FlowError::Unreachable(n.id.clone()));
+        }
+    }
+    if !sub && !nodes.iter().any(|n| matches!(n.kind, NodeKind::End { .. })) {
+        return Err(FlowError::DeadEnd(start.to_string()));
+    }
+    Ok(())
+}

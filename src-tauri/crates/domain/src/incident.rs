@@ -1,0 +1,600 @@
+//! An incident's facts and the people involved, with the checks a DSL's input must pass.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::flow::{FlowState, IncidentStatus, Mark};
+use crate::ApiError;
+
+/// The longest free text accepted in one field (about 20 pages).
+pub const MAX_TEXT_CHARS: usize = 50_000;
+/// The longest short field (a name, a reference).
+pub const MAX_SHORT_CHARS: usize = 300;
+
+/// How the incident came to light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Discovery {
+    Disclosure,
+    StaffObservation,
+    ParentCarer,
+    Monitoring,
+    ExternalAgency,
+    Other,
+}
+
+/// Where it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Location {
+    InSchool,
+    OffSiteActivity,
+    OutsideSchool,
+}
+
+/// The four Cs of online risk (seed 003 §1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RiskArea {
+    Content,
+    Contact,
+    Conduct,
+    Commerce,
+}
+
+/// A filtering or monitoring alert's details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MonitoringAlert {
+    pub vendor: String,
+    pub capture_id: String,
+    pub severity: String,
+    /// True or false positive, once known.
+    #[ts(optional)]
+    pub true_positive: Option<bool>,
+}
+
+/// The facts recorded at intake. Corrections add a new version; none is lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IncidentFacts {
+    pub occurred_at: DateTime<Utc>,
+    pub reported_at: DateTime<Utc>,
+    pub reported_by_name: String,
+    pub reported_by_role: String,
+    pub discovery: Discovery,
+    #[ts(optional)]
+    pub monitoring: Option<MonitoringAlert>,
+    pub location: Location,
+    pub platform: String,
+    pub summary: String,
+    /// For a disclosure, the child's exact words.
+    pub childs_words: String,
+    pub risk_area: RiskArea,
+    pub activity_type: String,
+}
+
+/// One entry of the policy's "User Actions" table (seed 003 §10.1), plus the common cases.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActivityType {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub illegal: bool,
+}
+
+const fn at(id: &'static str, label: &'static str, illegal: bool) -> ActivityType {
+    ActivityType { id, label, illegal }
+}
+
+/// The activity types a DSL chooses from; the first four rows are illegal.
+pub const ACTIVITY_TYPES: &[ActivityType] = &[
+    at(
+        "child-abuse-images",
+        "Child sexual abuse images (making, possessing or distributing)",
+        true,
+    ),
+    at(
+        "grooming",
+        "Grooming, incitement or facilitation of sexual acts against children",
+        true,
+    ),
+    at("extreme-pornography", "Extreme pornography", true),
+    at("criminal-hate", "Criminally racist or hate material", true),
+    at("nudes-sharing", "Sharing nudes or semi-nudes", false),
+    at(
+        "bullying",
+        "Offensive, harassing or bullying messages",
+        false,
+    ),
+    at("pornography", "Pornography", false),
+    at("discrimination", "Promotion of discrimination", false),
+    at(
+        "threats",
+        "Threatening behaviour, promotion of violence or mental harm",
+        false,
+    ),
+    at("extremism", "Promotion of extremism or terrorism", false),
+    at(
+        "offensive",
+        "Offensive material or bringing the school into disrepute",
+        false,
+    ),
+    at(
+        "private-business",
+        "Using school systems to run a private business",
+        false,
+    ),
+    at(
+        "filtering-bypass",
+        "Bypassing filtering or other safeguards",
+        false,
+    ),
+    at("copyright", "Infringing copyright", false),
+    at(
+        "confidential",
+        "Revealing confidential information or passwords",
+        false,
+    ),
+    at(
+        "viruses",
+        "Creating or spreading viruses or harmful files",
+        false,
+    ),
+    at(
+        "unfair-usage",
+        "Unfair usage (large downloads or uploads)",
+        false,
+    ),
+    at("gaming", "Online gaming (non-educational)", false),
+    at("gambling", "Online gambling", false),
+    at("other", "Other", false),
+];
+
+/// The activity type with this id.
+pub fn activity_type(id: &str) -> Option<&'static ActivityType> {
+    ACTIVITY_TYPES.iter().find(|a| a.id == id)
+}
+
+/// What kind of person someone is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum PersonKind {
+    Pupil,
+    Staff,
+    Volunteer,
+    Parent,
+    AdultOutside,
+    Unknown,
+}
+
+impl PersonKind {
+    /// The stored form, also used by flow filters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonKind::Pupil => "pupil",
+            PersonKind::Staff => "staff",
+            PersonKind::Volunteer => "volunteer",
+            PersonKind::Parent => "parent",
+            PersonKind::AdultOutside => "adultOutside",
+            PersonKind::Unknown => "unknown",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            PersonKind::Pupil,
+            PersonKind::Staff,
+            PersonKind::Volunteer,
+            PersonKind::Parent,
+            PersonKind::AdultOutside,
+            PersonKind::Unknown,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// A person's role in one incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Role {
+    Victim,
+    Instigator,
+    Alleged,
+    Witness,
+    Reporter,
+}
+
+impl Role {
+    /// The stored form, also used by flow filters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Victim => "victim",
+            Role::Instigator => "instigator",
+            Role::Alleged => "alleged",
+            Role::Witness => "witness",
+            Role::Reporter => "reporter",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Role::Victim,
+            Role::Instigator,
+            Role::Alleged,
+            Role::Witness,
+            Role::Reporter,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// A person as known to the vault, across incidents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Person {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: PersonKind,
+    pub name: String,
+    /// Pupils: year group, 0 for Reception.
+    #[ts(optional)]
+    pub year_group: Option<u8>,
+    #[ts(optional)]
+    pub date_of_birth: Option<NaiveDate>,
+    /// Staff and volunteers: their job.
+    pub job_title: String,
+}
+
+/// A new person typed at intake.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NewPerson {
+    pub kind: PersonKind,
+    pub name: String,
+    #[ts(optional)]
+    pub year_group: Option<u8>,
+    #[ts(optional)]
+    pub date_of_birth: Option<NaiveDate>,
+    #[serde(default)]
+    pub job_title: String,
+}
+
+/// Someone linked to an incident: a known person, or a new one.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InvolvementInput {
+    #[ts(optional, type = "number")]
+    pub person_id: Option<i64>,
+    #[ts(optional)]
+    pub new_person: Option<NewPerson>,
+    pub role: Role,
+}
+
+/// A person's part in one incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Involvement {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub person: Person,
+    pub role: Role,
+    pub added_at: DateTime<Utc>,
+}
+
+/// What the new-incident form sends.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NewIncident {
+    pub facts: IncidentFacts,
+    pub people: Vec<InvolvementInput>,
+}
+
+/// One row of the incident list.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IncidentSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub reference: String,
+    pub status: IncidentStatus,
+    #[ts(optional)]
+    pub mark: Option<Mark>,
+    pub occurred_at: DateTime<Utc>,
+    pub activity_type: String,
+    pub risk_area: RiskArea,
+    pub summary: String,
+    pub people: Vec<String>,
+    pub current_step: String,
+}
+
+/// The list's filters.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IncidentFilter {
+    #[ts(optional)]
+    pub status: Option<IncidentStatus>,
+    #[ts(optional)]
+    pub from: Option<NaiveDate>,
+    #[ts(optional)]
+    pub to: Option<NaiveDate>,
+    #[ts(optional)]
+    pub activity_type: Option<String>,
+    #[ts(optional)]
+    pub illegal: Option<bool>,
+    #[ts(optional, type = "number")]
+    pub person_id: Option<i64>,
+    #[ts(optional)]
+    pub text: Option<String>,
+}
+
+/// A whole incident for its screen.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IncidentDetail {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub reference: String,
+    pub flow_id: String,
+    pub flow_version: u32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub facts: IncidentFacts,
+    pub people: Vec<Involvement>,
+    pub flow: FlowState,
+    pub chronology: Vec<crate::flow::ChronologyEntry>,
+}
+
+/// Checks free text: no control characters other than line breaks and tabs, within `max`.
+pub fn check_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, ApiError> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(ApiError::validation(field, "This is required."));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(ApiError::validation(
+            field,
+            format!("This is too long: at most {max} characters (it has {len})."),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(ApiError::validation(
+            field,
+            "This contains control characters that cannot be stored; remove them and try again.",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Checks and tidies intake facts against the time now.
+pub fn check_facts(f: &IncidentFacts, now: DateTime<Utc>) -> Result<IncidentFacts, ApiError> {
+    if f.occurred_at > now {
+        return Err(ApiError::validation(
+            "occurredAt",
+            "When it happened cannot be in the future.",
+        ));
+    }
+    if f.reported_at > now {
+        return Err(ApiError::validation(
+            "reportedAt",
+            "When it was reported cannot be in the future.",
+        ));
+    }
+    if f.reported_at < f.occurred_at {
+        return Err(ApiError::validation(
+            "reportedAt",
+            "It cannot have been reported before it happened.",
+        ));
+    }
+    if activity_type(&f.activity_type).is_none() {
+        return Err(ApiError::validation(
+            "activityType",
+            "Choose the type of activity from the list.",
+        ));
+    }
+    let monitoring = match (&f.discovery, &f.monitoring) {
+        (Discovery::Monitoring, Some(m)) => Some(MonitoringAlert {
+            vendor: check_text("monitoringVendor", &m.vendor, MAX_SHORT_CHARS, true)?,
+            capture_id: check_text("monitoringCaptureId", &m.capture_id, MAX_SHORT_CHARS, false)?,
+            severity: check_text("monitoringSeverity", &m.severity, MAX_SHORT_CHARS, false)?,
+            true_positive: m.true_positive,
+        }),
+        (Discovery::Monitoring, None) => {
+            return Err(ApiError::validation(
+                "monitoringVendor",
+                "Give the filtering or monitoring system's name.",
+            ))
+        }
+        _ => None,
+    };
+    Ok(IncidentFacts {
+        occurred_at: f.occurred_at,
+        reported_at: f.reported_at,
+        reported_by_name: check_text("reportedByName", &f.reported_by_name, MAX_SHORT_CHARS, true)?,
+        reported_by_role: check_text("reportedByRole", &f.reported_by_role, MAX_SHORT_CHARS, true)?,
+        discovery: f.discovery,
+        monitoring,
+        location: f.location,
+        platform: check_text("platform", &f.platform, MAX_SHORT_CHARS, false)?,
+        summary: check_text("summary", &f.summary, MAX_TEXT_CHARS, true)?,
+        childs_words: check_text("childsWords", &f.childs_words, MAX_TEXT_CHARS, false)?,
+        risk_area: f.risk_area,
+        activity_type: f.activity_type.clone(),
+    })
+}
+
+/// Checks a new person against the date today.
+pub fn check_person(p: &NewPerson, today: NaiveDate) -> Result<NewPerson, ApiError> {
+    let name = check_text("personName", &p.name, MAX_SHORT_CHARS, true)?;
+    let (year_group, date_of_birth) = if p.kind == PersonKind::Pupil {
+        let year = p
+            .year_group
+            .ok_or_else(|| ApiError::validation("yearGroup", "Give the pupil's year group."))?;
+        if year > 14 {
+            return Err(ApiError::validation(
+                "yearGroup",
+                "Year groups run from Reception (0) to Year 14.",
+            ));
+        }
+        let dob = p.date_of_birth.ok_or_else(|| {
+            ApiError::validation("dateOfBirth", "Give the pupil's date of birth.")
+        })?;
+        if dob > today {
+            return Err(ApiError::validation(
+                "dateOfBirth",
+                "A date of birth cannot be in the future.",
+            ));
+        }
+        (Some(year), Some(dob))
+    } else {
+        (None, p.date_of_birth)
+    };
+    Ok(NewPerson {
+        kind: p.kind,
+        name,
+        year_group,
+        date_of_birth,
+        job_title: check_text("jobTitle", &p.job_title, MAX_SHORT_CHARS, false)?,
+    })
+}
+
+/// The reference for the `n`th incident recorded in `year`: OS-2026-0007.
+pub fn reference(year: i32, n: u32) -> String {
+    format!("OS-{year}-{n:04}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+            .single()
+            .expect("valid")
+    }
+
+    fn facts() -> IncidentFacts {
+        IncidentFacts {
+            occurred_at: now() - chrono::Duration::hours(3),
+            reported_at: now() - chrono::Duration::hours(2),
+            reported_by_name: "Ms Nguyễn".into(),
+            reported_by_role: "Form tutor".into(),
+            discovery: Discovery::Disclosure,
+            monitoring: None,
+            location: Location::OutsideSchool,
+            platform: "Snapchat".into(),
+            summary: "<script>alert(1)</script> a pupil said…".into(),
+            childs_words: "He sent me a picture".into(),
+            risk_area: RiskArea::Contact,
+            activity_type: "child-abuse-images".into(),
+        }
+    }
+
+    #[test]
+    fn good_facts_pass_and_html_is_kept_as_text() {
+        let f = check_facts(&facts(), now()).expect("valid");
+        assert_eq!(f.summary, "<script>alert(1)</script> a pupil said…");
+    }
+
+    #[test]
+    fn bad_facts_get_clear_messages() {
+        let mut f = facts();
+        f.occurred_at = now() + chrono::Duration::minutes(5);
+        assert_eq!(
+            check_facts(&f, now()).expect_err("future").field.as_deref(),
+            Some("occurredAt")
+        );
+        let mut f = facts();
+        f.reported_at = f.occurred_at - chrono::Duration::minutes(1);
+        assert!(check_facts(&f, now())
+            .expect_err("before")
+            .message
+            .contains("before it happened"));
+        let mut f = facts();
+        f.summary = "   ".into();
+        assert_eq!(
+            check_facts(&f, now()).expect_err("empty").field.as_deref(),
+            Some("summary")
+        );
+        let mut f = facts();
+        f.summary = "x".repeat(1_000_000);
+        assert!(check_facts(&f, now())
+            .expect_err("huge")
+            .message
+            .contains("too long"));
+        let mut f = facts();
+        f.platform = "bad\u{0}byte".into();
+        assert!(check_facts(&f, now())
+            .expect_err("control")
+            .message
+            .contains("control characters"));
+        let mut f = facts();
+        f.activity_type = "nonsense".into();
+        assert!(check_facts(&f, now()).is_err());
+        let mut f = facts();
+        f.discovery = Discovery::Monitoring;
+        assert!(check_facts(&f, now()).is_err(), "monitoring needs a vendor");
+    }
+
+    #[test]
+    fn pupils_need_year_and_birth_date() {
+        let today = now().date_naive();
+        let pupil = NewPerson {
+            kind: PersonKind::Pupil,
+            name: "Zoë".into(),
+            year_group: Some(9),
+            date_of_birth: NaiveDate::from_ymd_opt(2012, 3, 4),
+            job_title: String::new(),
+        };
+        assert!(check_person(&pupil, today).is_ok());
+        let mut no_year = pupil.clone();
+        no_year.year_group = None;
+        assert!(check_person(&no_year, today).is_err());
+        let mut future = pupil.clone();
+        future.date_of_birth = NaiveDate::from_ymd_opt(2030, 1, 1);
+        assert!(check_person(&future, today).is_err());
+    }
+
+    #[test]
+    fn references_are_padded() {
+        assert_eq!(reference(2026, 7), "OS-2026-0007");
+    }
+
+    #[test]
+    fn the_first_four_activity_types_are_the_illegal_ones() {
+        let illegal: Vec<bool> = ACTIVITY_TYPES.iter().map(|a| a.illegal).collect();
+        assert!(illegal[..4].iter().all(|x| *x));
+        assert!(illegal[4..].iter().all(|x| !*x));
+    }
+}
