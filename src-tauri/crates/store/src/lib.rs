@@ -3,6 +3,7 @@
 
 mod audit;
 mod error;
+mod incidents;
 mod keyslots;
 mod migrations;
 mod settings;
@@ -10,6 +11,7 @@ mod users;
 mod vault;
 
 pub use error::StoreError;
+pub use incidents::{PersonHistory, PersonIncident, WriteError};
 pub use keyslots::KdfParams;
 pub use migrations::SCHEMA_VERSION;
 pub use vault::{Unlocked, Vault, DB_FILE, KEYSLOTS_FILE};
@@ -19,3 +21,5 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_incidents;

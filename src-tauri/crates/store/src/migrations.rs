@@ -37,12 +37,103 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
 "#;
 
+const V2: &str = r#"
+CREATE TABLE people (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    year_group    INTEGER,
+    date_of_birth TEXT,
+    job_title     TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL,
+    created_by    INTEGER NOT NULL REFERENCES users(id)
+) STRICT;
+
+-- Identity columns never change; the rest is a projection of the records below, kept for the
+-- list, filters and search, and rebuilt on every write.
+CREATE TABLE incidents (
+    id            INTEGER PRIMARY KEY,
+    reference     TEXT NOT NULL UNIQUE,
+    year          INTEGER NOT NULL,
+    seq           INTEGER NOT NULL,
+    flow_id       TEXT NOT NULL,
+    flow_version  INTEGER NOT NULL,
+    created_at    TEXT NOT NULL,
+    created_by    INTEGER NOT NULL REFERENCES users(id),
+    status        TEXT NOT NULL,
+    mark          TEXT,
+    occurred_at   TEXT NOT NULL,
+    activity_type TEXT NOT NULL,
+    risk_area     TEXT NOT NULL,
+    summary       TEXT NOT NULL,
+    people_names  TEXT NOT NULL,
+    current_step  TEXT NOT NULL,
+    search_text   TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (year, seq)
+) STRICT;
+CREATE INDEX incidents_occurred ON incidents (occurred_at);
+CREATE INDEX incidents_status ON incidents (status, occurred_at);
+
+CREATE TABLE incident_facts (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    at          TEXT NOT NULL,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    facts       TEXT NOT NULL
+) STRICT;
+CREATE INDEX incident_facts_incident ON incident_facts (incident_id, id);
+
+CREATE TABLE involvements (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    person_id   INTEGER NOT NULL REFERENCES people(id),
+    role        TEXT NOT NULL,
+    added_at    TEXT NOT NULL,
+    added_by    INTEGER NOT NULL REFERENCES users(id),
+    UNIQUE (incident_id, person_id, role)
+) STRICT;
+CREATE INDEX involvements_person ON involvements (person_id);
+
+CREATE TABLE flow_entries (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    at          TEXT NOT NULL,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    node_id     TEXT,
+    person_id   INTEGER REFERENCES people(id),
+    supersedes  INTEGER REFERENCES flow_entries(id),
+    body        TEXT NOT NULL
+) STRICT;
+CREATE INDEX flow_entries_incident ON flow_entries (incident_id, id);
+
+CREATE TRIGGER incident_facts_no_update BEFORE UPDATE ON incident_facts
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER incident_facts_no_delete BEFORE DELETE ON incident_facts
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER involvements_no_update BEFORE UPDATE ON involvements
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER involvements_no_delete BEFORE DELETE ON involvements
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER flow_entries_no_update BEFORE UPDATE ON flow_entries
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER flow_entries_no_delete BEFORE DELETE ON flow_entries
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER incidents_no_delete BEFORE DELETE ON incidents
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER incidents_identity_fixed
+BEFORE UPDATE OF id, reference, year, seq, flow_id, flow_version, created_at, created_by ON incidents
+BEGIN SELECT RAISE(ABORT, 'an incident''s identity cannot change'); END;
+CREATE TRIGGER people_no_delete BEFORE DELETE ON people
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+"#;
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Refuses a vault from a newer version, then brings an older one up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

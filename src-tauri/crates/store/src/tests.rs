@@ -194,7 +194,7 @@ fn vault_from_a_newer_version_is_refused_clearly() {
         err,
         StoreError::NewerVersion {
             found: 99,
-            supported: 1
+            supported: crate::SCHEMA_VERSION
         }
     ));
     assert!(err.to_string().contains("newer version of DSL Desk"));

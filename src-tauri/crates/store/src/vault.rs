@@ -25,10 +25,10 @@ pub const KEYSLOTS_FILE: &str = "keyslots.json";
 
 /// An open vault: the connection, its data key and the signed-in user.
 pub struct Vault {
-    conn: Connection,
+    pub(crate) conn: Connection,
     dir: PathBuf,
     key: DataKey,
-    user_id: i64,
+    pub(crate) user_id: i64,
 }
 
 /// A vault just created, with its recovery key to show once.

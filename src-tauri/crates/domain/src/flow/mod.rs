@@ -15,5 +15,32 @@ pub fn online_safety() -> Result<FlowDefinition, FlowError> {
     FlowDefinition::parse(ONLINE_SAFETY_JSON)
 }
 
+/// Every shipped flow version, parsed once. Old versions stay here so that an incident always
+/// replays against the version it followed.
+fn registry() -> &'static Result<Vec<FlowDefinition>, FlowError> {
+    static FLOWS: std::sync::OnceLock<Result<Vec<FlowDefinition>, FlowError>> =
+        std::sync::OnceLock::new();
+    FLOWS.get_or_init(|| Ok(vec![online_safety()?]))
+}
+
+/// The flow a new incident follows: the newest version of the online-safety flow.
+pub fn current() -> Result<&'static FlowDefinition, FlowError> {
+    let flows = registry().as_ref().map_err(Clone::clone)?;
+    flows
+        .iter()
+        .filter(|f| f.id == "online-safety")
+        .max_by_key(|f| f.version)
+        .ok_or_else(|| FlowError::Invalid("online-safety".into(), "no version shipped".into()))
+}
+
+/// A shipped flow by id and version.
+pub fn find(id: &str, version: u32) -> Result<&'static FlowDefinition, FlowError> {
+    let flows = registry().as_ref().map_err(Clone::clone)?;
+    flows
+        .iter()
+        .find(|f| f.id == id && f.version == version)
+        .ok_or_else(|| FlowError::Invalid(format!("{id} v{version}"), "this version is not known".into()))
+}
+
 #[cfg(test)]
 mod tests;
