@@ -15,6 +15,16 @@ const COMMANDS: &[&str] = &[
     "update_settings",
     "change_passphrase",
     "about",
+    "activity_types",
+    "create_incident",
+    "get_incident",
+    "record_entry",
+    "reask_step",
+    "add_person",
+    "correct_facts",
+    "list_incidents",
+    "find_people",
+    "person_history",
 ];
 
 fn main() {

@@ -76,6 +76,16 @@ pub fn run() {
             commands::settings::update_settings,
             commands::settings::change_passphrase,
             commands::settings::about,
+            commands::incidents::activity_types,
+            commands::incidents::create_incident,
+            commands::incidents::get_incident,
+            commands::incidents::record_entry,
+            commands::incidents::reask_step,
+            commands::incidents::add_person,
+            commands::incidents::correct_facts,
+            commands::incidents::list_incidents,
+            commands::incidents::find_people,
+            commands::incidents::person_history,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -9,8 +9,32 @@ import type { RecoveryKeyShown } from './bindings/RecoveryKeyShown';
 import type { Session } from './bindings/Session';
 import type { Settings } from './bindings/Settings';
 import type { VaultStatus } from './bindings/VaultStatus';
+import type { ActivityType } from './bindings/ActivityType';
+import type { IncidentDetail } from './bindings/IncidentDetail';
+import type { IncidentFacts } from './bindings/IncidentFacts';
+import type { IncidentFilter } from './bindings/IncidentFilter';
+import type { IncidentSummary } from './bindings/IncidentSummary';
+import type { InvolvementInput } from './bindings/InvolvementInput';
+import type { NewIncident } from './bindings/NewIncident';
+import type { Person } from './bindings/Person';
+import type { PersonHistory } from './bindings/PersonHistory';
+import type { EntryInput } from './bindings/EntryInput';
+import type { StepView } from './bindings/StepView';
 
 export type { AboutInfo, ApiError, CreateVaultInput, PassphraseAssessment, RecoveryKeyShown, Session, Settings, VaultStatus };
+export type {
+  ActivityType,
+  IncidentDetail,
+  IncidentFacts,
+  IncidentFilter,
+  IncidentSummary,
+  InvolvementInput,
+  NewIncident,
+  Person,
+  PersonHistory,
+  EntryInput,
+  StepView,
+};
 
 /** True when `e` is the typed error the backend returns. */
 export function isApiError(e: unknown): e is ApiError {
@@ -41,6 +65,17 @@ export const api = {
   changePassphrase: (current: string, newPassphrase: string, newPassphraseRepeat: string) =>
     invoke<void>('change_passphrase', { current, newPassphrase, newPassphraseRepeat }),
   about: () => invoke<AboutInfo>('about'),
+  activityTypes: () => invoke<ActivityType[]>('activity_types'),
+  createIncident: (input: NewIncident) => invoke<IncidentDetail>('create_incident', { input }),
+  getIncident: (id: number) => invoke<IncidentDetail>('get_incident', { id }),
+  recordEntry: (id: number, input: EntryInput) => invoke<IncidentDetail>('record_entry', { id, input }),
+  reaskStep: (id: number, nodeId: string, personId: number | null) =>
+    invoke<StepView>('reask_step', { id, nodeId, personId }),
+  addPerson: (id: number, input: InvolvementInput) => invoke<IncidentDetail>('add_person', { id, input }),
+  correctFacts: (id: number, facts: IncidentFacts) => invoke<IncidentDetail>('correct_facts', { id, facts }),
+  listIncidents: (filter: IncidentFilter) => invoke<IncidentSummary[]>('list_incidents', { filter }),
+  findPeople: (text: string) => invoke<Person[]>('find_people', { text }),
+  personHistory: (personId: number) => invoke<PersonHistory>('person_history', { personId }),
 };
 
 /** Why the vault was locked. */

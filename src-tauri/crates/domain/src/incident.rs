@@ -208,7 +208,7 @@ impl PersonKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub enum Role {
+pub enum PersonRole {
     Victim,
     Instigator,
     Alleged,
@@ -216,26 +216,26 @@ pub enum Role {
     Reporter,
 }
 
-impl Role {
+impl PersonRole {
     /// The stored form, also used by flow filters.
     pub fn as_str(self) -> &'static str {
         match self {
-            Role::Victim => "victim",
-            Role::Instigator => "instigator",
-            Role::Alleged => "alleged",
-            Role::Witness => "witness",
-            Role::Reporter => "reporter",
+            PersonRole::Victim => "victim",
+            PersonRole::Instigator => "instigator",
+            PersonRole::Alleged => "alleged",
+            PersonRole::Witness => "witness",
+            PersonRole::Reporter => "reporter",
         }
     }
 
     /// Reads the stored form.
     pub fn parse(s: &str) -> Option<Self> {
         [
-            Role::Victim,
-            Role::Instigator,
-            Role::Alleged,
-            Role::Witness,
-            Role::Reporter,
+            PersonRole::Victim,
+            PersonRole::Instigator,
+            PersonRole::Alleged,
+            PersonRole::Witness,
+            PersonRole::Reporter,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
@@ -284,7 +284,7 @@ pub struct InvolvementInput {
     pub person_id: Option<i64>,
     #[ts(optional)]
     pub new_person: Option<NewPerson>,
-    pub role: Role,
+    pub role: PersonRole,
 }
 
 /// A person's part in one incident.
@@ -295,7 +295,7 @@ pub struct Involvement {
     #[ts(type = "number")]
     pub id: i64,
     pub person: Person,
-    pub role: Role,
+    pub role: PersonRole,
     pub added_at: DateTime<Utc>,
 }
 

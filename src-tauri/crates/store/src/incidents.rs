@@ -2,10 +2,12 @@
 //! appended, never changed; the `incidents` row also carries a projection for the list.
 
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
-use dsl_domain::flow::{self, chronology, evaluate, EntryBody, EntryInput, FlowDefinition, FlowEntry};
+use dsl_domain::flow::{
+    self, chronology, evaluate, EntryBody, EntryInput, FlowDefinition, FlowEntry,
+};
 use dsl_domain::incident::{
     check_facts, check_person, reference, IncidentDetail, IncidentFacts, IncidentFilter,
-    IncidentSummary, Involvement, InvolvementInput, NewIncident, Person, PersonKind, Role,
+    IncidentSummary, Involvement, InvolvementInput, NewIncident, Person, PersonKind, PersonRole,
 };
 use dsl_domain::{ApiError, ErrorKind};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -44,7 +46,7 @@ pub struct PersonHistory {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct PersonIncident {
-    pub role: Role,
+    pub role: PersonRole,
     pub incident: IncidentSummary,
 }
 
@@ -58,8 +60,17 @@ fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
         .map_err(|_| StoreError::Corrupt("a stored time is unreadable"))
 }
 
-fn person_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, Option<i64>, Option<String>, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+fn person_from_row(
+    r: &Row<'_>,
+) -> rusqlite::Result<(i64, String, String, Option<i64>, Option<String>, String)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
 fn to_person(row: (i64, String, String, Option<i64>, Option<String>, String)) -> Result<Person> {
@@ -86,7 +97,14 @@ fn involvements(conn: &Connection, incident: i64) -> Result<Vec<Involvement>> {
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
-            (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?),
+            (
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ),
         ))
     })?;
     let mut out = Vec::new();
@@ -95,7 +113,7 @@ fn involvements(conn: &Connection, incident: i64) -> Result<Vec<Involvement>> {
         out.push(Involvement {
             id,
             person: to_person(person)?,
-            role: Role::parse(&role).ok_or(StoreError::Corrupt("unknown role"))?,
+            role: PersonRole::parse(&role).ok_or(StoreError::Corrupt("unknown role"))?,
             added_at: parse_ts(&added_at)?,
         });
     }
@@ -129,7 +147,8 @@ fn entries(conn: &Connection, incident: i64) -> Result<Vec<FlowEntry>> {
             node_id,
             person_id,
             supersedes,
-            body: serde_json::from_str(&body).map_err(|_| StoreError::Corrupt("an entry is unreadable"))?,
+            body: serde_json::from_str(&body)
+                .map_err(|_| StoreError::Corrupt("an entry is unreadable"))?,
         });
     }
     Ok(out)
@@ -164,24 +183,29 @@ fn header(conn: &Connection, incident: i64) -> Result<Header> {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    let (reference, flow_id, flow_version, created_at, created_by) = row.ok_or(StoreError::NotFound)?;
+    let (reference, flow_id, flow_version, created_at, created_by) =
+        row.ok_or(StoreError::NotFound)?;
     Ok(Header {
         reference,
         flow_id,
-        flow_version: u32::try_from(flow_version).map_err(|_| StoreError::Corrupt("flow version"))?,
+        flow_version: u32::try_from(flow_version)
+            .map_err(|_| StoreError::Corrupt("flow version"))?,
         created_at: parse_ts(&created_at)?,
         created_by,
     })
 }
 
 fn flow_of(h: &Header) -> Result<&'static FlowDefinition> {
-    flow::find(&h.flow_id, h.flow_version).map_err(|_| StoreError::Corrupt("the incident's flow version is not known"))
+    flow::find(&h.flow_id, h.flow_version)
+        .map_err(|_| StoreError::Corrupt("the incident's flow version is not known"))
 }
 
 fn entry_text(body: &EntryBody) -> String {
     match body {
         EntryBody::Answer { reason, .. } | EntryBody::Screening { reason, .. } => reason.clone(),
-        EntryBody::Item { details, reason, .. } => {
+        EntryBody::Item {
+            details, reason, ..
+        } => {
             let mut t: Vec<&str> = details.values().map(String::as_str).collect();
             t.push(reason);
             t.join(" ")
@@ -229,7 +253,9 @@ fn refresh_projection(conn: &Connection, incident: i64, now: DateTime<Utc>) -> R
             }),
             ts(facts.occurred_at),
             facts.activity_type,
-            serde_json::to_string(&facts.risk_area).map_err(|_| StoreError::Crypto)?.trim_matches('"'),
+            serde_json::to_string(&facts.risk_area)
+                .map_err(|_| StoreError::Crypto)?
+                .trim_matches('"'),
             facts.summary.chars().take(300).collect::<String>(),
             serde_json::to_string(&names).map_err(|_| StoreError::Crypto)?,
             current,
@@ -240,7 +266,12 @@ fn refresh_projection(conn: &Connection, incident: i64, now: DateTime<Utc>) -> R
     Ok(())
 }
 
-fn insert_person(conn: &Connection, user: i64, p: &dsl_domain::incident::NewPerson, now: DateTime<Utc>) -> Result<i64> {
+fn insert_person(
+    conn: &Connection,
+    user: i64,
+    p: &dsl_domain::incident::NewPerson,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO people (kind, name, year_group, date_of_birth, job_title, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -255,21 +286,47 @@ fn insert_person(conn: &Connection, user: i64, p: &dsl_domain::incident::NewPers
         ],
     )?;
     let id = conn.last_insert_rowid();
-    audit::append(conn, now, &Change { user_id: Some(user), action: "person.added", record_kind: "person", record_id: &id.to_string() })?;
+    audit::append(
+        conn,
+        now,
+        &Change {
+            user_id: Some(user),
+            action: "person.added",
+            record_kind: "person",
+            record_id: &id.to_string(),
+        },
+    )?;
     Ok(id)
 }
 
-fn add_involvement(conn: &Connection, user: i64, incident: i64, input: &InvolvementInput, now: DateTime<Utc>) -> std::result::Result<i64, WriteError> {
+fn add_involvement(
+    conn: &Connection,
+    user: i64,
+    incident: i64,
+    input: &InvolvementInput,
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, WriteError> {
     let person_id = match (&input.person_id, &input.new_person) {
         (Some(id), None) => {
-            let exists: Option<i64> = conn.query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-            exists.ok_or_else(|| ApiError::new(ErrorKind::NotFound, "That person is not known in this vault."))?
+            let exists: Option<i64> = conn
+                .query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            exists.ok_or_else(|| {
+                ApiError::new(
+                    ErrorKind::NotFound,
+                    "That person is not known in this vault.",
+                )
+            })?
         }
         (None, Some(new)) => {
             let new = check_person(new, now.date_naive())?;
             insert_person(conn, user, &new, now)?
         }
-        _ => return Err(ApiError::validation("people", "Pick a known person or type a new one.").into()),
+        _ => {
+            return Err(
+                ApiError::validation("people", "Pick a known person or type a new one.").into(),
+            )
+        }
     };
     let already: Option<i64> = conn
         .query_row(
@@ -279,19 +336,56 @@ fn add_involvement(conn: &Connection, user: i64, incident: i64, input: &Involvem
         )
         .optional()?;
     if already.is_some() {
-        return Err(ApiError::new(ErrorKind::Conflict, "That person already has that role in this incident.").into());
+        return Err(ApiError::new(
+            ErrorKind::Conflict,
+            "That person already has that role in this incident.",
+        )
+        .into());
     }
     conn.execute(
         "INSERT INTO involvements (incident_id, person_id, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![incident, person_id, input.role.as_str(), ts(now), user],
     )?;
     let id = conn.last_insert_rowid();
-    audit::append(conn, now, &Change { user_id: Some(user), action: "involvement.added", record_kind: "incident", record_id: &incident.to_string() })?;
+    audit::append(
+        conn,
+        now,
+        &Change {
+            user_id: Some(user),
+            action: "involvement.added",
+            record_kind: "incident",
+            record_id: &incident.to_string(),
+        },
+    )?;
     Ok(id)
 }
 
-fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, Option<String>, String, String, String, String, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?))
+fn summary_from_row(
+    r: &Row<'_>,
+) -> rusqlite::Result<(
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+    ))
 }
 
 const SUMMARY_COLUMNS: &str =
@@ -302,8 +396,32 @@ fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
         .map_err(|_| StoreError::Corrupt("a stored value is unreadable"))
 }
 
-fn to_summary(row: (i64, String, String, Option<String>, String, String, String, String, String, String)) -> Result<IncidentSummary> {
-    let (id, reference, status, mark, occurred_at, activity_type, risk_area, summary, names, current_step) = row;
+fn to_summary(
+    row: (
+        i64,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ),
+) -> Result<IncidentSummary> {
+    let (
+        id,
+        reference,
+        status,
+        mark,
+        occurred_at,
+        activity_type,
+        risk_area,
+        summary,
+        names,
+        current_step,
+    ) = row;
     Ok(IncidentSummary {
         id,
         reference,
@@ -313,20 +431,30 @@ fn to_summary(row: (i64, String, String, Option<String>, String, String, String,
         activity_type,
         risk_area: parse_enum(&risk_area)?,
         summary,
-        people: serde_json::from_str(&names).map_err(|_| StoreError::Corrupt("names are unreadable"))?,
+        people: serde_json::from_str(&names)
+            .map_err(|_| StoreError::Corrupt("names are unreadable"))?,
         current_step,
     })
 }
 
 impl Vault {
     /// Records a new incident with its people, following the current flow. Returns its id.
-    pub fn create_incident(&mut self, new: &NewIncident, now: DateTime<Utc>) -> std::result::Result<i64, WriteError> {
+    pub fn create_incident(
+        &mut self,
+        new: &NewIncident,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<i64, WriteError> {
         let facts = check_facts(&new.facts, now)?;
-        let flow = flow::current().map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
+        let flow =
+            flow::current().map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         let year = now.year();
-        let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM incidents WHERE year = ?1", [year], |r| r.get(0))?;
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM incidents WHERE year = ?1",
+            [year],
+            |r| r.get(0),
+        )?;
         let reference = reference(year, u32::try_from(seq).unwrap_or(u32::MAX));
         tx.execute(
             "INSERT INTO incidents (reference, year, seq, flow_id, flow_version, created_at, created_by,
@@ -337,9 +465,23 @@ impl Vault {
         let id = tx.last_insert_rowid();
         tx.execute(
             "INSERT INTO incident_facts (incident_id, at, user_id, facts) VALUES (?1, ?2, ?3, ?4)",
-            params![id, ts(now), user, serde_json::to_string(&facts).map_err(|_| StoreError::Crypto)?],
+            params![
+                id,
+                ts(now),
+                user,
+                serde_json::to_string(&facts).map_err(|_| StoreError::Crypto)?
+            ],
         )?;
-        audit::append(&tx, now, &Change { user_id: Some(user), action: "incident.created", record_kind: "incident", record_id: &id.to_string() })?;
+        audit::append(
+            &tx,
+            now,
+            &Change {
+                user_id: Some(user),
+                action: "incident.created",
+                record_kind: "incident",
+                record_id: &id.to_string(),
+            },
+        )?;
         for p in &new.people {
             add_involvement(&tx, user, id, p, now)?;
         }
@@ -372,7 +514,12 @@ impl Vault {
     }
 
     /// The question to show when an earlier answer is being changed.
-    pub fn reask(&self, id: i64, node_id: &str, person_id: Option<i64>) -> Result<Option<dsl_domain::flow::StepView>> {
+    pub fn reask(
+        &self,
+        id: i64,
+        node_id: &str,
+        person_id: Option<i64>,
+    ) -> Result<Option<dsl_domain::flow::StepView>> {
         let h = header(&self.conn, id)?;
         let flow = flow_of(&h)?;
         let people = involvements(&self.conn, id)?;
@@ -381,7 +528,12 @@ impl Vault {
     }
 
     /// Records an answer, checklist item, note, close or reopen, after the flow rules accept it.
-    pub fn record_entry(&mut self, id: i64, input: &EntryInput, now: DateTime<Utc>) -> std::result::Result<i64, WriteError> {
+    pub fn record_entry(
+        &mut self,
+        id: i64,
+        input: &EntryInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<i64, WriteError> {
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         let h = header(&tx, id)?;
@@ -408,20 +560,41 @@ impl Vault {
             EntryBody::Reopened { .. } => "incident.reopened",
             _ => "entry.added",
         };
-        audit::append(&tx, now, &Change { user_id: Some(user), action, record_kind: "flow_entry", record_id: &entry.to_string() })?;
+        audit::append(
+            &tx,
+            now,
+            &Change {
+                user_id: Some(user),
+                action,
+                record_kind: "flow_entry",
+                record_id: &entry.to_string(),
+            },
+        )?;
         refresh_projection(&tx, id, now)?;
         tx.commit()?;
         Ok(entry)
     }
 
     /// Adds a person to an incident (e.g. another pupil found to be involved).
-    pub fn add_person(&mut self, id: i64, input: &InvolvementInput, now: DateTime<Utc>) -> std::result::Result<(), WriteError> {
+    pub fn add_person(
+        &mut self,
+        id: i64,
+        input: &InvolvementInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<(), WriteError> {
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         header(&tx, id)?;
-        let closed: String = tx.query_row("SELECT status FROM incidents WHERE id = ?1", [id], |r| r.get(0))?;
+        let closed: String =
+            tx.query_row("SELECT status FROM incidents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
         if closed == "closed" {
-            return Err(ApiError::new(ErrorKind::Conflict, "The incident is closed. Reopen it to add people.").into());
+            return Err(ApiError::new(
+                ErrorKind::Conflict,
+                "The incident is closed. Reopen it to add people.",
+            )
+            .into());
         }
         add_involvement(&tx, user, id, input, now)?;
         refresh_projection(&tx, id, now)?;
@@ -430,23 +603,46 @@ impl Vault {
     }
 
     /// Corrects the facts: a new version is added; the old one stays.
-    pub fn correct_facts(&mut self, id: i64, facts: &IncidentFacts, now: DateTime<Utc>) -> std::result::Result<(), WriteError> {
+    pub fn correct_facts(
+        &mut self,
+        id: i64,
+        facts: &IncidentFacts,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<(), WriteError> {
         let facts = check_facts(facts, now)?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         header(&tx, id)?;
         tx.execute(
             "INSERT INTO incident_facts (incident_id, at, user_id, facts) VALUES (?1, ?2, ?3, ?4)",
-            params![id, ts(now), user, serde_json::to_string(&facts).map_err(|_| StoreError::Crypto)?],
+            params![
+                id,
+                ts(now),
+                user,
+                serde_json::to_string(&facts).map_err(|_| StoreError::Crypto)?
+            ],
         )?;
-        audit::append(&tx, now, &Change { user_id: Some(user), action: "facts.corrected", record_kind: "incident", record_id: &id.to_string() })?;
+        audit::append(
+            &tx,
+            now,
+            &Change {
+                user_id: Some(user),
+                action: "facts.corrected",
+                record_kind: "incident",
+                record_id: &id.to_string(),
+            },
+        )?;
         refresh_projection(&tx, id, now)?;
         tx.commit()?;
         Ok(())
     }
 
     /// Incidents matching the filter, newest first.
-    pub fn list_incidents(&self, filter: &IncidentFilter, limit: u32) -> Result<Vec<IncidentSummary>> {
+    pub fn list_incidents(
+        &self,
+        filter: &IncidentFilter,
+        limit: u32,
+    ) -> Result<Vec<IncidentSummary>> {
         let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM incidents i WHERE 1 = 1");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(status) = filter.status {
@@ -467,13 +663,22 @@ impl Vault {
             args.push(kind.clone().into());
         }
         if let Some(illegal) = filter.illegal {
-            sql.push_str(if illegal { " AND i.mark = 'illegal'" } else { " AND (i.mark IS NULL OR i.mark <> 'illegal')" });
+            sql.push_str(if illegal {
+                " AND i.mark = 'illegal'"
+            } else {
+                " AND (i.mark IS NULL OR i.mark <> 'illegal')"
+            });
         }
         if let Some(person) = filter.person_id {
             sql.push_str(" AND i.id IN (SELECT incident_id FROM involvements WHERE person_id = ?)");
             args.push(person.into());
         }
-        if let Some(text) = filter.text.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
+        if let Some(text) = filter
+            .text
+            .as_ref()
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+        {
             for word in text.split_whitespace().take(8) {
                 sql.push_str(" AND instr(i.search_text, ?) > 0");
                 args.push(word.to_string().into());
@@ -507,22 +712,31 @@ impl Vault {
     pub fn person_history(&self, person_id: i64) -> Result<PersonHistory> {
         let person = self
             .conn
-            .query_row(&format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1"), [person_id], person_from_row)
+            .query_row(
+                &format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1"),
+                [person_id],
+                person_from_row,
+            )
             .optional()?
             .ok_or(StoreError::NotFound)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS}, v.role FROM involvements v JOIN incidents i ON i.id = v.incident_id
              WHERE v.person_id = ?1 ORDER BY i.occurred_at DESC, i.id DESC"
         ))?;
-        let rows = stmt.query_map([person_id], |r| Ok((summary_from_row(r)?, r.get::<_, String>(10)?)))?;
+        let rows = stmt.query_map([person_id], |r| {
+            Ok((summary_from_row(r)?, r.get::<_, String>(10)?))
+        })?;
         let mut incidents = Vec::new();
         for row in rows {
             let (summary, role) = row?;
             incidents.push(PersonIncident {
-                role: Role::parse(&role).ok_or(StoreError::Corrupt("unknown role"))?,
+                role: PersonRole::parse(&role).ok_or(StoreError::Corrupt("unknown role"))?,
                 incident: to_summary(summary)?,
             });
         }
-        Ok(PersonHistory { person: to_person(person)?, incidents })
+        Ok(PersonHistory {
+            person: to_person(person)?,
+            incidents,
+        })
     }
 }

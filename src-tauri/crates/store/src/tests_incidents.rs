@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use dsl_domain::flow::{EntryBody, EntryInput, IncidentStatus, Mark, ScreeningAnswer};
 use dsl_domain::incident::{
-    Discovery, IncidentFacts, IncidentFilter, InvolvementInput, Location, MonitoringAlert, NewIncident,
-    NewPerson, PersonKind, RiskArea, Role,
+    Discovery, IncidentFacts, IncidentFilter, InvolvementInput, Location, MonitoringAlert,
+    NewIncident, NewPerson, PersonKind, PersonRole, RiskArea,
 };
 use dsl_domain::vault::Role as UserRole;
 use dsl_domain::ErrorKind;
@@ -14,13 +14,23 @@ use dsl_domain::ErrorKind;
 use crate::{KdfParams, Vault, WriteError};
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).single().expect("valid")
+    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+        .single()
+        .expect("valid")
 }
 
 fn vault(dir: &std::path::Path) -> Vault {
-    Vault::create(dir, "Oakfield", "Jo DSL", UserRole::Dsl, "lantern mauve copper harbour", KdfParams::default(), now())
-        .expect("vault")
-        .vault
+    Vault::create(
+        dir,
+        "Oakfield",
+        "Jo DSL",
+        UserRole::Dsl,
+        "lantern mauve copper harbour",
+        KdfParams::default(),
+        now(),
+    )
+    .expect("vault")
+    .vault
 }
 
 fn facts(summary: &str, activity: &str) -> IncidentFacts {
@@ -45,7 +55,7 @@ fn facts(summary: &str, activity: &str) -> IncidentFacts {
     }
 }
 
-fn pupil(name: &str, role: Role) -> InvolvementInput {
+fn pupil(name: &str, role: PersonRole) -> InvolvementInput {
     InvolvementInput {
         person_id: None,
         new_person: Some(NewPerson {
@@ -66,8 +76,22 @@ fn rejected(r: Result<i64, WriteError>) -> dsl_domain::ApiError {
     }
 }
 
-fn record(v: &mut Vault, id: i64, node: Option<&str>, person: Option<i64>, body: EntryBody) -> Result<i64, WriteError> {
-    v.record_entry(id, &EntryInput { node_id: node.map(str::to_string), person_id: person, body }, now())
+fn record(
+    v: &mut Vault,
+    id: i64,
+    node: Option<&str>,
+    person: Option<i64>,
+    body: EntryBody,
+) -> Result<i64, WriteError> {
+    v.record_entry(
+        id,
+        &EntryInput {
+            node_id: node.map(str::to_string),
+            person_id: person,
+            body,
+        },
+        now(),
+    )
 }
 
 #[test]
@@ -76,7 +100,7 @@ fn every_record_type_round_trips() {
     let mut v = vault(tmp.path());
     let new = NewIncident {
         facts: facts("<b>Image</b> sent to a pupil", "child-abuse-images"),
-        people: vec![pupil("Zoë Ålesund", Role::Victim)],
+        people: vec![pupil("Zoë Ålesund", PersonRole::Victim)],
     };
     let id = v.create_incident(&new, now()).expect("created");
     let detail = v.incident(id).expect("loaded");
@@ -91,32 +115,116 @@ fn every_record_type_round_trips() {
     let mut details = BTreeMap::new();
     details.insert("what".to_string(), "Phone taken to the office".to_string());
     details.insert("by".to_string(), "Jo DSL".to_string());
-    record(&mut v, id, Some("intake-immediate"), None, EntryBody::Item { item: "immediate-actions".into(), done: true, details: details.clone(), reason: String::new() }).expect("item");
-    record(&mut v, id, Some("intake-immediate"), None, EntryBody::Item { item: "emergency-call".into(), done: false, details: BTreeMap::new(), reason: "No immediate danger".into() }).expect("not done");
-    record(&mut v, id, Some("intake-immediate"), None, EntryBody::Complete { open: vec![] }).expect("complete");
-    record(&mut v, id, Some("nudes-check"), None, EntryBody::Answer { choice: "yes".into(), reason: "Image of the pupil".into() }).expect("answer");
+    record(
+        &mut v,
+        id,
+        Some("intake-immediate"),
+        None,
+        EntryBody::Item {
+            item: "immediate-actions".into(),
+            done: true,
+            details: details.clone(),
+            reason: String::new(),
+        },
+    )
+    .expect("item");
+    record(
+        &mut v,
+        id,
+        Some("intake-immediate"),
+        None,
+        EntryBody::Item {
+            item: "emergency-call".into(),
+            done: false,
+            details: BTreeMap::new(),
+            reason: "No immediate danger".into(),
+        },
+    )
+    .expect("not done");
+    record(
+        &mut v,
+        id,
+        Some("intake-immediate"),
+        None,
+        EntryBody::Complete { open: vec![] },
+    )
+    .expect("complete");
+    record(
+        &mut v,
+        id,
+        Some("nudes-check"),
+        None,
+        EntryBody::Answer {
+            choice: "yes".into(),
+            reason: "Image of the pupil".into(),
+        },
+    )
+    .expect("answer");
     let answers = ["adult", "coercion", "unusual", "under13", "immediate-risk"]
         .iter()
-        .map(|q| ScreeningAnswer { question: q.to_string(), yes: *q == "adult" })
+        .map(|q| ScreeningAnswer {
+            question: q.to_string(),
+            yes: *q == "adult",
+        })
         .collect();
-    record(&mut v, id, Some("ukcis"), None, EntryBody::Screening { answers, reason: "Sender is an adult".into() }).expect("screening");
-    record(&mut v, id, None, None, EntryBody::Note { text: "Mum rang at 3pm".into() }).expect("note");
+    record(
+        &mut v,
+        id,
+        Some("ukcis"),
+        None,
+        EntryBody::Screening {
+            answers,
+            reason: "Sender is an adult".into(),
+        },
+    )
+    .expect("screening");
+    record(
+        &mut v,
+        id,
+        None,
+        None,
+        EntryBody::Note {
+            text: "Mum rang at 3pm".into(),
+        },
+    )
+    .expect("note");
 
     let detail = v.incident(id).expect("loaded");
     assert_eq!(detail.chronology.len(), 6);
     assert_eq!(detail.flow.mark, Some(Mark::Illegal));
-    assert_eq!(detail.flow.current.as_ref().map(|c| c.node_id.as_str()), Some("illegal-evidence"));
+    assert_eq!(
+        detail.flow.current.as_ref().map(|c| c.node_id.as_str()),
+        Some("illegal-evidence")
+    );
     let item = &detail.chronology[0].entry;
     assert_eq!(item.user_name, "Jo DSL");
-    assert_eq!(item.body, EntryBody::Item { item: "immediate-actions".into(), done: true, details, reason: String::new() });
-    assert!(detail.chronology.iter().any(|c| c.text == "Mum rang at 3pm"));
+    assert_eq!(
+        item.body,
+        EntryBody::Item {
+            item: "immediate-actions".into(),
+            done: true,
+            details,
+            reason: String::new()
+        }
+    );
+    assert!(detail
+        .chronology
+        .iter()
+        .any(|c| c.text == "Mum rang at 3pm"));
 
     // Facts corrected: a new version; the list shows the new summary.
     let mut fixed = new.facts.clone();
     fixed.summary = "Image sent to a pupil by an adult".into();
     v.correct_facts(id, &fixed, now()).expect("corrected");
     assert_eq!(v.incident(id).expect("loaded").facts.summary, fixed.summary);
-    let versions: i64 = v.conn.query_row("SELECT count(*) FROM incident_facts WHERE incident_id = ?1", [id], |r| r.get(0)).expect("count");
+    let versions: i64 = v
+        .conn
+        .query_row(
+            "SELECT count(*) FROM incident_facts WHERE incident_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("count");
     assert_eq!(versions, 2);
 }
 
@@ -129,7 +237,13 @@ fn records_cannot_be_updated_or_deleted() {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut v = vault(tmp.path());
     let id = v
-        .create_incident(&NewIncident { facts: facts("s", "bullying"), people: vec![pupil("A", Role::Victim)] }, now())
+        .create_incident(
+            &NewIncident {
+                facts: facts("s", "bullying"),
+                people: vec![pupil("A", PersonRole::Victim)],
+            },
+            now(),
+        )
         .expect("created");
     record(&mut v, id, None, None, EntryBody::Note { text: "n".into() }).expect("note");
     for sql in [
@@ -153,27 +267,75 @@ fn bad_input_is_refused_and_nothing_is_half_written() {
     let mut v = vault(tmp.path());
     let mut f = facts("s", "bullying");
     f.reported_at = f.occurred_at - Duration::hours(1);
-    let e = v.create_incident(&NewIncident { facts: f, people: vec![] }, now()).expect_err("refused");
+    let e = v
+        .create_incident(
+            &NewIncident {
+                facts: f,
+                people: vec![],
+            },
+            now(),
+        )
+        .expect_err("refused");
     assert!(matches!(e, WriteError::Rejected(ref a) if a.field.as_deref() == Some("reportedAt")));
     // A bad person rolls back the whole incident.
-    let mut bad = pupil("", Role::Victim);
+    let mut bad = pupil("", PersonRole::Victim);
     if let Some(p) = bad.new_person.as_mut() {
         p.name = " ".into();
     }
     let e = v
-        .create_incident(&NewIncident { facts: facts("s", "bullying"), people: vec![pupil("Ok", Role::Victim), bad] }, now())
+        .create_incident(
+            &NewIncident {
+                facts: facts("s", "bullying"),
+                people: vec![pupil("Ok", PersonRole::Victim), bad],
+            },
+            now(),
+        )
         .expect_err("refused");
     assert!(matches!(e, WriteError::Rejected(_)));
-    let count: i64 = v.conn.query_row("SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM people)", [], |r| r.get(0)).expect("count");
+    let count: i64 = v
+        .conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM people)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
     assert_eq!(count, 0, "nothing half-written");
     assert!(matches!(v.incident(999), Err(crate::StoreError::NotFound)));
-    let e = record(&mut v, 999, None, None, EntryBody::Note { text: "x".into() }).expect_err("unknown");
+    let e = record(
+        &mut v,
+        999,
+        None,
+        None,
+        EntryBody::Note { text: "x".into() },
+    )
+    .expect_err("unknown");
     assert!(matches!(e, WriteError::Store(crate::StoreError::NotFound)));
-    let id = v.create_incident(&NewIncident { facts: facts("s", "bullying"), people: vec![] }, now()).expect("ok");
-    let e = rejected(record(&mut v, id, Some("closed"), None, EntryBody::Closed { reason: "x".into() }));
+    let id = v
+        .create_incident(
+            &NewIncident {
+                facts: facts("s", "bullying"),
+                people: vec![],
+            },
+            now(),
+        )
+        .expect("ok");
+    let e = rejected(record(
+        &mut v,
+        id,
+        Some("closed"),
+        None,
+        EntryBody::Closed { reason: "x".into() },
+    ));
     assert_eq!(e.kind, ErrorKind::Conflict);
     let huge = "x".repeat(1_000_000);
-    let e = rejected(record(&mut v, id, None, None, EntryBody::Note { text: huge }));
+    let e = rejected(record(
+        &mut v,
+        id,
+        None,
+        None,
+        EntryBody::Note { text: huge },
+    ));
     assert!(e.message.contains("too long"));
 }
 
@@ -182,7 +344,13 @@ fn list_filters_search_and_person_history() {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut v = vault(tmp.path());
     let a = v
-        .create_incident(&NewIncident { facts: facts("Image from an adult on a social app", "child-abuse-images"), people: vec![pupil("Siobhán Kelly", Role::Victim)] }, now())
+        .create_incident(
+            &NewIncident {
+                facts: facts("Image from an adult on a social app", "child-abuse-images"),
+                people: vec![pupil("Siobhán Kelly", PersonRole::Victim)],
+            },
+            now(),
+        )
         .expect("a");
     let siobhan = v.incident(a).expect("a").people[0].person.id;
     let b = v
@@ -190,40 +358,172 @@ fn list_filters_search_and_person_history() {
             &NewIncident {
                 facts: facts("Group chat bullying", "bullying"),
                 people: vec![
-                    InvolvementInput { person_id: Some(siobhan), new_person: None, role: Role::Instigator },
-                    pupil("Tom Brown", Role::Victim),
+                    InvolvementInput {
+                        person_id: Some(siobhan),
+                        new_person: None,
+                        role: PersonRole::Instigator,
+                    },
+                    pupil("Tom Brown", PersonRole::Victim),
                 ],
             },
             now() + Duration::minutes(1),
         )
         .expect("b");
     assert_eq!(v.incident(b).expect("b").reference, "OS-2026-0002");
-    record(&mut v, a, Some("intake-immediate"), None, EntryBody::Item { item: "immediate-actions".into(), done: true, details: [("what".to_string(), "x".to_string()), ("by".to_string(), "y".to_string())].into(), reason: String::new() }).expect("x");
-    record(&mut v, a, Some("intake-immediate"), None, EntryBody::Complete { open: vec![] }).expect("c");
-    record(&mut v, a, Some("nudes-check"), None, EntryBody::Answer { choice: "no".into(), reason: "not an image of a child".into() }).expect("c");
-    record(&mut v, a, Some("illegal-decision"), None, EntryBody::Answer { choice: "yes".into(), reason: "indecent image".into() }).expect("c");
+    record(
+        &mut v,
+        a,
+        Some("intake-immediate"),
+        None,
+        EntryBody::Item {
+            item: "immediate-actions".into(),
+            done: true,
+            details: [
+                ("what".to_string(), "x".to_string()),
+                ("by".to_string(), "y".to_string()),
+            ]
+            .into(),
+            reason: String::new(),
+        },
+    )
+    .expect("x");
+    record(
+        &mut v,
+        a,
+        Some("intake-immediate"),
+        None,
+        EntryBody::Complete { open: vec![] },
+    )
+    .expect("c");
+    record(
+        &mut v,
+        a,
+        Some("nudes-check"),
+        None,
+        EntryBody::Answer {
+            choice: "no".into(),
+            reason: "not an image of a child".into(),
+        },
+    )
+    .expect("c");
+    record(
+        &mut v,
+        a,
+        Some("illegal-decision"),
+        None,
+        EntryBody::Answer {
+            choice: "yes".into(),
+            reason: "indecent image".into(),
+        },
+    )
+    .expect("c");
 
-    let all = v.list_incidents(&IncidentFilter::default(), 100).expect("list");
+    let all = v
+        .list_incidents(&IncidentFilter::default(), 100)
+        .expect("list");
     assert_eq!(all.len(), 2);
     let only = |f: IncidentFilter| -> Vec<String> {
-        v.list_incidents(&f, 100).expect("list").into_iter().map(|s| s.reference).collect()
+        v.list_incidents(&f, 100)
+            .expect("list")
+            .into_iter()
+            .map(|s| s.reference)
+            .collect()
     };
-    assert_eq!(only(IncidentFilter { illegal: Some(true), ..Default::default() }), vec!["OS-2026-0001"]);
-    assert_eq!(only(IncidentFilter { illegal: Some(false), ..Default::default() }), vec!["OS-2026-0002"]);
-    assert_eq!(only(IncidentFilter { activity_type: Some("bullying".into()), ..Default::default() }), vec!["OS-2026-0002"]);
-    assert_eq!(only(IncidentFilter { text: Some("tom".into()), ..Default::default() }), vec!["OS-2026-0002"]);
-    assert_eq!(only(IncidentFilter { text: Some("OS-2026-0001".into()), ..Default::default() }), vec!["OS-2026-0001"]);
-    assert_eq!(only(IncidentFilter { text: Some("indecent image".into()), ..Default::default() }), vec!["OS-2026-0001"]);
-    assert_eq!(only(IncidentFilter { person_id: Some(siobhan), ..Default::default() }).len(), 2);
-    assert_eq!(only(IncidentFilter { status: Some(IncidentStatus::Closed), ..Default::default() }).len(), 0);
+    assert_eq!(
+        only(IncidentFilter {
+            illegal: Some(true),
+            ..Default::default()
+        }),
+        vec!["OS-2026-0001"]
+    );
+    assert_eq!(
+        only(IncidentFilter {
+            illegal: Some(false),
+            ..Default::default()
+        }),
+        vec!["OS-2026-0002"]
+    );
+    assert_eq!(
+        only(IncidentFilter {
+            activity_type: Some("bullying".into()),
+            ..Default::default()
+        }),
+        vec!["OS-2026-0002"]
+    );
+    assert_eq!(
+        only(IncidentFilter {
+            text: Some("tom".into()),
+            ..Default::default()
+        }),
+        vec!["OS-2026-0002"]
+    );
+    assert_eq!(
+        only(IncidentFilter {
+            text: Some("OS-2026-0001".into()),
+            ..Default::default()
+        }),
+        vec!["OS-2026-0001"]
+    );
+    assert_eq!(
+        only(IncidentFilter {
+            text: Some("indecent image".into()),
+            ..Default::default()
+        }),
+        vec!["OS-2026-0001"]
+    );
+    assert_eq!(
+        only(IncidentFilter {
+            person_id: Some(siobhan),
+            ..Default::default()
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        only(IncidentFilter {
+            status: Some(IncidentStatus::Closed),
+            ..Default::default()
+        })
+        .len(),
+        0
+    );
     let day = now().date_naive();
-    assert_eq!(only(IncidentFilter { from: Some(day), to: Some(day), ..Default::default() }).len(), 2);
-    assert_eq!(only(IncidentFilter { from: day.succ_opt(), ..Default::default() }).len(), 0);
+    assert_eq!(
+        only(IncidentFilter {
+            from: Some(day),
+            to: Some(day),
+            ..Default::default()
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        only(IncidentFilter {
+            from: day.succ_opt(),
+            ..Default::default()
+        })
+        .len(),
+        0
+    );
 
     let history = v.person_history(siobhan).expect("history");
-    let roles: Vec<Role> = history.incidents.iter().map(|i| i.role).collect();
-    assert_eq!(roles, vec![Role::Instigator, Role::Victim], "her own role in each, newest first");
+    let roles: Vec<PersonRole> = history.incidents.iter().map(|i| i.role).collect();
+    assert_eq!(
+        roles,
+        vec![PersonRole::Instigator, PersonRole::Victim],
+        "her own role in each, newest first"
+    );
     assert_eq!(v.find_people("SIOB", 10).expect("find").len(), 1);
-    let tom = v.incident(b).expect("b").people.iter().find(|i| i.person.name == "Tom Brown").map(|i| i.role);
-    assert_eq!(tom, Some(Role::Victim), "linking two pupils never swaps their roles");
+    let tom = v
+        .incident(b)
+        .expect("b")
+        .people
+        .iter()
+        .find(|i| i.person.name == "Tom Brown")
+        .map(|i| i.role);
+    assert_eq!(
+        tom,
+        Some(PersonRole::Victim),
+        "linking two pupils never swaps their roles"
+    );
 }

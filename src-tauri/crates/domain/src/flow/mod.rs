@@ -39,7 +39,12 @@ pub fn find(id: &str, version: u32) -> Result<&'static FlowDefinition, FlowError
     flows
         .iter()
         .find(|f| f.id == id && f.version == version)
-        .ok_or_else(|| FlowError::Invalid(format!("{id} v{version}"), "this version is not known".into()))
+        .ok_or_else(|| {
+            FlowError::Invalid(
+                format!("{id} v{version}"),
+                "this version is not known".into(),
+            )
+        })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use super::*;
-use crate::incident::{Involvement, Person, PersonKind, Role};
+use crate::incident::{Involvement, Person, PersonKind, PersonRole};
 use crate::ErrorKind;
 
 fn t0() -> DateTime<Utc> {
@@ -14,7 +14,7 @@ fn t0() -> DateTime<Utc> {
         .expect("valid")
 }
 
-fn person(id: i64, kind: PersonKind, role: Role) -> Involvement {
+fn person(id: i64, kind: PersonKind, role: PersonRole) -> Involvement {
     Involvement {
         id,
         person: Person {
@@ -244,8 +244,8 @@ fn broken_definitions_are_refused() {
 #[test]
 fn illegal_route_year9_pupil_sent_an_indecent_image_by_an_adult() {
     let mut s = Sim::new(vec![
-        person(1, PersonKind::Pupil, Role::Victim),
-        person(2, PersonKind::AdultOutside, Role::Alleged),
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::AdultOutside, PersonRole::Alleged),
     ]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "yes");
@@ -283,9 +283,9 @@ fn illegal_route_year9_pupil_sent_an_indecent_image_by_an_adult() {
 #[test]
 fn illegal_route_with_staff_runs_the_lado_step_for_each() {
     let mut s = Sim::new(vec![
-        person(1, PersonKind::Pupil, Role::Victim),
-        person(2, PersonKind::Staff, Role::Alleged),
-        person(3, PersonKind::Volunteer, Role::Alleged),
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::Staff, PersonRole::Alleged),
+        person(3, PersonKind::Volunteer, PersonRole::Alleged),
     ]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "no");
@@ -310,9 +310,9 @@ fn illegal_route_with_staff_runs_the_lado_step_for_each() {
 #[test]
 fn non_illegal_route_bullying_in_a_group_chat() {
     let mut s = Sim::new(vec![
-        person(1, PersonKind::Pupil, Role::Victim),
-        person(2, PersonKind::Pupil, Role::Instigator),
-        person(3, PersonKind::Pupil, Role::Witness),
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::Pupil, PersonRole::Instigator),
+        person(3, PersonKind::Pupil, PersonRole::Witness),
     ]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "no");
@@ -337,7 +337,7 @@ fn non_illegal_route_bullying_in_a_group_chat() {
 
 #[test]
 fn staff_conduct_route_asks_accidental_or_deliberate_and_the_threshold() {
-    let mut s = Sim::new(vec![person(5, PersonKind::Staff, Role::Instigator)]);
+    let mut s = Sim::new(vec![person(5, PersonKind::Staff, PersonRole::Instigator)]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "no");
     s.answer("illegal-decision", "no");
@@ -353,7 +353,7 @@ fn staff_conduct_route_asks_accidental_or_deliberate_and_the_threshold() {
 
 #[test]
 fn not_sure_leads_to_police_advice_then_asks_again() {
-    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, Role::Victim)]);
+    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, PersonRole::Victim)]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "no");
     s.answer("illegal-decision", "not-sure");
@@ -364,7 +364,7 @@ fn not_sure_leads_to_police_advice_then_asks_again() {
 
 #[test]
 fn ukcis_all_no_allows_handling_in_school() {
-    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, Role::Victim)]);
+    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, PersonRole::Victim)]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "yes");
     s.screening(&[]);
@@ -378,7 +378,7 @@ fn ukcis_all_no_allows_handling_in_school() {
 
 #[test]
 fn changing_an_answer_supersedes_it_and_asks_dependent_steps_again() {
-    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, Role::Victim)]);
+    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, PersonRole::Victim)]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "no");
     let first = s.answer("illegal-decision", "yes");
@@ -433,7 +433,7 @@ fn changing_an_answer_supersedes_it_and_asks_dependent_steps_again() {
 
 #[test]
 fn changing_only_the_reason_keeps_later_steps() {
-    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, Role::Victim)]);
+    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, PersonRole::Victim)]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "no");
     s.answer("illegal-decision", "yes");
@@ -453,9 +453,9 @@ fn changing_only_the_reason_keeps_later_steps() {
 #[test]
 fn per_person_steps_run_for_each_victim_and_for_people_added_later() {
     let mut s = Sim::new(vec![
-        person(1, PersonKind::Pupil, Role::Victim),
-        person(2, PersonKind::Pupil, Role::Victim),
-        person(3, PersonKind::Pupil, Role::Instigator),
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::Pupil, PersonRole::Victim),
+        person(3, PersonKind::Pupil, PersonRole::Instigator),
     ]);
     s.do_step("intake-immediate");
     s.answer("nudes-check", "no");
@@ -471,13 +471,13 @@ fn per_person_steps_run_for_each_victim_and_for_people_added_later() {
     assert_eq!(s.current().node_id, "review-parents");
     // The instigator review found another pupil involved: their steps are asked too.
     s.people
-        .push(person(4, PersonKind::Pupil, Role::Instigator));
+        .push(person(4, PersonKind::Pupil, PersonRole::Instigator));
     assert_eq!(
         (s.current().node_id.as_str(), s.current().person_id),
         ("instigator-review", Some(4))
     );
     // A pupil who is both victim and instigator is asked both ways.
-    s.people.push(person(3, PersonKind::Pupil, Role::Victim));
+    s.people.push(person(3, PersonKind::Pupil, PersonRole::Victim));
     assert_eq!(
         (s.current().node_id.as_str(), s.current().person_id),
         ("victim-support", Some(3))
@@ -486,7 +486,7 @@ fn per_person_steps_run_for_each_victim_and_for_people_added_later() {
 
 #[test]
 fn mandatory_items_block_and_optional_ones_are_recorded_as_left_open() {
-    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, Role::Victim)]);
+    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, PersonRole::Victim)]);
     let blocked = s.try_record(
         Some("intake-immediate"),
         None,
@@ -572,7 +572,7 @@ fn mandatory_items_block_and_optional_ones_are_recorded_as_left_open() {
 
 #[test]
 fn steps_out_of_turn_and_unknown_ids_are_refused() {
-    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, Role::Victim)]);
+    let mut s = Sim::new(vec![person(1, PersonKind::Pupil, PersonRole::Victim)]);
     let early = s.try_record(
         Some("illegal-decision"),
         None,
@@ -595,8 +595,8 @@ fn steps_out_of_turn_and_unknown_ids_are_refused() {
 #[test]
 fn closing_rules() {
     let mut s = Sim::new(vec![
-        person(1, PersonKind::Pupil, Role::Victim),
-        person(2, PersonKind::Pupil, Role::Instigator),
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::Pupil, PersonRole::Instigator),
     ]);
     let early = s.try_record(None, None, EntryBody::Closed { reason: "x".into() });
     assert_eq!(early.expect_err("too early").kind, ErrorKind::Conflict);
