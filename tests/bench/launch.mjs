@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, sleep } from '../e2e/webdriver.mjs';
+import { App, createVault, sleep } from '../e2e/webdriver.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const PASS = 'lantern mauve copper harbour';
@@ -47,17 +47,7 @@ const vault = mkdtempSync(join(tmpdir(), 'dsl-desk-bench-'));
 try {
   // Make the vault once.
   let app = await App.start(vault);
-  await app.type('#school-name', 'Bench School');
-  await app.type('#user-name', 'Bench User');
-  await app.type('#passphrase-passphrase', PASS);
-  await app.type('#passphrase-repeat', PASS);
-  await app.clickButton('Create vault');
-  await app.waitForHeading('Your recovery key', 30000);
-  const groups = await app.script(`return [...document.querySelectorAll('[data-testid=recovery-key] .group')].map((g) => g.lastChild.textContent.trim());`);
-  const asked = await app.script(`return [...document.querySelectorAll('input[id^=group-]')].map((i) => Number(i.id.slice(6)));`);
-  for (const n of asked) await app.type(`#group-${n}`, groups[n - 1]);
-  await app.clickButton('I have kept the key: continue');
-  await app.waitForHeading('Incidents');
+  await createVault(app, { school: 'Bench School', user: 'Bench User', pass: PASS });
   await app.quit();
 
   const launches = [];

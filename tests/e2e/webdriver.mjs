@@ -123,7 +123,9 @@ export class App {
   async type(css, text) {
     const el = await this.find(css);
     await call('POST', this.s(`/element/${el}/clear`), {});
-    await call('POST', this.s(`/element/${el}/value`), { text });
+    // WebDriver's clear fires no input event; a person deleting the text would.
+    await this.script(`arguments[0].dispatchEvent(new Event('input', { bubbles: true }));`, [{ [ELEMENT]: el }]);
+    if (text) await call('POST', this.s(`/element/${el}/value`), { text });
   }
 
   /** Sends keys to whatever has focus. */
@@ -152,4 +154,37 @@ export class App {
     writeFileSync(path, Buffer.from(b64, 'base64'));
     return path;
   }
+}
+
+/** Sets a form control's value as a person would leave it, and tells the page it changed. */
+export async function setValue(app, css, value) {
+  const ok = await app.script(
+    `const el = document.querySelector(arguments[0]);
+     if (!el) return false;
+     el.value = arguments[1];
+     el.dispatchEvent(new Event('input', { bubbles: true }));
+     el.dispatchEvent(new Event('change', { bubbles: true }));
+     return true;`,
+    [css, value],
+  );
+  if (!ok) throw new Error(`no element ${css}`);
+}
+
+/** Makes a vault through the first-run screens; returns the recovery key as shown. */
+export async function createVault(app, { school, user, pass }) {
+  await app.waitForHeading('Create your vault');
+  await app.type('#school-name', school);
+  await app.type('#user-name', user);
+  await app.type('#passphrase-passphrase', pass);
+  await app.type('#passphrase-repeat', pass);
+  await app.clickButton('Create vault');
+  await app.waitForHeading('Your recovery key', 30000);
+  const groups = await app.script(
+    `return [...document.querySelectorAll('[data-testid=recovery-key] .group')].map((g) => g.lastChild.textContent.trim());`,
+  );
+  const asked = await app.script(`return [...document.querySelectorAll('input[id^=group-]')].map((i) => Number(i.id.slice(6)));`);
+  for (const n of asked) await app.type(`#group-${n}`, groups[n - 1]);
+  await app.clickButton('I have kept the key: continue');
+  await app.waitForHeading('Incidents');
+  return groups.join('-');
 }

@@ -1,0 +1,239 @@
+// Two incidents walked end to end through the real app's screens, then found again by search.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, appBinary, createVault, setValue, waitFor } from './webdriver.mjs';
+
+const PASS = 'lantern mauve copper harbour';
+const YEAR = new Date().getUTCFullYear();
+
+async function currentNode(app) {
+  return app.script(`return document.querySelector('[data-testid=current-step]')?.dataset.node ?? null;`);
+}
+
+async function waitForNode(app, node) {
+  await waitFor(async () => (await currentNode(app)) === node, { what: `step ${node}`, timeout: 15000 });
+}
+
+async function entries(app) {
+  return app.script(`return document.querySelectorAll('[data-testid=chronology] tbody tr').length;`);
+}
+
+/** Records an answer to the current question. */
+async function answer(app, node, choice, reason) {
+  await waitForNode(app, node);
+  const before = await entries(app);
+  await app.click(`input[name=choice][value="${choice}"]`);
+  await app.type('#answer-reason', reason);
+  await app.clickButton('Record answer');
+  await waitFor(async () => (await entries(app)) > before, { what: `answer to ${node}` });
+}
+
+/** Records each item of the current checklist step, then completes the step. */
+async function doStep(app, node, items) {
+  await waitForNode(app, node);
+  for (const [item, spec] of Object.entries(items)) {
+    const before = await entries(app);
+    if (spec.done === false) {
+      await app.click(`input[name="done-${item}"][value=no]`);
+      await app.type(`#r-${item}`, spec.reason);
+    } else {
+      for (const [field, value] of Object.entries(spec)) await setValue(app, `#f-${item}-${field}`, value);
+    }
+    await app.script(
+      `document.querySelector('li[data-item="${item}"] details button').click();`,
+    );
+    await waitFor(async () => (await entries(app)) > before, { what: `item ${item} of ${node}` });
+  }
+  const before = await entries(app);
+  await app.clickButton('Complete this step');
+  await waitFor(async () => (await entries(app)) > before, { what: `completing ${node}` });
+}
+
+async function reviewAndClose(app, reason) {
+  await doStep(app, 'review-parents', { 'parents-updated': { detail: 'Both families updated by phone' } });
+  await doStep(app, 'review-wellbeing', { wellbeing: { detail: 'Pastoral check-ins weekly' } });
+  await doStep(app, 'review-learning', { learning: { lessons: 'Remind pupils how to report', governors: 'Yes' } });
+  await doStep(app, 'review-complete', {
+    complete: { outcome: 'Handled in line with policy', reason: 'All actions complete', reviewDate: `${YEAR + 1}-01-15` },
+  });
+  await waitForNode(app, 'closed');
+  await app.type('#close-reason', reason);
+  await app.clickButton('Close incident');
+  await waitFor(async () => (await app.text('[data-testid=incident-status]')) === 'Closed', { what: 'closed' });
+}
+
+async function addPupil(app, name, role, year, dob) {
+  await setValue(app, '#person-role', role);
+  await app.type('#person-name', name);
+  await setValue(app, '#person-kind', 'pupil');
+  await setValue(app, '#person-year', String(year));
+  await setValue(app, '#person-dob', dob);
+  await app.clickButton('Add as a new person');
+}
+
+describe('incidents walked through the guided flow', { concurrency: false }, () => {
+  let vault;
+  let app;
+
+  before(async () => {
+    assert.ok(existsSync(appBinary()), `the app binary must be built first: ${appBinary()}`);
+    vault = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-incidents-'));
+    app = await App.start(vault);
+    await createVault(app, { school: 'Oakfield Academy', user: 'Jo Bloggs', pass: PASS });
+  });
+
+  after(async () => {
+    if (app) await app.quit().catch(() => {});
+    rmSync(vault, { recursive: true, force: true });
+  });
+
+  it('illegal: a Year 9 pupil receives an indecent image from an adult on a social app', async () => {
+    await app.clickButton('Record an incident');
+    await app.waitForHeading('Record an incident');
+    await app.type('#reported-by-name', "Mrs Siobhán O'Neill");
+    await app.type('#reported-by-role', 'Form tutor');
+    await setValue(app, '#location', 'outsideSchool');
+    await app.type('#platform', 'Snapchat');
+    await app.type('#summary', 'Zoë told her tutor an adult sent her an indecent image on Snapchat. <script>alert(1)</script>');
+    await app.type('#childs-words', 'He said he was 15 and then he sent me a picture.');
+    await setValue(app, '#risk-area', 'contact');
+    await setValue(app, '#activity-type', 'child-abuse-images');
+    await addPupil(app, 'Zoë Nguyễn', 'victim', 9, '2012-03-04');
+    await setValue(app, '#person-role', 'alleged');
+    await app.type('#person-name', 'Unknown adult (Snapchat user)');
+    await setValue(app, '#person-kind', 'adultOutside');
+    await app.clickButton('Add as a new person');
+    assert.equal(await app.script(`return document.querySelectorAll('[data-testid=people-added] li').length;`), 2);
+    await app.screenshot('20-new-incident');
+    await app.clickButton('Record incident');
+    await app.waitForHeading(`OS-${YEAR}-0001`);
+    assert.equal(await app.title(), 'DSL Desk');
+    // Script in a text field is shown as text, never run.
+    assert.match(await app.text('[data-testid=facts-summary]'), /<script>alert\(1\)<\/script>/);
+
+    await doStep(app, 'intake-immediate', {
+      'immediate-actions': { what: 'Phone taken from Zoë and locked in the DSL office, switched on', by: 'Jo Bloggs' },
+      'emergency-call': { done: false, reason: 'No immediate danger: Zoë is safe in school' },
+    });
+    await answer(app, 'nudes-check', 'yes', 'An indecent image was sent to a child');
+    await waitForNode(app, 'ukcis');
+    for (const q of ['adult', 'coercion', 'unusual', 'under13', 'immediate-risk']) {
+      await app.click(`input[name="sq-${q}"][value="${q === 'adult' ? 'yes' : 'no'}"]`);
+    }
+    await app.type('#screening-reason', 'The sender is an adult');
+    await app.screenshot('21-ukcis');
+    await app.clickButton('Record answers');
+    await waitForNode(app, 'illegal-evidence');
+    assert.match(await app.text('[role=note]'), /Do not view, copy, print or forward/);
+    await app.screenshot('22-illegal-evidence');
+    await doStep(app, 'illegal-evidence', {
+      'not-viewed': {},
+      'device-confiscated': { where: 'Sealed bag 0042 in the DSL office safe' },
+      'account-disabled': { done: false, reason: 'Not a school account' },
+    });
+    await doStep(app, 'illegal-police', {
+      'police-report': { force: 'Metropolitan Police', officer: 'PC 1234 Ahmed', when: `${YEAR}-01-10T10:30`, crimeRef: 'CR/118/26' },
+      ceop: { when: `${YEAR}-01-10T11:00`, reference: 'CEOP-7781' },
+    });
+    await waitForNode(app, 'child-referral');
+    assert.match(await app.text('[data-testid=current-step] .step-section'), /Zoë Nguyễn/i);
+    await doStep(app, 'child-referral', {
+      'social-care': { when: `${YEAR}-01-10T12:00`, contact: 'MASH duty worker', reference: 'MASH-2231' },
+      parents: { when: `${YEAR}-01-10T12:30`, by: 'Jo Bloggs' },
+    });
+    await doStep(app, 'illegal-irm', { irm: { when: `${YEAR}-01-11T09:00`, attendees: 'DSL, head, police', decisions: 'Support plan agreed' } });
+    await waitForNode(app, 'illegal-await-police');
+    assert.equal(await app.text('[data-testid=incident-status]'), 'Awaiting police');
+    await app.type('#note-text', 'PC Ahmed: the phone is with the digital forensics unit.');
+    await app.clickButton('Add note');
+    await waitFor(async () => (await app.text('[data-testid=chronology]')).includes('digital forensics'), { what: 'note' });
+    await app.screenshot('23-awaiting-police');
+    await answer(app, 'illegal-await-police', 'confirmed', 'Police confirmed the image is illegal');
+    await reviewAndClose(app, 'Police investigation continues; school actions complete');
+    await app.screenshot('24-illegal-closed');
+    const chronology = await app.text('[data-testid=chronology]');
+    for (const expected of ['CR/118/26', 'MASH-2231', 'Not done: School network account disabled', 'Closed. Reason']) {
+      assert.ok(chronology.includes(expected), `chronology lacks ${expected}`);
+    }
+  });
+
+  it('not illegal: one pupil bullies another in a group chat, with a changed answer', async () => {
+    await app.clickButton('← All incidents');
+    await app.waitForHeading('Incidents');
+    await app.clickButton('Record an incident');
+    await app.waitForHeading('Record an incident');
+    await app.type('#reported-by-name', 'Tom Brown');
+    await app.type('#reported-by-role', 'Pupil (self-report)');
+    await app.type('#platform', 'WhatsApp group chat');
+    await app.type('#summary', 'Tom showed his form tutor messages from Łukasz mocking him in the Year 8 group chat.');
+    await setValue(app, '#risk-area', 'conduct');
+    await setValue(app, '#activity-type', 'bullying');
+    await addPupil(app, 'Tom Brown', 'victim', 8, '2013-06-01');
+    await addPupil(app, 'Łukasz Kowalski', 'instigator', 8, '2013-02-11');
+    await app.clickButton('Record incident');
+    await app.waitForHeading(`OS-${YEAR}-0002`);
+
+    await doStep(app, 'intake-immediate', { 'immediate-actions': { what: 'Spoke with Tom; he is safe', by: 'Jo Bloggs' } });
+    await answer(app, 'nudes-check', 'no', 'Messages only, no images');
+    await answer(app, 'illegal-decision', 'yes', 'First thought the threats might be criminal');
+    await waitForNode(app, 'illegal-evidence');
+    // Change the earlier answer: it is replaced, kept, and the other route is asked.
+    await app.script(
+      `[...document.querySelectorAll('[data-testid=route] li')].find((li) => li.textContent.includes('Was illegal material'))
+        .querySelector('button').click();`,
+    );
+    await answer(app, 'illegal-decision', 'no', 'On reflection: unkind messages, no threats of violence');
+    await waitForNode(app, 'unsuitable-record');
+    assert.match(await app.text('[data-testid=chronology]'), /Replaced/);
+    await app.screenshot('25-changed-answer');
+    await doStep(app, 'unsuitable-record', { logged: {} });
+    await doStep(app, 'unsuitable-investigate', { discussed: { findings: 'Łukasz admitted posting the messages' } });
+    await answer(app, 'unsuitable-staff', 'no', 'Only pupils involved');
+    await doStep(app, 'victim-support', {
+      support: { by: 'Class teacher', detail: 'Daily check-in with his tutor' },
+      parents: { when: `${YEAR}-02-03T15:30`, by: 'Jo Bloggs' },
+    });
+    await doStep(app, 'instigator-review', { others: { finding: 'No other pupils posted' } });
+    await app.screenshot('26-instigator-sanction');
+    await doStep(app, 'instigator-sanction', {
+      sanction: { category: 'Category B', sanction: 'Detention or further sanction', detail: 'After-school detention and apology' },
+      parents: { when: `${YEAR}-02-03T16:00`, by: 'Jo Bloggs' },
+    });
+    await reviewAndClose(app, 'Bullying stopped; both families informed');
+  });
+
+  it('finds both incidents again by search and filters, and shows a person’s history', async () => {
+    await app.clickButton('← All incidents');
+    await app.waitForHeading('Incidents');
+    const refs = async () =>
+      app.script(`return [...document.querySelectorAll('[data-testid=incident-list] tbody tr td:first-child')].map((td) => td.textContent.trim());`);
+    await waitFor(async () => (await refs()).length === 2, { what: 'two incidents listed' });
+    await app.screenshot('27-incident-list');
+    await app.type('#filter-text', 'nguyễn');
+    await waitFor(async () => JSON.stringify(await refs()) === JSON.stringify([`OS-${YEAR}-0001`]), { what: 'search by name' });
+    await app.type('#filter-text', 'group chat');
+    await waitFor(async () => JSON.stringify(await refs()) === JSON.stringify([`OS-${YEAR}-0002`]), { what: 'search by text' });
+    await app.type('#filter-text', 'CR/118/26');
+    await waitFor(async () => JSON.stringify(await refs()) === JSON.stringify([`OS-${YEAR}-0001`]), { what: 'search by crime ref' });
+    await app.type('#filter-text', '');
+    await setValue(app, '#filter-illegal', 'yes');
+    await waitFor(async () => JSON.stringify(await refs()) === JSON.stringify([`OS-${YEAR}-0001`]), { what: 'illegal filter' });
+    await setValue(app, '#filter-illegal', '');
+    await waitFor(async () => (await refs()).length === 2, { what: 'illegal filter cleared' });
+    await setValue(app, '#filter-status', 'closed');
+    await waitFor(async () => (await refs()).length === 2, { what: 'closed filter' });
+    await setValue(app, '#filter-status', 'open');
+    await waitFor(async () => app.exists('.empty'), { what: 'no open incidents' });
+    await setValue(app, '#filter-status', '');
+    await waitFor(async () => (await refs()).length === 2, { what: 'all again' });
+    await app.clickButton(`OS-${YEAR}-0002`);
+    await app.waitForHeading(`OS-${YEAR}-0002`);
+    await app.clickButton('Łukasz Kowalski');
+    await app.waitForHeading('Łukasz Kowalski');
+    assert.match(await app.text('table.list'), /Instigator/);
+    await app.screenshot('28-person-history');
+  });
+});
