@@ -56,7 +56,7 @@ export const locationNames = { inSchool: 'In school', offSiteActivity: 'Off site
 export const riskNames = { content: 'Content', contact: 'Contact', conduct: 'Conduct', commerce: 'Commerce' } as const;
 
 /** "Year 9", or "Reception". */
-export function yearName(y: number | undefined): string {
+export function yearName(y: number | null | undefined): string {
   if (y === undefined || y === null) return '';
   return y === 0 ? 'Reception' : `Year ${y}`;
 }

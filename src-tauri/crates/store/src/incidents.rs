@@ -87,7 +87,7 @@ fn to_person(row: (i64, String, String, Option<i64>, Option<String>, String)) ->
 
 const PERSON_COLUMNS: &str = "p.id, p.kind, p.name, p.year_group, p.date_of_birth, p.job_title";
 
-fn involvements(conn: &Connection, incident: i64) -> Result<Vec<Involvement>> {
+pub(crate) fn involvements(conn: &Connection, incident: i64) -> Result<Vec<Involvement>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT i.id, i.role, i.added_at, {PERSON_COLUMNS} FROM involvements i
          JOIN people p ON p.id = i.person_id WHERE i.incident_id = ?1 ORDER BY i.id"
@@ -217,7 +217,11 @@ fn entry_text(body: &EntryBody) -> String {
 }
 
 /// Rebuilds the list projection of one incident from its records.
-fn refresh_projection(conn: &Connection, incident: i64, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn refresh_projection(
+    conn: &Connection,
+    incident: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let h = header(conn, incident)?;
     let flow = flow_of(&h)?;
     let facts = latest_facts(conn, incident)?;
@@ -242,8 +246,8 @@ fn refresh_projection(conn: &Connection, incident: i64, now: DateTime<Utc>) -> R
     };
     conn.execute(
         "UPDATE incidents SET status = ?2, mark = ?3, occurred_at = ?4, activity_type = ?5,
-         risk_area = ?6, summary = ?7, people_names = ?8, current_step = ?9, search_text = ?10,
-         updated_at = ?11 WHERE id = ?1",
+         risk_area = ?6, summary = ?7, people_names = ?8, current_step = ?9,
+         updated_at = ?10 WHERE id = ?1",
         params![
             incident,
             state.status.as_str(),
@@ -259,9 +263,13 @@ fn refresh_projection(conn: &Connection, incident: i64, now: DateTime<Utc>) -> R
             facts.summary.chars().take(300).collect::<String>(),
             serde_json::to_string(&names).map_err(|_| StoreError::Crypto)?,
             current,
-            search.join("\n").to_lowercase(),
             ts(now),
         ],
+    )?;
+    conn.execute("DELETE FROM incident_search WHERE rowid = ?1", [incident])?;
+    conn.execute(
+        "INSERT INTO incident_search (rowid, text) VALUES (?1, ?2)",
+        params![incident, search.join("\n").to_lowercase()],
     )?;
     Ok(())
 }
@@ -437,6 +445,97 @@ fn to_summary(
     })
 }
 
+/// Inserts an incident with its first facts and people (facts already checked). The caller
+/// refreshes the projection and commits.
+pub(crate) fn insert_incident(
+    conn: &Connection,
+    user: i64,
+    facts: &IncidentFacts,
+    people: &[InvolvementInput],
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, WriteError> {
+    let flow = flow::current().map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
+    let year = now.year();
+    let seq: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM incidents WHERE year = ?1",
+        [year],
+        |r| r.get(0),
+    )?;
+    let reference = reference(year, u32::try_from(seq).unwrap_or(u32::MAX));
+    conn.execute(
+        "INSERT INTO incidents (reference, year, seq, flow_id, flow_version, created_at, created_by,
+         status, occurred_at, activity_type, risk_area, summary, people_names, current_step, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, '', '', '', '[]', '', ?6)",
+        params![reference, year, seq, flow.id, flow.version, ts(now), user, ts(facts.occurred_at)],
+    )?;
+    let id = conn.last_insert_rowid();
+    conn.execute(
+        "INSERT INTO incident_facts (incident_id, at, user_id, facts) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            id,
+            ts(now),
+            user,
+            serde_json::to_string(facts).map_err(|_| StoreError::Crypto)?
+        ],
+    )?;
+    audit::append(
+        conn,
+        now,
+        &Change {
+            user_id: Some(user),
+            action: "incident.created",
+            record_kind: "incident",
+            record_id: &id.to_string(),
+        },
+    )?;
+    for p in people {
+        add_involvement(conn, user, id, p, now)?;
+    }
+    Ok(id)
+}
+
+/// Inserts one checked flow entry and its audit line; returns the entry's id.
+pub(crate) fn insert_entry(
+    conn: &Connection,
+    user: i64,
+    incident: i64,
+    input: &EntryInput,
+    body: &EntryBody,
+    supersedes: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO flow_entries (incident_id, at, user_id, node_id, person_id, supersedes, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            incident,
+            ts(now),
+            user,
+            input.node_id,
+            input.person_id,
+            supersedes,
+            serde_json::to_string(body).map_err(|_| StoreError::Crypto)?
+        ],
+    )?;
+    let entry = conn.last_insert_rowid();
+    let action = match body {
+        EntryBody::Closed { .. } => "incident.closed",
+        EntryBody::Reopened { .. } => "incident.reopened",
+        _ => "entry.added",
+    };
+    audit::append(
+        conn,
+        now,
+        &Change {
+            user_id: Some(user),
+            action,
+            record_kind: "flow_entry",
+            record_id: &entry.to_string(),
+        },
+    )?;
+    Ok(entry)
+}
+
 impl Vault {
     /// Records a new incident with its people, following the current flow. Returns its id.
     pub fn create_incident(
@@ -445,46 +544,9 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
         let facts = check_facts(&new.facts, now)?;
-        let flow =
-            flow::current().map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
-        let year = now.year();
-        let seq: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM incidents WHERE year = ?1",
-            [year],
-            |r| r.get(0),
-        )?;
-        let reference = reference(year, u32::try_from(seq).unwrap_or(u32::MAX));
-        tx.execute(
-            "INSERT INTO incidents (reference, year, seq, flow_id, flow_version, created_at, created_by,
-             status, occurred_at, activity_type, risk_area, summary, people_names, current_step, search_text, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, '', '', '', '[]', '', '', ?6)",
-            params![reference, year, seq, flow.id, flow.version, ts(now), user, ts(facts.occurred_at)],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO incident_facts (incident_id, at, user_id, facts) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                id,
-                ts(now),
-                user,
-                serde_json::to_string(&facts).map_err(|_| StoreError::Crypto)?
-            ],
-        )?;
-        audit::append(
-            &tx,
-            now,
-            &Change {
-                user_id: Some(user),
-                action: "incident.created",
-                record_kind: "incident",
-                record_id: &id.to_string(),
-            },
-        )?;
-        for p in &new.people {
-            add_involvement(&tx, user, id, p, now)?;
-        }
+        let id = insert_incident(&tx, user, &facts, &new.people, now)?;
         refresh_projection(&tx, id, now)?;
         tx.commit()?;
         Ok(id)
@@ -541,35 +603,7 @@ impl Vault {
         let people = involvements(&tx, id)?;
         let existing = entries(&tx, id)?;
         let (body, supersedes) = flow::check_entry(flow, &people, &existing, input)?;
-        tx.execute(
-            "INSERT INTO flow_entries (incident_id, at, user_id, node_id, person_id, supersedes, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                id,
-                ts(now),
-                user,
-                input.node_id,
-                input.person_id,
-                supersedes,
-                serde_json::to_string(&body).map_err(|_| StoreError::Crypto)?
-            ],
-        )?;
-        let entry = tx.last_insert_rowid();
-        let action = match body {
-            EntryBody::Closed { .. } => "incident.closed",
-            EntryBody::Reopened { .. } => "incident.reopened",
-            _ => "entry.added",
-        };
-        audit::append(
-            &tx,
-            now,
-            &Change {
-                user_id: Some(user),
-                action,
-                record_kind: "flow_entry",
-                record_id: &entry.to_string(),
-            },
-        )?;
+        let entry = insert_entry(&tx, user, id, input, &body, supersedes, now)?;
         refresh_projection(&tx, id, now)?;
         tx.commit()?;
         Ok(entry)
@@ -680,8 +714,18 @@ impl Vault {
             .filter(|t| !t.is_empty())
         {
             for word in text.split_whitespace().take(8) {
-                sql.push_str(" AND instr(i.search_text, ?) > 0");
-                args.push(word.to_string().into());
+                if word.chars().count() >= 3 {
+                    // Trigram index: any substring of three or more characters is found quickly.
+                    sql.push_str(
+                        " AND i.id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)",
+                    );
+                    args.push(format!("\"{}\"", word.replace('"', "\"\"")).into());
+                } else {
+                    sql.push_str(
+                        " AND i.id IN (SELECT rowid FROM incident_search WHERE instr(text, ?) > 0)",
+                    );
+                    args.push(word.to_string().into());
+                }
             }
         }
         sql.push_str(" ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?");

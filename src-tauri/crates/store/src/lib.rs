@@ -2,6 +2,7 @@
 //! the key slots that wrap that key, schema migrations and the audit chain.
 
 mod audit;
+pub mod demo;
 mod error;
 mod incidents;
 mod keyslots;

@@ -68,12 +68,15 @@ CREATE TABLE incidents (
     summary       TEXT NOT NULL,
     people_names  TEXT NOT NULL,
     current_step  TEXT NOT NULL,
-    search_text   TEXT NOT NULL,
     updated_at    TEXT NOT NULL,
     UNIQUE (year, seq)
 ) STRICT;
 CREATE INDEX incidents_occurred ON incidents (occurred_at);
 CREATE INDEX incidents_status ON incidents (status, occurred_at);
+CREATE INDEX incidents_type ON incidents (activity_type, occurred_at);
+
+-- Search over reference, names and text: a projection, rebuilt with the incident's row.
+CREATE VIRTUAL TABLE incident_search USING fts5 (text, tokenize = 'trigram');
 
 CREATE TABLE incident_facts (
     id          INTEGER PRIMARY KEY,

@@ -451,13 +451,16 @@ fn walk_node(
                         if all_no_marks.is_some() {
                             *mark = *all_no_marks;
                         }
-                        push(format!("All no: {reason}"), true);
+                        push(format!("All no. Rationale: {reason}"), true);
                         Walk::Next(all_no.clone())
                     } else {
                         if any_yes_marks.is_some() {
                             *mark = *any_yes_marks;
                         }
-                        push(format!("Yes to: {}. {reason}", yes.join(" ")), true);
+                        push(
+                            format!("Yes to: {} Rationale: {reason}", yes.join(" ")),
+                            true,
+                        );
                         Walk::Next(any_yes.clone())
                     }
                 }
@@ -474,7 +477,19 @@ fn walk_node(
                     .iter()
                     .filter(|r| r.record.as_ref().is_some_and(|x| x.done))
                     .count();
-                push(format!("{done} of {} done", records.len()), false);
+                let not_done = records
+                    .iter()
+                    .filter(|r| r.record.as_ref().is_some_and(|x| !x.done))
+                    .count();
+                let open = records.len() - done - not_done;
+                let mut parts = vec![format!("{done} done")];
+                if not_done > 0 {
+                    parts.push(format!("{not_done} not done, with reasons"));
+                }
+                if open > 0 {
+                    parts.push(format!("{open} optional left open"));
+                }
+                push(parts.join(", "), false);
                 Walk::Next(next.clone())
             } else {
                 Walk::Stop(step_view(node, person, ctx, *floor))
@@ -966,7 +981,7 @@ pub fn chronology(
                     if yes.is_empty() {
                         format!("All answered no. Rationale: {reason}")
                     } else {
-                        format!("Yes to: {}. Rationale: {reason}", yes.join(" "))
+                        format!("Yes to: {} Rationale: {reason}", yes.join(" "))
                     }
                 }
                 EntryBody::Item {

@@ -477,7 +477,8 @@ fn per_person_steps_run_for_each_victim_and_for_people_added_later() {
         ("instigator-review", Some(4))
     );
     // A pupil who is both victim and instigator is asked both ways.
-    s.people.push(person(3, PersonKind::Pupil, PersonRole::Victim));
+    s.people
+        .push(person(3, PersonKind::Pupil, PersonRole::Victim));
     assert_eq!(
         (s.current().node_id.as_str(), s.current().person_id),
         ("victim-support", Some(3))
