@@ -530,7 +530,13 @@ fn list_filters_search_and_person_history() {
 
 #[test]
 fn demo_vaults_are_deterministic_and_walk_the_real_flow() {
-    let spec = crate::demo::DemoSpec { seed: 42, incidents: 60, pupils: 40, years: 3, until: now() };
+    let spec = crate::demo::DemoSpec {
+        seed: 42,
+        incidents: 60,
+        pupils: 40,
+        years: 3,
+        until: now(),
+    };
     let summaries = |seed_dir: &std::path::Path| {
         let mut v = vault(seed_dir);
         let stats = v.generate_demo(&spec).expect("generated");
@@ -549,12 +555,34 @@ fn demo_vaults_are_deterministic_and_walk_the_real_flow() {
     assert_eq!(stats_a, stats_b);
     assert_eq!(rows_a, rows_b, "same seed, same vault");
     assert_eq!(stats_a.incidents, 60);
-    assert!(stats_a.entries > 60 * 5, "each incident walks the flow: {}", stats_a.entries);
+    assert!(
+        stats_a.entries > 60 * 5,
+        "each incident walks the flow: {}",
+        stats_a.entries
+    );
     let closed = v
-        .list_incidents(&IncidentFilter { status: Some(IncidentStatus::Closed), ..Default::default() }, 1000)
+        .list_incidents(
+            &IncidentFilter {
+                status: Some(IncidentStatus::Closed),
+                ..Default::default()
+            },
+            1000,
+        )
         .expect("closed");
-    assert!(closed.len() > 30, "older incidents are closed: {}", closed.len());
-    let illegal = v.list_incidents(&IncidentFilter { illegal: Some(true), ..Default::default() }, 1000).expect("illegal");
+    assert!(
+        closed.len() > 30,
+        "older incidents are closed: {}",
+        closed.len()
+    );
+    let illegal = v
+        .list_incidents(
+            &IncidentFilter {
+                illegal: Some(true),
+                ..Default::default()
+            },
+            1000,
+        )
+        .expect("illegal");
     assert!(!illegal.is_empty() && illegal.len() < 60);
     // Every generated incident opens and replays cleanly.
     for s in &closed {
