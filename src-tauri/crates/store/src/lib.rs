@@ -4,6 +4,7 @@
 mod audit;
 pub mod demo;
 mod error;
+pub mod evidence;
 mod incidents;
 mod keyslots;
 mod migrations;
@@ -22,5 +23,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_evidence;
 #[cfg(test)]
 mod tests_incidents;

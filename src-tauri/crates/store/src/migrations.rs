@@ -131,12 +131,68 @@ CREATE TRIGGER people_no_delete BEFORE DELETE ON people
 BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
 "#;
 
+const V3: &str = r#"
+CREATE TABLE evidence_items (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    number      INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by INTEGER NOT NULL REFERENCES users(id),
+    details     TEXT NOT NULL,
+    UNIQUE (incident_id, number)
+) STRICT;
+
+CREATE TABLE custody_events (
+    id          INTEGER PRIMARY KEY,
+    evidence_id INTEGER NOT NULL REFERENCES evidence_items(id),
+    recorded_at TEXT NOT NULL,
+    recorded_by INTEGER NOT NULL REFERENCES users(id),
+    event       TEXT NOT NULL
+) STRICT;
+CREATE INDEX custody_events_item ON custody_events (evidence_id, id);
+
+CREATE TABLE evidence_digests (
+    id          INTEGER PRIMARY KEY,
+    evidence_id INTEGER NOT NULL REFERENCES evidence_items(id),
+    computed_at TEXT NOT NULL,
+    computed_by INTEGER NOT NULL REFERENCES users(id),
+    file_name   TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE device_reviews (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    recorded_at TEXT NOT NULL,
+    recorded_by INTEGER NOT NULL REFERENCES users(id),
+    review      TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER evidence_items_no_update BEFORE UPDATE ON evidence_items
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER evidence_items_no_delete BEFORE DELETE ON evidence_items
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER custody_events_no_update BEFORE UPDATE ON custody_events
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER evidence_digests_no_update BEFORE UPDATE ON evidence_digests
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER evidence_digests_no_delete BEFORE DELETE ON evidence_digests
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER device_reviews_no_update BEFORE UPDATE ON device_reviews
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER device_reviews_no_delete BEFORE DELETE ON device_reviews
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+"#;
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Refuses a vault from a newer version, then brings an older one up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,0 +1,374 @@
+//! The evidence register: items, their custody logs, file fingerprints and device reviews.
+//! Metadata only: no evidence is ever copied into the vault.
+
+use std::io::Read;
+use std::path::Path;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use dsl_domain::evidence::{
+    check_custody, check_evidence, check_review, is_police, whereabouts, CustodyEvent,
+    CustodyInput, DeviceReview, DeviceReviewInput, EvidenceInput, EvidenceItem, FileDigest,
+};
+use dsl_domain::{ApiError, ErrorKind};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, Change};
+use crate::incidents::WriteError;
+use crate::{Result, StoreError, Vault};
+
+fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt("a stored time is unreadable"))
+}
+
+fn json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|_| StoreError::Corrupt("an evidence record is unreadable"))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|_| StoreError::Crypto)
+}
+
+/// Reads a file through SHA-256 in 1 MiB pieces, never holding more than that in memory and
+/// never showing or copying it. Returns the file's name, size and digest (lower-case hex).
+pub fn sha256_file(path: &Path) -> std::result::Result<(String, u64, String), ApiError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|_| ApiError::new(ErrorKind::Io, "That file could not be found or read."))?;
+    if meta.is_dir() {
+        return Err(ApiError::validation(
+            "file",
+            "That is a folder, not a file. Choose a file.",
+        ));
+    }
+    let mut file = std::fs::File::open(path).map_err(|_| {
+        ApiError::new(
+            ErrorKind::Io,
+            "That file could not be opened: check it is not in use and that you may read it.",
+        )
+    })?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(|_| {
+            ApiError::new(
+                ErrorKind::Io,
+                "Reading the file failed part-way; nothing was saved.",
+            )
+        })?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((name, size, hex::encode(hasher.finalize())))
+}
+
+fn custody(conn: &Connection, item: i64) -> Result<Vec<CustodyEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.recorded_at, u.name, c.event FROM custody_events c
+         JOIN users u ON u.id = c.recorded_by WHERE c.evidence_id = ?1 ORDER BY c.id",
+    )?;
+    let rows = stmt.query_map([item], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, at, by, event) = row?;
+        out.push(CustodyEvent {
+            id,
+            recorded_at: parse_ts(&at)?,
+            recorded_by: by,
+            event: json(&event)?,
+        });
+    }
+    Ok(out)
+}
+
+fn digests(conn: &Connection, item: i64) -> Result<Vec<FileDigest>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.file_name, d.size, d.sha256, d.computed_at, u.name FROM evidence_digests d
+         JOIN users u ON u.id = d.computed_by WHERE d.evidence_id = ?1 ORDER BY d.id",
+    )?;
+    let rows = stmt.query_map([item], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, file_name, size, sha256, at, by) = row?;
+        out.push(FileDigest {
+            id,
+            file_name,
+            size: u64::try_from(size).unwrap_or(0),
+            sha256,
+            computed_at: parse_ts(&at)?,
+            computed_by: by,
+        });
+    }
+    Ok(out)
+}
+
+fn items(conn: &Connection, where_sql: &str, arg: Option<i64>) -> Result<Vec<EvidenceItem>> {
+    let sql = format!(
+        "SELECT e.id, e.incident_id, i.reference, e.number, e.recorded_at, u.name, e.details
+         FROM evidence_items e JOIN incidents i ON i.id = e.incident_id JOIN users u ON u.id = e.recorded_by
+         {where_sql} ORDER BY e.incident_id, e.number"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let map = |r: &rusqlite::Row<'_>| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    };
+    let rows: Vec<_> = match arg {
+        Some(a) => stmt.query_map([a], map)?.collect::<rusqlite::Result<_>>()?,
+        None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
+    };
+    let mut out = Vec::new();
+    for (id, incident_id, reference, number, at, by, details) in rows {
+        let details: EvidenceInput = json(&details)?;
+        let log = custody(conn, id)?;
+        let (holder, place, since, ended) = whereabouts(&details, &log);
+        out.push(EvidenceItem {
+            id,
+            incident_id,
+            incident_reference: reference,
+            label: format!("E{number}"),
+            with_police: ended.is_none() && is_police(&holder),
+            details,
+            recorded_at: parse_ts(&at)?,
+            recorded_by: by,
+            custody: log,
+            digests: digests(conn, id)?,
+            holder,
+            place,
+            since,
+            ended,
+        });
+    }
+    Ok(out)
+}
+
+impl Vault {
+    /// Adds an item to an incident's register.
+    pub fn add_evidence(
+        &mut self,
+        incident: i64,
+        input: &EvidenceInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<i64, WriteError> {
+        let details = check_evidence(input, now)?;
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM incidents WHERE id = ?1", [incident], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        exists.ok_or(StoreError::NotFound)?;
+        let number: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM evidence_items WHERE incident_id = ?1",
+            [incident],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO evidence_items (incident_id, number, recorded_at, recorded_by, details) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![incident, number, ts(now), user, to_json(&details)?],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            now,
+            &Change {
+                user_id: Some(user),
+                action: "evidence.added",
+                record_kind: "evidence",
+                record_id: &id.to_string(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// One item with its custody log.
+    pub fn evidence_item(&self, id: i64) -> Result<EvidenceItem> {
+        items(&self.conn, "WHERE e.id = ?1", Some(id))?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Adds a hand-over, move or end of life to an item's custody log, in time order.
+    pub fn add_custody(
+        &mut self,
+        item: i64,
+        input: &CustodyInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<i64, WriteError> {
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        let details: String = tx
+            .query_row(
+                "SELECT details FROM evidence_items WHERE id = ?1",
+                [item],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let details: EvidenceInput = json(&details)?;
+        let log = custody(&tx, item)?;
+        let event = check_custody(&details, &log, input, now)?;
+        tx.execute(
+            "INSERT INTO custody_events (evidence_id, recorded_at, recorded_by, event) VALUES (?1, ?2, ?3, ?4)",
+            params![item, ts(now), user, to_json(&event)?],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            now,
+            &Change {
+                user_id: Some(user),
+                action: "custody.added",
+                record_kind: "evidence",
+                record_id: &item.to_string(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Stores a file's fingerprint against an item (the file itself is not stored).
+    pub fn add_digest(
+        &mut self,
+        item: i64,
+        file_name: &str,
+        size: u64,
+        sha256: &str,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<i64, WriteError> {
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM evidence_items WHERE id = ?1", [item], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        exists.ok_or(StoreError::NotFound)?;
+        tx.execute(
+            "INSERT INTO evidence_digests (evidence_id, computed_at, computed_by, file_name, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![item, ts(now), user, file_name, i64::try_from(size).unwrap_or(i64::MAX), sha256],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            now,
+            &Change {
+                user_id: Some(user),
+                action: "digest.added",
+                record_kind: "evidence",
+                record_id: &item.to_string(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// An incident's register.
+    pub fn evidence_for_incident(&self, incident: i64) -> Result<Vec<EvidenceItem>> {
+        items(&self.conn, "WHERE e.incident_id = ?1", Some(incident))
+    }
+
+    /// Every item held across incidents, for the termly check of the cabinet.
+    pub fn all_evidence(&self) -> Result<Vec<EvidenceItem>> {
+        items(&self.conn, "", None)
+    }
+
+    /// Records a review of devices or sites.
+    pub fn add_device_review(
+        &mut self,
+        incident: i64,
+        input: &DeviceReviewInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<i64, WriteError> {
+        let review = check_review(input, now)?;
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM incidents WHERE id = ?1", [incident], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        exists.ok_or(StoreError::NotFound)?;
+        tx.execute(
+            "INSERT INTO device_reviews (incident_id, recorded_at, recorded_by, review) VALUES (?1, ?2, ?3, ?4)",
+            params![incident, ts(now), user, to_json(&review)?],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            now,
+            &Change {
+                user_id: Some(user),
+                action: "review.added",
+                record_kind: "incident",
+                record_id: &incident.to_string(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// An incident's device and site reviews.
+    pub fn device_reviews(&self, incident: i64) -> Result<Vec<DeviceReview>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, u.name, r.review FROM device_reviews r JOIN users u ON u.id = r.recorded_by
+             WHERE r.incident_id = ?1 ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([incident], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, by, review) = row?;
+            out.push(DeviceReview {
+                id,
+                recorded_by: by,
+                review: json(&review)?,
+            });
+        }
+        Ok(out)
+    }
+}
