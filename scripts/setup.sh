@@ -44,6 +44,8 @@ if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-d
 fi
 
 echo "setup: installing npm packages"
-(cd ui && npm ci --no-audit --no-fund --loglevel=error)
+# npm ci refuses a lock file that lacks other platforms' optional packages (as some registries
+# leave out); npm install then installs the same locked versions.
+(cd ui && { npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null || npm install --no-audit --no-fund --loglevel=error; })
 
 echo "setup: done"
