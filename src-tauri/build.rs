@@ -25,6 +25,14 @@ const COMMANDS: &[&str] = &[
     "list_incidents",
     "find_people",
     "person_history",
+    "list_evidence",
+    "all_evidence",
+    "add_evidence",
+    "add_custody",
+    "fingerprint_file",
+    "check_file",
+    "add_device_review",
+    "list_device_reviews",
 ];
 
 fn main() {

@@ -86,6 +86,14 @@ pub fn run() {
             commands::incidents::list_incidents,
             commands::incidents::find_people,
             commands::incidents::person_history,
+            commands::evidence::list_evidence,
+            commands::evidence::all_evidence,
+            commands::evidence::add_evidence,
+            commands::evidence::add_custody,
+            commands::evidence::fingerprint_file,
+            commands::evidence::check_file,
+            commands::evidence::add_device_review,
+            commands::evidence::list_device_reviews,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,6 +1,7 @@
 //! The commands the UI calls, one file per area. Each takes the state, calls the crates and
 //! maps the error.
 
+pub mod evidence;
 pub mod incidents;
 pub mod settings;
 pub mod vault;

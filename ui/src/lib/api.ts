@@ -20,6 +20,12 @@ import type { Person } from './bindings/Person';
 import type { PersonHistory } from './bindings/PersonHistory';
 import type { EntryInput } from './bindings/EntryInput';
 import type { StepView } from './bindings/StepView';
+import type { EvidenceItem } from './bindings/EvidenceItem';
+import type { EvidenceInput } from './bindings/EvidenceInput';
+import type { CustodyInput } from './bindings/CustodyInput';
+import type { DigestCheck } from './bindings/DigestCheck';
+import type { DeviceReview } from './bindings/DeviceReview';
+import type { DeviceReviewInput } from './bindings/DeviceReviewInput';
 
 export type { AboutInfo, ApiError, CreateVaultInput, PassphraseAssessment, RecoveryKeyShown, Session, Settings, VaultStatus };
 export type {
@@ -34,6 +40,12 @@ export type {
   PersonHistory,
   EntryInput,
   StepView,
+  EvidenceItem,
+  EvidenceInput,
+  CustodyInput,
+  DigestCheck,
+  DeviceReview,
+  DeviceReviewInput,
 };
 
 /** True when `e` is the typed error the backend returns. */
@@ -76,6 +88,15 @@ export const api = {
   listIncidents: (filter: IncidentFilter) => invoke<IncidentSummary[]>('list_incidents', { filter }),
   findPeople: (text: string) => invoke<Person[]>('find_people', { text }),
   personHistory: (personId: number) => invoke<PersonHistory>('person_history', { personId }),
+  listEvidence: (incidentId: number) => invoke<EvidenceItem[]>('list_evidence', { incidentId }),
+  allEvidence: () => invoke<EvidenceItem[]>('all_evidence'),
+  addEvidence: (incidentId: number, input: EvidenceInput) => invoke<EvidenceItem>('add_evidence', { incidentId, input }),
+  addCustody: (itemId: number, input: CustodyInput) => invoke<EvidenceItem>('add_custody', { itemId, input }),
+  fingerprintFile: (itemId: number) => invoke<EvidenceItem>('fingerprint_file', { itemId }),
+  checkFile: (itemId: number, digestId: number) => invoke<DigestCheck>('check_file', { itemId, digestId }),
+  addDeviceReview: (incidentId: number, input: DeviceReviewInput) =>
+    invoke<DeviceReview[]>('add_device_review', { incidentId, input }),
+  listDeviceReviews: (incidentId: number) => invoke<DeviceReview[]>('list_device_reviews', { incidentId }),
 };
 
 /** Why the vault was locked. */

@@ -60,3 +60,23 @@ export function yearName(y: number | null | undefined): string {
   if (y === undefined || y === null) return '';
   return y === 0 ? 'Reception' : `Year ${y}`;
 }
+
+export const evidenceKindNames = {
+  device: 'Device',
+  screenshot: 'Screenshot',
+  file: 'File',
+  url: 'Web address (URL)',
+  message: 'Message',
+  email: 'Email',
+  monitoringCapture: 'Monitoring capture',
+  paper: 'Paper',
+  other: 'Other',
+} as const;
+export const custodyNames = {
+  handedOver: 'Handed over',
+  moved: 'Moved',
+  returned: 'Returned to owner',
+  retained: 'Retained',
+  destroyed: 'Destroyed',
+} as const;
+export const tristateNames = { yes: 'Yes', no: 'No', notKnown: 'Not known' } as const;

@@ -1,0 +1,171 @@
+//! The evidence register: items, custody, fingerprints and device reviews.
+
+use dsl_domain::evidence::{
+    CustodyInput, DeviceReview, DeviceReviewInput, DigestCheck, EvidenceInput, EvidenceItem,
+};
+use dsl_domain::{ApiError, ErrorKind};
+use dsl_store::evidence::sha256_file;
+use dsl_store::WriteError;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::now;
+use crate::error::{from_store, CmdResult};
+use crate::state::{blocking, AppState};
+
+fn from_write(e: WriteError) -> ApiError {
+    match e {
+        WriteError::Store(s) => from_store(s),
+        WriteError::Rejected(a) => a,
+    }
+}
+
+/// Asks the user for a file with the system's dialog (the UI never sends a path).
+fn choose_file(app: &AppHandle, title: &str) -> Result<std::path::PathBuf, ApiError> {
+    app.dialog()
+        .file()
+        .set_title(title)
+        .blocking_pick_file()
+        .ok_or_else(|| ApiError::new(ErrorKind::Cancelled, "No file was chosen."))?
+        .into_path()
+        .map_err(|_| ApiError::new(ErrorKind::Io, "That file cannot be read from here."))
+}
+
+/// An incident's register.
+#[tauri::command]
+pub async fn list_evidence(
+    state: State<'_, AppState>,
+    incident_id: i64,
+) -> CmdResult<Vec<EvidenceItem>> {
+    let state = state.inner().clone();
+    blocking(move || state.with_vault(|v| v.evidence_for_incident(incident_id).map_err(from_store)))
+        .await
+}
+
+/// Every item across incidents.
+#[tauri::command]
+pub async fn all_evidence(state: State<'_, AppState>) -> CmdResult<Vec<EvidenceItem>> {
+    let state = state.inner().clone();
+    blocking(move || state.with_vault(|v| v.all_evidence().map_err(from_store))).await
+}
+
+/// Adds an item to an incident's register.
+#[tauri::command]
+pub async fn add_evidence(
+    state: State<'_, AppState>,
+    incident_id: i64,
+    input: EvidenceInput,
+) -> CmdResult<EvidenceItem> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.with_vault(|v| {
+            let id = v
+                .add_evidence(incident_id, &input, now())
+                .map_err(from_write)?;
+            v.evidence_item(id).map_err(from_store)
+        })
+    })
+    .await
+}
+
+/// Adds a hand-over, move or end of life to an item's custody log.
+#[tauri::command]
+pub async fn add_custody(
+    state: State<'_, AppState>,
+    item_id: i64,
+    input: CustodyInput,
+) -> CmdResult<EvidenceItem> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.with_vault(|v| {
+            v.add_custody(item_id, &input, now()).map_err(from_write)?;
+            v.evidence_item(item_id).map_err(from_store)
+        })
+    })
+    .await
+}
+
+/// Fingerprints a file the user chooses: streamed through SHA-256, never shown, never copied.
+#[tauri::command]
+pub async fn fingerprint_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    item_id: i64,
+) -> CmdResult<EvidenceItem> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.with_vault(|v| v.evidence_item(item_id).map(|_| ()).map_err(from_store))?;
+        let path = choose_file(
+            &app,
+            "Choose the file to fingerprint (it will not be opened or copied)",
+        )?;
+        let (name, size, digest) = sha256_file(&path)?;
+        state.with_vault(|v| {
+            v.add_digest(item_id, &name, size, &digest, now())
+                .map_err(from_write)?;
+            v.evidence_item(item_id).map_err(from_store)
+        })
+    })
+    .await
+}
+
+/// Checks a file the user chooses against an item's stored fingerprint.
+#[tauri::command]
+pub async fn check_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    item_id: i64,
+    digest_id: i64,
+) -> CmdResult<DigestCheck> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let item = state.with_vault(|v| v.evidence_item(item_id).map_err(from_store))?;
+        let stored = item
+            .digests
+            .iter()
+            .find(|d| d.id == digest_id)
+            .ok_or_else(|| {
+                ApiError::new(ErrorKind::NotFound, "That fingerprint is not on this item.")
+            })?
+            .sha256
+            .clone();
+        let path = choose_file(&app, "Choose the file to check against the fingerprint")?;
+        let (file_name, size, sha256) = sha256_file(&path)?;
+        state.touch();
+        Ok(DigestCheck {
+            same: sha256 == stored,
+            file_name,
+            size,
+            sha256,
+        })
+    })
+    .await
+}
+
+/// Records a review of devices or sites.
+#[tauri::command]
+pub async fn add_device_review(
+    state: State<'_, AppState>,
+    incident_id: i64,
+    input: DeviceReviewInput,
+) -> CmdResult<Vec<DeviceReview>> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.with_vault(|v| {
+            v.add_device_review(incident_id, &input, now())
+                .map_err(from_write)?;
+            v.device_reviews(incident_id).map_err(from_store)
+        })
+    })
+    .await
+}
+
+/// An incident's device and site reviews.
+#[tauri::command]
+pub async fn list_device_reviews(
+    state: State<'_, AppState>,
+    incident_id: i64,
+) -> CmdResult<Vec<DeviceReview>> {
+    let state = state.inner().clone();
+    blocking(move || state.with_vault(|v| v.device_reviews(incident_id).map_err(from_store))).await
+}
