@@ -110,13 +110,14 @@ export class App {
     await call('POST', this.s(`/element/${await this.find(css)}/click`), {});
   }
 
-  /** Clicks the first button whose text is `label`. */
-  async clickButton(label) {
-    const id = await this.script(
-      `return [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === arguments[0]) ?? null;`,
-      [label],
-    );
-    if (!id) throw new Error(`no button "${label}"`);
+  /** Clicks the first button whose text is `label`, waiting for it to appear. */
+  async clickButton(label, timeout = 10000) {
+    const find = () =>
+      this.script(
+        `return [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === arguments[0]) ?? null;`,
+        [label],
+      );
+    const id = await waitFor(find, { what: `button "${label}"`, timeout, interval: 100 });
     await call('POST', this.s(`/element/${id[ELEMENT]}/click`), {});
   }
 
