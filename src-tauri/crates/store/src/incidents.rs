@@ -60,9 +60,24 @@ fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
         .map_err(|_| StoreError::Corrupt("a stored time is unreadable"))
 }
 
-fn person_from_row(
-    r: &Row<'_>,
-) -> rusqlite::Result<(i64, String, String, Option<i64>, Option<String>, String)> {
+/// A person row as read from the database.
+type PersonRow = (i64, String, String, Option<i64>, Option<String>, String);
+
+/// An incident list row as read from the database.
+type SummaryRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn person_from_row(r: &Row<'_>) -> rusqlite::Result<PersonRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -73,7 +88,7 @@ fn person_from_row(
     ))
 }
 
-fn to_person(row: (i64, String, String, Option<i64>, Option<String>, String)) -> Result<Person> {
+fn to_person(row: PersonRow) -> Result<Person> {
     let (id, kind, name, year, dob, job_title) = row;
     Ok(Person {
         id,
@@ -368,20 +383,7 @@ fn add_involvement(
     Ok(id)
 }
 
-fn summary_from_row(
-    r: &Row<'_>,
-) -> rusqlite::Result<(
-    i64,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-)> {
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<SummaryRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -404,20 +406,7 @@ fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
         .map_err(|_| StoreError::Corrupt("a stored value is unreadable"))
 }
 
-fn to_summary(
-    row: (
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    ),
-) -> Result<IncidentSummary> {
+fn to_summary(row: SummaryRow) -> Result<IncidentSummary> {
     let (
         id,
         reference,

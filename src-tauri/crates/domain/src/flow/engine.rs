@@ -371,7 +371,7 @@ fn step_view(node: &Node, person: Option<i64>, ctx: &Ctx<'_>, floor: i64) -> Ste
 
 enum Walk {
     /// The DSL must do this step next.
-    Stop(StepView),
+    Stop(Box<StepView>),
     /// The scope ran to `next` ("" at the end of a per-person sub-flow).
     Next(String),
 }
@@ -405,7 +405,7 @@ fn walk_node(
                     push("Read".into(), false);
                     Walk::Next(next.clone())
                 }
-                None => Walk::Stop(step_view(node, person, ctx, *floor)),
+                None => Walk::Stop(Box::new(step_view(node, person, ctx, *floor))),
             }
         }
         NodeKind::Question { choices } => {
@@ -425,7 +425,7 @@ fn walk_node(
                     push(format!("{}: {}", choice.label, reason), true);
                     Walk::Next(choice.next.clone())
                 }
-                None => Walk::Stop(step_view(node, person, ctx, *floor)),
+                None => Walk::Stop(Box::new(step_view(node, person, ctx, *floor))),
             }
         }
         NodeKind::Screening {
@@ -464,7 +464,7 @@ fn walk_node(
                         Walk::Next(any_yes.clone())
                     }
                 }
-                None => Walk::Stop(step_view(node, person, ctx, *floor)),
+                None => Walk::Stop(Box::new(step_view(node, person, ctx, *floor))),
             }
         }
         NodeKind::Action { items, next } => {
@@ -492,7 +492,7 @@ fn walk_node(
                 push(parts.join(", "), false);
                 Walk::Next(next.clone())
             } else {
-                Walk::Stop(step_view(node, person, ctx, *floor))
+                Walk::Stop(Box::new(step_view(node, person, ctx, *floor)))
             }
         }
         NodeKind::PerPerson {
@@ -534,7 +534,7 @@ fn walk_node(
             }
             Walk::Next(next.clone())
         }
-        NodeKind::End { .. } => Walk::Stop(step_view(node, person, ctx, *floor)),
+        NodeKind::End { .. } => Walk::Stop(Box::new(step_view(node, person, ctx, *floor))),
     }
 }
 
@@ -585,7 +585,7 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
             Walk::Next(next) => cursor = next,
             Walk::Stop(view) => {
                 at_end = view.kind == StepKind::End;
-                current = Some(view);
+                current = Some(*view);
                 break;
             }
         }
