@@ -7,6 +7,7 @@ pub mod flow;
 pub mod incident;
 pub mod passphrase;
 pub mod recovery;
+pub mod report;
 pub mod time;
 pub mod vault;
 

@@ -337,6 +337,168 @@ impl Canvas {
         self.ops().extend(ops);
     }
 
+    /// Leaves room at the top of every page for a running header.
+    pub fn reserve_header(&mut self) {
+        self.top = MARGIN_TOP + 8.0;
+        if self.pages.len() == 1 && self.y < self.top {
+            self.y = self.top;
+        }
+    }
+
+    /// Draws a table whose header repeats on each page it runs onto; cells wrap, and a row
+    /// taller than a page is split across pages.
+    pub fn table(&mut self, headers: &[String], widths: &[f32], rows: &[Vec<String>]) {
+        let total: f32 = widths.iter().sum::<f32>().max(0.001);
+        let full = PAGE_W - 2.0 * MARGIN_X;
+        let cols: Vec<f32> = widths.iter().map(|w| w / total * full).collect();
+        let pad = 1.2;
+        let head_style = Style {
+            size: 8.5,
+            bold: true,
+            grey: 0.0,
+        };
+        let cell = Style {
+            size: 8.5,
+            bold: false,
+            grey: 0.0,
+        };
+        let line_h = cell.line_height();
+        let draw_header = |c: &mut Canvas| {
+            let lines: Vec<Vec<String>> = headers
+                .iter()
+                .zip(&cols)
+                .map(|(h, w)| c.wrap(h, head_style, w - 2.0 * pad))
+                .collect();
+            let n = lines.iter().map(Vec::len).max().unwrap_or(1);
+            let h = n as f32 * head_style.line_height() + 2.0 * pad;
+            c.ensure_space(h + line_h + 2.0 * pad);
+            let top = c.y;
+            c.rect(MARGIN_X, top, full, h, Some(0.9), false);
+            let mut x = MARGIN_X;
+            for (col, w) in lines.iter().zip(&cols) {
+                for (i, l) in col.iter().enumerate() {
+                    c.text_at(
+                        x + pad,
+                        top + pad + i as f32 * head_style.line_height(),
+                        l,
+                        head_style,
+                    );
+                }
+                x += w;
+            }
+            c.y = top + h;
+        };
+        draw_header(self);
+        if rows.is_empty() {
+            self.paragraph("None recorded.", Style::SMALL);
+            return;
+        }
+        for row in rows {
+            let lines: Vec<Vec<String>> = row
+                .iter()
+                .zip(&cols)
+                .map(|(t, w)| self.wrap(t, cell, w - 2.0 * pad))
+                .collect();
+            let n = lines.iter().map(Vec::len).max().unwrap_or(1);
+            let mut start = 0;
+            while start < n {
+                let room = ((self.space_left() - 2.0 * pad) / line_h).floor() as usize;
+                if room == 0 {
+                    self.new_page();
+                    draw_header(self);
+                    continue;
+                }
+                // Keep short rows whole: move them to the next page rather than split them.
+                if start == 0 && n <= 6 && room < n {
+                    self.new_page();
+                    draw_header(self);
+                    continue;
+                }
+                let take = room.min(n - start);
+                let top = self.y;
+                let mut x = MARGIN_X;
+                for (col, w) in lines.iter().zip(&cols) {
+                    for (i, l) in col.iter().skip(start).take(take).enumerate() {
+                        self.text_at(x + pad, top + pad + i as f32 * line_h, l, cell);
+                    }
+                    x += w;
+                }
+                let h = take as f32 * line_h + 2.0 * pad;
+                self.line(MARGIN_X, top + h, PAGE_W - MARGIN_X, top + h, 0.3);
+                self.y = top + h;
+                start += take;
+                if start < n {
+                    self.new_page();
+                    draw_header(self);
+                }
+            }
+        }
+    }
+
+    /// Label and value pairs in two columns, wrapping long values.
+    pub fn fields(&mut self, fields: &[(String, String)]) {
+        let label_w = 45.0;
+        let value_x = MARGIN_X + label_w;
+        let width = PAGE_W - MARGIN_X - value_x;
+        for (label, value) in fields {
+            let lines = self.wrap(value, Style::BODY, width);
+            let lh = Style::BODY.line_height();
+            for (i, l) in lines.iter().enumerate() {
+                self.ensure_space(lh);
+                let y = self.y;
+                if i == 0 {
+                    self.text_at(
+                        MARGIN_X,
+                        y,
+                        label,
+                        Style {
+                            size: 9.5,
+                            bold: true,
+                            grey: 0.2,
+                        },
+                    );
+                }
+                self.text_at(value_x, y, l, Style::BODY);
+                self.y += lh;
+            }
+            self.y += 0.8;
+        }
+    }
+
+    /// Finishes the document: `header` runs along the top of every page (when room was
+    /// reserved), and `footer(page, total)` gives each page's footer text.
+    pub fn finish_with_header(
+        mut self,
+        header: &str,
+        footer: impl Fn(usize, usize) -> String,
+    ) -> Vec<u8> {
+        let pages = std::mem::take(&mut self.pages);
+        let mut with_header = Vec::with_capacity(pages.len());
+        for ops in pages {
+            self.pages = vec![ops];
+            self.text_at(
+                MARGIN_X,
+                MARGIN_TOP - 6.0,
+                header,
+                Style {
+                    size: 8.5,
+                    bold: true,
+                    grey: 0.25,
+                },
+            );
+            self.line(
+                MARGIN_X,
+                MARGIN_TOP + 0.5,
+                PAGE_W - MARGIN_X,
+                MARGIN_TOP + 0.5,
+                0.4,
+            );
+            with_header.push(self.pages.pop().unwrap_or_default());
+        }
+        self.pages = with_header;
+        self.finish(footer)
+    }
+
     /// Finishes the document: `footer(page, total)` gives each page's footer text.
     pub fn finish(mut self, footer: impl Fn(usize, usize) -> String) -> Vec<u8> {
         let total = self.pages.len();

@@ -11,7 +11,10 @@ fn median(mut s: Vec<Duration>) -> Duration {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mib: u64 = std::env::var("DIGEST_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
+    let mib: u64 = std::env::var("DIGEST_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("evidence.bin");
     {
@@ -37,9 +40,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         let out = Command::new("sha256sum").arg(&path).output()?;
         theirs.push(t.elapsed());
-        d2 = String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or("").to_string();
+        d2 = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_string();
         let t = Instant::now();
-        d1 = dsl_store::evidence::sha256_file(&path).map_err(|e| e.message)?.2;
+        d1 = dsl_store::evidence::sha256_file(&path)
+            .map_err(|e| e.message)?
+            .2;
         ours.push(t.elapsed());
     }
     if d1 != d2 {
@@ -48,8 +57,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (o, s) = (median(ours), median(theirs));
     let rate = |d: Duration| mib as f64 / d.as_secs_f64();
     println!("file: {mib} MiB (in the page cache), {runs} runs each, digests agree");
-    println!("sha256sum:   {:>8.1} MiB/s ({:.0} ms)", rate(s), s.as_secs_f64() * 1000.0);
-    println!("DSL Desk:    {:>8.1} MiB/s ({:.0} ms)", rate(o), o.as_secs_f64() * 1000.0);
-    println!("ratio: {:.2} of sha256sum's throughput (budget: at least 0.80)", rate(o) / rate(s));
+    println!(
+        "sha256sum:   {:>8.1} MiB/s ({:.0} ms)",
+        rate(s),
+        s.as_secs_f64() * 1000.0
+    );
+    println!(
+        "DSL Desk:    {:>8.1} MiB/s ({:.0} ms)",
+        rate(o),
+        o.as_secs_f64() * 1000.0
+    );
+    println!(
+        "ratio: {:.2} of sha256sum's throughput (budget: at least 0.80)",
+        rate(o) / rate(s)
+    );
     Ok(())
 }
