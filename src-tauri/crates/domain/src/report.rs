@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::evidence::{DeviceReview, EvidenceItem};
-use crate::flow::{EntryBody, IncidentStatus};
+use crate::flow::{display_value, EntryBody, IncidentStatus};
 use crate::incident::{activity_type, IncidentDetail, PersonKind, PersonRole};
 use crate::time::uk_date_time;
 
@@ -208,7 +208,7 @@ pub fn incident_report(
                 pairs.push((part.to_lowercase(), "the reporter".into()));
             }
         }
-        pairs.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        pairs.sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
         pairs.dedup();
         redactor = Redactor { pairs };
         let kept = keep
@@ -405,7 +405,7 @@ pub fn incident_report(
             let detail_text = |keys: &[&str]| {
                 keys.iter()
                     .filter_map(|k| details.get(*k))
-                    .map(|v| r(v))
+                    .map(|v| r(&display_value(v)))
                     .collect::<Vec<_>>()
                     .join("; ")
             };
@@ -415,7 +415,7 @@ pub fn incident_report(
                     if *done {
                         details
                             .get("when")
-                            .cloned()
+                            .map(|w| display_value(w))
                             .unwrap_or_else(|| uk_date_time(c.entry.at))
                     } else {
                         "Not made".into()
@@ -435,7 +435,7 @@ pub fn incident_report(
                     if *done {
                         details
                             .values()
-                            .map(|v| r(v))
+                            .map(|v| r(&display_value(v)))
                             .collect::<Vec<_>>()
                             .join("; ")
                     } else {
@@ -639,7 +639,7 @@ pub fn incident_report(
                     ("reviewDate", "Review date"),
                 ] {
                     if let Some(v) = details.get(k) {
-                        outcome.push(field(label, r(v)));
+                        outcome.push(field(label, r(&display_value(v))));
                     }
                 }
                 break;

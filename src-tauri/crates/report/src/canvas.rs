@@ -435,30 +435,30 @@ impl Canvas {
         }
     }
 
-    /// Label and value pairs in two columns, wrapping long values.
+    /// Label and value pairs in two columns, wrapping long labels and values.
     pub fn fields(&mut self, fields: &[(String, String)]) {
         let label_w = 45.0;
         let value_x = MARGIN_X + label_w;
         let width = PAGE_W - MARGIN_X - value_x;
+        let label_style = Style {
+            size: 9.5,
+            bold: true,
+            grey: 0.2,
+        };
+        let lh = Style::BODY.line_height();
         for (label, value) in fields {
-            let lines = self.wrap(value, Style::BODY, width);
-            let lh = Style::BODY.line_height();
-            for (i, l) in lines.iter().enumerate() {
+            let labels = self.wrap(label, label_style, label_w - 3.0);
+            let values = self.wrap(value, Style::BODY, width);
+            let n = labels.len().max(values.len());
+            for i in 0..n {
                 self.ensure_space(lh);
                 let y = self.y;
-                if i == 0 {
-                    self.text_at(
-                        MARGIN_X,
-                        y,
-                        label,
-                        Style {
-                            size: 9.5,
-                            bold: true,
-                            grey: 0.2,
-                        },
-                    );
+                if let Some(l) = labels.get(i) {
+                    self.text_at(MARGIN_X, y, l, label_style);
                 }
-                self.text_at(value_x, y, l, Style::BODY);
+                if let Some(v) = values.get(i) {
+                    self.text_at(value_x, y, v, Style::BODY);
+                }
                 self.y += lh;
             }
             self.y += 0.8;

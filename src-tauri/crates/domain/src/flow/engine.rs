@@ -923,6 +923,18 @@ fn check_field_value(field: &ItemField, value: &str) -> Result<(), ApiError> {
     }
 }
 
+/// A recorded detail as a UK reader expects it: "2026-11-20T10:30" becomes "20/11/2026 10:30",
+/// "2027-01-15" becomes "15/01/2027"; anything else is unchanged.
+pub fn display_value(v: &str) -> String {
+    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M") {
+        return dt.format("%d/%m/%Y %H:%M").to_string();
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        return d.format("%d/%m/%Y").to_string();
+    }
+    v.to_string()
+}
+
 /// Every entry in time order, in plain words, with who and when.
 pub fn chronology(
     flow: &FlowDefinition,
@@ -1002,7 +1014,7 @@ pub fn chronology(
                                 .and_then(|d| d.fields.iter().find(|f| f.id == *k))
                                 .map(|f| f.label.clone())
                                 .unwrap_or_else(|| k.clone());
-                            format!("{field}: {v}")
+                            format!("{field}: {}", display_value(v))
                         })
                         .collect();
                     let mut text = if *done {
