@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "check_file",
     "add_device_review",
     "list_device_reviews",
+    "export_incident_report",
+    "open_last_export",
 ];
 
 fn main() {

@@ -36,6 +36,7 @@ pub fn run() {
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(app_state)
         .setup(|app| {
             WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
@@ -94,6 +95,8 @@ pub fn run() {
             commands::evidence::check_file,
             commands::evidence::add_device_review,
             commands::evidence::list_device_reviews,
+            commands::reports::export_incident_report,
+            commands::reports::open_last_export,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

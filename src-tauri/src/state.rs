@@ -79,6 +79,8 @@ pub struct Shared {
     pub open: Mutex<Option<OpenVault>>,
     pub pending_recovery: Mutex<Option<PendingRecovery>>,
     pub attempts: Mutex<Attempts>,
+    /// The report saved last, which the user may open to print.
+    pub last_export: Mutex<Option<PathBuf>>,
 }
 
 /// The state handed to commands: cheap to clone into blocking tasks.
@@ -97,6 +99,7 @@ impl AppState {
             open: Mutex::new(None),
             pending_recovery: Mutex::new(None),
             attempts: Mutex::new(Attempts::default()),
+            last_export: Mutex::new(None),
         }))
     }
 
@@ -113,6 +116,11 @@ impl AppState {
     /// The failed-attempt counter.
     pub fn attempts(&self) -> MutexGuard<'_, Attempts> {
         guard(&self.0.attempts)
+    }
+
+    /// The report saved last.
+    pub fn last_export(&self) -> MutexGuard<'_, Option<PathBuf>> {
+        guard(&self.0.last_export)
     }
 
     /// Runs `f` on the open vault, counting the call as activity.
@@ -145,6 +153,7 @@ impl AppState {
     pub fn lock(&self) -> bool {
         let was_open = self.open().take().is_some();
         self.pending_recovery().take();
+        self.last_export().take();
         was_open
     }
 

@@ -3,6 +3,7 @@
 
 pub mod evidence;
 pub mod incidents;
+pub mod reports;
 pub mod settings;
 pub mod vault;
 

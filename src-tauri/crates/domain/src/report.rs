@@ -86,6 +86,31 @@ fn role_name(r: PersonRole) -> &'static str {
     }
 }
 
+/// The name with its letters' accents removed ("Łukasz" → "lukasz"), lower-cased: people's
+/// usernames and email addresses often spell names this way.
+fn folded(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ą' | 'ā' => 'a',
+            'ć' | 'č' | 'ç' => 'c',
+            'ď' | 'đ' => 'd',
+            'é' | 'è' | 'ê' | 'ë' | 'ę' | 'ě' | 'ē' => 'e',
+            'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
+            'ł' | 'ľ' => 'l',
+            'ń' | 'ñ' | 'ň' => 'n',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'ő' => 'o',
+            'ř' => 'r',
+            'ś' | 'š' | 'ş' => 's',
+            'ť' | 'ţ' => 't',
+            'ú' | 'ù' | 'û' | 'ü' | 'ů' | 'ū' | 'ű' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ź' | 'ż' | 'ž' => 'z',
+            other => other,
+        })
+        .collect()
+}
+
 /// Replaces redacted names in free text with the people's role labels.
 struct Redactor {
     /// (text to find, lower-cased; replacement), longest first.
@@ -183,6 +208,7 @@ pub fn incident_report(
         for inv in &detail.people {
             if let Some(label) = pseudonym.get(&inv.person.id) {
                 pairs.push((inv.person.name.to_lowercase(), label.clone()));
+                pairs.push((folded(&inv.person.name), label.clone()));
                 for part in inv
                     .person
                     .name
@@ -190,6 +216,7 @@ pub fn incident_report(
                     .filter(|p| p.chars().count() >= 3)
                 {
                     pairs.push((part.to_lowercase(), label.clone()));
+                    pairs.push((folded(part), label.clone()));
                 }
             }
         }
@@ -470,14 +497,20 @@ pub fn incident_report(
                 field("Kind", format!("{:?}", d.kind)),
                 field("Description", r(&d.description)),
             ];
-            for (label, value) in [
-                ("Make, model, serial", &d.make_model_serial),
-                ("Address", &d.url),
-                ("Platform and username", &d.platform_username),
-                ("Owner", &d.owner),
-                ("Found", &d.found_where_how),
+            let redacted = redact.is_some();
+            for (label, value, identifying) in [
+                ("Make, model, serial", &d.make_model_serial, true),
+                ("Address", &d.url, true),
+                ("Platform and username", &d.platform_username, true),
+                ("Owner", &d.owner, false),
+                ("Found", &d.found_where_how, false),
             ] {
-                if !value.is_empty() {
+                if value.is_empty() {
+                    continue;
+                }
+                if redacted && identifying {
+                    fields.push(field(label, "Withheld in this redacted copy"));
+                } else {
                     fields.push(field(label, r(value)));
                 }
             }

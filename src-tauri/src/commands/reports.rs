@@ -1,0 +1,87 @@
+//! Printable reports: saved where the user chooses (the file is not encrypted, and the screen
+//! says so), then opened in the system's PDF viewer on request.
+
+use dsl_domain::{ApiError, ErrorKind};
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+use super::now;
+use crate::error::{from_store, internal, CmdResult};
+use crate::state::{blocking, AppState};
+
+/// Draws one incident's report (full, or redacted to name only `keep_person_id`) and saves it
+/// where the user chooses. Returns the saved file's path.
+#[tauri::command]
+pub async fn export_incident_report(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    redact: bool,
+    keep_person_id: Option<i64>,
+) -> CmdResult<String> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let (bytes, reference) = state.with_vault(|v| {
+            let detail = v.incident(id).map_err(from_store)?;
+            let evidence = v.evidence_for_incident(id).map_err(from_store)?;
+            let reviews = v.device_reviews(id).map_err(from_store)?;
+            let session = v.session().map_err(from_store)?;
+            let view = dsl_domain::report::incident_report(
+                &session.school_name,
+                &detail,
+                &evidence,
+                &reviews,
+                redact.then_some(keep_person_id),
+                &session.user_name,
+                now(),
+                env!("CARGO_PKG_VERSION"),
+            );
+            let bytes = dsl_report::incident_report::render(&view)
+                .map_err(|_| internal("incident report could not be drawn"))?;
+            Ok((bytes, detail.reference))
+        })?;
+        let name = if redact {
+            format!("{reference} incident report (redacted).pdf")
+        } else {
+            format!("{reference} incident report.pdf")
+        };
+        let path = app
+            .dialog()
+            .file()
+            .set_title("Save the incident report")
+            .set_file_name(&name)
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()
+            .ok_or_else(|| ApiError::new(ErrorKind::Cancelled, "The report was not saved."))?
+            .into_path()
+            .map_err(|_| ApiError::new(ErrorKind::Io, "That place cannot be saved to."))?;
+        std::fs::write(&path, &bytes).map_err(|_| {
+            ApiError::new(
+                ErrorKind::Io,
+                "The report could not be written there. Choose another place.",
+            )
+        })?;
+        *state.last_export() = Some(path.clone());
+        state.touch();
+        Ok(path.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+/// Opens the file just exported in the system's PDF viewer, to print.
+#[tauri::command]
+pub async fn open_last_export(app: AppHandle, state: State<'_, AppState>) -> CmdResult<()> {
+    let path = state
+        .last_export()
+        .clone()
+        .ok_or_else(|| ApiError::new(ErrorKind::Conflict, "Save a report first."))?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|_| {
+            ApiError::new(
+                ErrorKind::Io,
+                "No PDF viewer could open the file. Open it from where you saved it.",
+            )
+        })
+}
