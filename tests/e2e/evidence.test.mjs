@@ -3,32 +3,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, createVault, setValue, sleep, waitFor } from './webdriver.mjs';
+import { App, appBinary, chooseInDialog, createVault, setValue, waitFor } from './webdriver.mjs';
 
 const YEAR = new Date().getUTCFullYear();
-
-/** Answers the system's file dialog as a person would: type the path, press Enter. */
-async function chooseInDialog(title, path) {
-  const found = await waitFor(() => {
-    try {
-      return execFileSync('xdotool', ['search', '--onlyvisible', '--name', title], { encoding: 'utf8' }).trim().split('\n')[0];
-    } catch {
-      return null;
-    }
-  }, { what: `the "${title}" dialog`, timeout: 20000 });
-  // No window manager runs under Xvfb: give the dialog the keyboard focus directly.
-  execFileSync('xdotool', ['windowfocus', found]);
-  await sleep(500);
-  execFileSync('xdotool', ['key', '--window', found, 'ctrl+l']);
-  await sleep(300);
-  execFileSync('xdotool', ['type', '--window', found, '--delay', '15', path]);
-  await sleep(300);
-  execFileSync('xdotool', ['key', '--window', found, 'Return']);
-}
 
 describe('evidence register', { concurrency: false }, () => {
   let vault;

@@ -1,10 +1,11 @@
 // Two incidents walked end to end through the real app's screens, then found again by search.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, createVault, setValue, waitFor } from './webdriver.mjs';
+import { App, appBinary, createVault, saveInDialog, setValue, waitFor } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const YEAR = new Date().getUTCFullYear();
@@ -235,5 +236,42 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.waitForHeading('Łukasz Kowalski');
     assert.match(await app.text('table.list'), /Instigator/);
     await app.screenshot('28-person-history');
+  });
+
+  it('exports the incident report, full and redacted, to a chosen path', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-reports-'));
+    try {
+      await app.clickButton('← All incidents');
+      await app.waitForHeading('Incidents');
+      await app.clickButton(`OS-${YEAR}-0002`);
+      await app.waitForHeading(`OS-${YEAR}-0002`);
+      const full = join(out, 'full-report.pdf');
+      await app.clickButton('Save PDF…');
+      await saveInDialog('Save the incident report', full);
+      await waitFor(async () => (await app.text('[data-testid=export-saved]')).includes(full), { what: 'saved path shown' });
+      await app.screenshot('29-export');
+      const text = execFileSync('pdftotext', [full, '-'], { encoding: 'utf8' });
+      for (const expected of [`OS-${YEAR}-0002`, 'OFFICIAL-SENSITIVE', 'Łukasz Kowalski', 'Tom Brown', 'Chronology', 'Page 1 of']) {
+        assert.ok(text.includes(expected), `full report lacks ${expected}`);
+      }
+
+      const redacted = join(out, 'redacted-report.pdf');
+      await app.click('input[name=copy][value=redacted]');
+      const tomId = await app.script(
+        `return [...document.querySelectorAll('#keep-person option')].find((o) => o.textContent === 'Tom Brown').value;`,
+      );
+      await setValue(app, '#keep-person', tomId);
+      await app.clickButton('Save PDF…');
+      await saveInDialog('Save the incident report', redacted);
+      await waitFor(async () => (await app.text('[data-testid=export-saved]')).includes(redacted), { what: 'redacted saved' });
+      const rtext = execFileSync('pdftotext', [redacted, '-'], { encoding: 'utf8' });
+      assert.ok(rtext.includes('Tom Brown') && rtext.includes('Redacted copy'));
+      for (const gone of ['Łukasz', 'Kowalski']) {
+        assert.ok(!rtext.includes(gone), `${gone} appears in the redacted copy`);
+        assert.ok(!readFileSync(redacted).includes(Buffer.from(gone)), `${gone} is in the redacted file's bytes`);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 // A small W3C WebDriver client for driving the real DSL Desk app through tauri-driver.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,4 +189,38 @@ export async function createVault(app, { school, user, pass }) {
   await app.clickButton('I have kept the key: continue');
   await app.waitForHeading('Incidents');
   return groups.join('-');
+}
+
+async function focusDialog(title) {
+  const found = await waitFor(() => {
+    try {
+      return execFileSync('xdotool', ['search', '--onlyvisible', '--name', title], { encoding: 'utf8' }).trim().split('\n')[0];
+    } catch {
+      return null;
+    }
+  }, { what: `the "${title}" dialog`, timeout: 20000 });
+  // No window manager runs under Xvfb: give the dialog the keyboard focus directly.
+  execFileSync('xdotool', ['windowfocus', found]);
+  await sleep(500);
+  return found;
+}
+
+/** Answers the system's open-file dialog as a person would: type the path, press Enter. */
+export async function chooseInDialog(title, path) {
+  const win = await focusDialog(title);
+  execFileSync('xdotool', ['key', '--window', win, 'ctrl+l']);
+  await sleep(300);
+  execFileSync('xdotool', ['type', '--window', win, '--delay', '15', path]);
+  await sleep(300);
+  execFileSync('xdotool', ['key', '--window', win, 'Return']);
+}
+
+/** Answers the system's save dialog: replace the suggested name with a full path, press Enter. */
+export async function saveInDialog(title, path) {
+  const win = await focusDialog(title);
+  execFileSync('xdotool', ['key', '--window', win, 'ctrl+a']);
+  await sleep(200);
+  execFileSync('xdotool', ['type', '--window', win, '--delay', '15', path]);
+  await sleep(300);
+  execFileSync('xdotool', ['key', '--window', win, 'Return']);
 }

@@ -97,6 +97,9 @@ export const api = {
   addDeviceReview: (incidentId: number, input: DeviceReviewInput) =>
     invoke<DeviceReview[]>('add_device_review', { incidentId, input }),
   listDeviceReviews: (incidentId: number) => invoke<DeviceReview[]>('list_device_reviews', { incidentId }),
+  exportIncidentReport: (id: number, redact: boolean, keepPersonId: number | null) =>
+    invoke<string>('export_incident_report', { id, redact, keepPersonId }),
+  openLastExport: () => invoke<void>('open_last_export'),
 };
 
 /** Why the vault was locked. */

@@ -13,7 +13,8 @@ fn pairs(fields: &[Field]) -> Vec<(String, String)> {
 }
 
 fn heading(c: &mut Canvas, text: &str) {
-    c.ensure_space(22.0);
+    // Keep a heading with the start of what follows it.
+    c.ensure_space(35.0);
     c.gap(4.0);
     c.paragraph(text, Style::HEADING);
     c.gap(1.5);
@@ -33,7 +34,12 @@ pub fn render(r: &IncidentReport) -> Result<Vec<u8>, ReportError> {
     c.paragraph(&r.school_name, Style::BODY);
     c.gap(2.0);
     if let Some(note) = &r.redaction_note {
-        let lines = c.wrap(note, Style::BODY, PAGE_W - 2.0 * MARGIN_X - 6.0);
+        let note_style = Style {
+            size: 10.0,
+            bold: true,
+            grey: 0.0,
+        };
+        let lines = c.wrap(note, note_style, PAGE_W - 2.0 * MARGIN_X - 6.0);
         let h = lines.len() as f32 * Style::BODY.line_height() + 4.0;
         let top = c.y();
         c.rect(MARGIN_X, top, PAGE_W - 2.0 * MARGIN_X, h, Some(0.92), true);
