@@ -8,6 +8,8 @@ echo "== unlock cost (store, release profile)"
 cargo bench -p dsl-store --bench unlock
 echo "== incidents on a 25-year vault of 25,000 incidents"
 cargo bench -p dsl-store --bench incidents
+echo "== incident report render times"
+cargo bench -p dsl-report --bench render
 echo "== file fingerprint throughput against sha256sum"
 cargo bench -p dsl-store --bench digest
 echo "== release app: launch, unlock, memory"

@@ -5,6 +5,8 @@
 mod canvas;
 pub mod incident_report;
 pub mod recovery_sheet;
+#[doc(hidden)]
+pub mod sample;
 
 pub use canvas::{Canvas, Style};
 

@@ -1,0 +1,124 @@
+//! A sample incident report view model, for the report's tests and benchmark.
+
+use dsl_domain::report::{EvidenceBlock, Field, IncidentReport, Table};
+
+fn f(label: &str, value: &str) -> Field {
+    Field {
+        label: label.into(),
+        value: value.into(),
+    }
+}
+
+fn table(headers: &[&str], rows: Vec<Vec<String>>) -> Table {
+    Table {
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        widths: vec![1.0; headers.len()],
+        rows,
+    }
+}
+
+/// A report with `entries` chronology lines and `items` evidence items, names in several scripts.
+pub fn report(entries: usize, items: usize) -> IncidentReport {
+    let long =
+        "A long account that must wrap across the width of the page and, repeated, across pages. "
+            .repeat(6);
+    IncidentReport {
+        school_name: "Ysgol Gyfun Oakfield".into(),
+        reference: "OS-2026-0007".into(),
+        status: "Closed".into(),
+        redaction_note: None,
+        facts: vec![
+            f("Happened", "20/11/2026 09:00"),
+            f("What happened", &long),
+            f("The child's exact words", "“He said he was 15”"),
+        ],
+        people: table(
+            &["Person", "Role", "Details"],
+            [
+                "Zoë Nguyễn",
+                "Siobhán O'Neill",
+                "Łukasz Kowalski",
+                "Αλέξανδρος Παππάς",
+            ]
+            .iter()
+            .map(|n| vec![n.to_string(), "Victim".into(), "Pupil, Year 9".into()])
+            .collect(),
+        ),
+        route: table(
+            &["Stage", "Step", "Answer"],
+            vec![vec![
+                "Decision".into(),
+                "Was illegal material found?".into(),
+                "Yes: indecent image".into(),
+            ]],
+        ),
+        referrals: table(
+            &["Agency", "When", "Contact", "Reference", "For"],
+            vec![vec![
+                "Police".into(),
+                "2026-11-20T10:30".into(),
+                "PC 1234".into(),
+                "CR/118/26".into(),
+                "".into(),
+            ]],
+        ),
+        support_and_sanctions: table(
+            &["What", "For", "Detail"],
+            vec![vec![
+                "Sanction".into(),
+                "Pupil B".into(),
+                "Category B; detention".into(),
+            ]],
+        ),
+        evidence: (1..=items)
+            .map(|i| EvidenceBlock {
+                title: format!("E{i}: Item number {i}"),
+                fields: vec![
+                    f("Kind", "Device"),
+                    f("Now", "with PC 1234 at the police property store"),
+                ],
+                custody: table(
+                    &["When", "What", "Holder", "Where", "Why"],
+                    vec![
+                        vec![
+                            "20/11/2026 09:10".into(),
+                            "Secured".into(),
+                            "Jo Bloggs".into(),
+                            format!("Sealed bag {i:04}"),
+                            "".into(),
+                        ],
+                        vec![
+                            "20/11/2026 11:00".into(),
+                            "HandedOver".into(),
+                            "Jo Bloggs → PC 1234".into(),
+                            "Police store".into(),
+                            "CR/118/26".into(),
+                        ],
+                    ],
+                ),
+            })
+            .collect(),
+        reviews: table(&["When", "Reviewers", "Reviewed", "Conclusion"], vec![]),
+        chronology: table(
+            &["When", "Who", "Step", "What was recorded"],
+            (1..=entries)
+                .map(|i| {
+                    vec![
+                        "20/11/2026 10:00".into(),
+                        "Jo Bloggs".into(),
+                        format!("Step {i}"),
+                        format!(
+                            "CHRON-{i:04} {}",
+                            if i % 10 == 0 { long.as_str() } else { "done" }
+                        ),
+                    ]
+                })
+                .collect(),
+        ),
+        outcome: vec![f("Outcome", "Handled in line with policy")],
+        integrity: "ab".repeat(32),
+        generated_by: "Jo Bloggs".into(),
+        generated_at: "22/11/2026 10:00".into(),
+        app_version: "0.1.0".into(),
+    }
+}
