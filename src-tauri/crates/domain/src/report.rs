@@ -494,7 +494,7 @@ pub fn incident_report(
         .map(|e| {
             let d = &e.details;
             let mut fields = vec![
-                field("Kind", format!("{:?}", d.kind)),
+                field("Kind", d.kind.label()),
                 field("Description", r(&d.description)),
             ];
             let redacted = redact.is_some();
@@ -517,14 +517,21 @@ pub fn incident_report(
             fields.push(field(
                 "State when seized",
                 format!(
-                    "switched on: {:?}; locked: {:?}; network disconnected: {:?}",
-                    d.switched_on, d.locked, d.network_disconnected
+                    "switched on: {}; locked: {}; network disconnected: {}",
+                    d.switched_on.label(),
+                    d.locked.label(),
+                    d.network_disconnected.label()
                 ),
             ));
             fields.push(field(
                 "Now",
                 match e.ended {
-                    Some(end) => format!("{end:?} ({}), {}", r(&e.holder), uk_date_time(e.since)),
+                    Some(end) => format!(
+                        "{} ({}), {}",
+                        end.label(),
+                        r(&e.holder),
+                        uk_date_time(e.since)
+                    ),
                     None => format!(
                         "with {} at {}, since {}",
                         r(&e.holder),
@@ -555,7 +562,7 @@ pub fn incident_report(
                 let ev = &c.event;
                 vec![
                     uk_date_time(ev.at),
-                    format!("{:?}", ev.action),
+                    ev.action.label().to_string(),
                     if ev.to.is_empty() {
                         r(&ev.from)
                     } else {
