@@ -220,6 +220,11 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.type('#filter-text', 'CR/118/26');
     await waitFor(async () => JSON.stringify(await refs()) === JSON.stringify([`OS-${YEAR}-0001`]), { what: 'search by crime ref' });
     await app.type('#filter-text', '');
+    await app.type('#filter-person', 'Zoë');
+    await app.clickButton('Zoë Nguyễn (Year 9)');
+    await waitFor(async () => JSON.stringify(await refs()) === JSON.stringify([`OS-${YEAR}-0001`]), { what: 'person filter' });
+    await app.clickButton('Clear');
+    await waitFor(async () => (await refs()).length === 2, { what: 'person filter cleared' });
     await setValue(app, '#filter-illegal', 'yes');
     await waitFor(async () => JSON.stringify(await refs()) === JSON.stringify([`OS-${YEAR}-0001`]), { what: 'illegal filter' });
     await setValue(app, '#filter-illegal', '');

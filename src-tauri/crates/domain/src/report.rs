@@ -374,8 +374,13 @@ pub fn incident_report(
     };
 
     let route = Table {
-        headers: vec!["Stage".into(), "Step".into(), "Answer or outcome".into()],
-        widths: vec![2.0, 4.0, 4.0],
+        headers: vec![
+            "Stage".into(),
+            "Step".into(),
+            "Answer or outcome".into(),
+            "When and who".into(),
+        ],
+        widths: vec![1.6, 3.4, 3.6, 2.0],
         rows: detail
             .flow
             .path
@@ -385,7 +390,11 @@ pub fn incident_report(
                     Some(pid) => format!("{} ({})", p.title, person_label(Some(pid))),
                     None => p.title.clone(),
                 };
-                vec![p.section.clone(), step, r(&p.summary)]
+                let when = match (&p.at, &p.by) {
+                    (Some(at), Some(by)) => format!("{}, {by}", uk_date_time(*at)),
+                    _ => String::new(),
+                };
+                vec![p.section.clone(), step, r(&p.summary), when]
             })
             .collect(),
     };

@@ -7,4 +7,8 @@ export type PathStep = { nodeId: string, personId?: number, personLabel?: string
 /**
  * True for a question whose answer can be changed.
  */
-changeable: boolean, };
+changeable: boolean, 
+/**
+ * When the deciding entry was made, and by whom.
+ */
+at?: string, by?: string, };

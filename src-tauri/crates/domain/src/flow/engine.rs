@@ -188,6 +188,11 @@ pub struct PathStep {
     pub summary: String,
     /// True for a question whose answer can be changed.
     pub changeable: bool,
+    /// When the deciding entry was made, and by whom.
+    #[ts(optional)]
+    pub at: Option<DateTime<Utc>>,
+    #[ts(optional)]
+    pub by: Option<String>,
 }
 
 /// Where the incident stands in its flow.
@@ -385,7 +390,7 @@ fn walk_node(
     mark: &mut Option<Mark>,
     path: &mut Vec<PathStep>,
 ) -> Walk {
-    let mut push = |summary: String, changeable: bool| {
+    let mut push = |summary: String, changeable: bool, entry: Option<&FlowEntry>| {
         path.push(PathStep {
             node_id: node.id.clone(),
             person_id: person,
@@ -394,6 +399,8 @@ fn walk_node(
             title: node.title.clone(),
             summary,
             changeable,
+            at: entry.map(|e| e.at),
+            by: entry.map(|e| e.user_name.clone()),
         })
     };
     match &node.kind {
@@ -401,8 +408,8 @@ fn walk_node(
             match ctx.latest(&node.id, person, *floor, |e| {
                 matches!(e.body, EntryBody::Acknowledged).then_some(())
             }) {
-                Some(_) => {
-                    push("Read".into(), false);
+                Some((entry, _)) => {
+                    push("Read".into(), false, Some(entry));
                     Walk::Next(next.clone())
                 }
                 None => Walk::Stop(Box::new(step_view(node, person, ctx, *floor))),
@@ -422,7 +429,7 @@ fn walk_node(
                     if choice.marks.is_some() {
                         *mark = choice.marks;
                     }
-                    push(format!("{}: {}", choice.label, reason), true);
+                    push(format!("{}: {}", choice.label, reason), true, Some(entry));
                     Walk::Next(choice.next.clone())
                 }
                 None => Walk::Stop(Box::new(step_view(node, person, ctx, *floor))),
@@ -451,7 +458,7 @@ fn walk_node(
                         if all_no_marks.is_some() {
                             *mark = *all_no_marks;
                         }
-                        push(format!("All no. Rationale: {reason}"), true);
+                        push(format!("All no. Rationale: {reason}"), true, Some(entry));
                         Walk::Next(all_no.clone())
                     } else {
                         if any_yes_marks.is_some() {
@@ -460,6 +467,7 @@ fn walk_node(
                         push(
                             format!("Yes to: {} Rationale: {reason}", yes.join(" ")),
                             true,
+                            Some(entry),
                         );
                         Walk::Next(any_yes.clone())
                     }
@@ -471,7 +479,7 @@ fn walk_node(
             let complete = ctx.latest(&node.id, person, *floor, |e| {
                 matches!(e.body, EntryBody::Complete { .. }).then_some(())
             });
-            if complete.is_some() {
+            if let Some((completed, _)) = complete {
                 let records = item_records(ctx, node, items, person, *floor);
                 let done = records
                     .iter()
@@ -489,7 +497,7 @@ fn walk_node(
                 if open > 0 {
                     parts.push(format!("{open} optional left open"));
                 }
-                push(parts.join(", "), false);
+                push(parts.join(", "), false, Some(completed));
                 Walk::Next(next.clone())
             } else {
                 Walk::Stop(Box::new(step_view(node, person, ctx, *floor)))
@@ -516,7 +524,7 @@ fn walk_node(
                     acc
                 });
             if matching.is_empty() {
-                push("No one in this incident has this role".into(), false);
+                push("No one in this incident has this role".into(), false, None);
                 return Walk::Next(next.clone());
             }
             for who in &matching {
