@@ -47,6 +47,11 @@ pub async fn change_passphrase(
     new_passphrase_repeat: String,
 ) -> CmdResult<()> {
     let state = state.inner().clone();
+    let (current, new_passphrase, new_passphrase_repeat) = (
+        zeroize::Zeroizing::new(current),
+        zeroize::Zeroizing::new(new_passphrase),
+        zeroize::Zeroizing::new(new_passphrase_repeat),
+    );
     blocking(move || {
         state.with_vault(|v| {
             let session = v.session().map_err(from_store)?;

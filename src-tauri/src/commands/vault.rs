@@ -8,6 +8,7 @@ use dsl_store::{KdfParams, Vault};
 use rand::seq::index::sample;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
+use zeroize::Zeroizing;
 
 use super::now;
 use crate::error::{from_store, internal, CmdResult};
@@ -209,6 +210,7 @@ pub async fn confirm_recovery_key(
 #[tauri::command]
 pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<Session> {
     let state = state.inner().clone();
+    let passphrase = Zeroizing::new(passphrase);
     blocking(move || {
         let started = std::time::Instant::now();
         state.attempts().check(started)?;
@@ -239,6 +241,11 @@ pub async fn unlock_with_recovery(
     new_passphrase_repeat: String,
 ) -> CmdResult<Session> {
     let state = state.inner().clone();
+    let (recovery_key, new_passphrase, new_passphrase_repeat) = (
+        Zeroizing::new(recovery_key),
+        Zeroizing::new(new_passphrase),
+        Zeroizing::new(new_passphrase_repeat),
+    );
     blocking(move || {
         state.attempts().check(std::time::Instant::now())?;
         let key = RecoveryKey::parse(&recovery_key)

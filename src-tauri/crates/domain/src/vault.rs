@@ -93,13 +93,14 @@ pub struct AboutInfo {
     pub schema_version: i64,
 }
 
-/// What the first-run form sends.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// What the first-run form sends. The passphrases are wiped from memory when it is dropped.
+#[derive(Debug, Clone, Deserialize, TS, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CreateVaultInput {
     pub school_name: String,
     pub user_name: String,
+    #[zeroize(skip)]
     pub role: Role,
     pub passphrase: String,
     pub passphrase_repeat: String,

@@ -2,6 +2,6 @@
 import type { Role } from "./Role";
 
 /**
- * What the first-run form sends.
+ * What the first-run form sends. The passphrases are wiped from memory when it is dropped.
  */
 export type CreateVaultInput = { schoolName: string, userName: string, role: Role, passphrase: string, passphraseRepeat: string, };
