@@ -1,7 +1,7 @@
 //! Maps each crate's errors to the one error the UI sees. No case data crosses here.
 
 use dsl_domain::{ApiError, ErrorKind};
-use dsl_store::StoreError;
+use dsl_store::{StoreError, WriteError};
 
 /// The result every command returns.
 pub type CmdResult<T> = Result<T, ApiError>;
@@ -52,4 +52,12 @@ pub fn internal(what: &str) -> ApiError {
         ErrorKind::Internal,
         "Something went wrong. Try again, and restart DSL Desk if it keeps happening.",
     )
+}
+
+/// The UI-facing form of a write that the store or the domain rules refused.
+pub fn from_write(e: WriteError) -> ApiError {
+    match e {
+        WriteError::Store(s) => from_store(s),
+        WriteError::Rejected(a) => a,
+    }
 }

@@ -5,20 +5,12 @@ use dsl_domain::evidence::{
 };
 use dsl_domain::{ApiError, ErrorKind};
 use dsl_store::evidence::sha256_file;
-use dsl_store::WriteError;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::now;
-use crate::error::{from_store, CmdResult};
+use crate::error::{from_store, from_write, CmdResult};
 use crate::state::{blocking, AppState};
-
-fn from_write(e: WriteError) -> ApiError {
-    match e {
-        WriteError::Store(s) => from_store(s),
-        WriteError::Rejected(a) => a,
-    }
-}
 
 /// Asks the user for a file with the system's dialog (the UI never sends a path).
 fn choose_file(app: &AppHandle, title: &str) -> Result<std::path::PathBuf, ApiError> {

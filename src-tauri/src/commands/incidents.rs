@@ -6,22 +6,15 @@ use dsl_domain::incident::{
     NewIncident, Person, ACTIVITY_TYPES,
 };
 use dsl_domain::{ApiError, ErrorKind};
-use dsl_store::{PersonHistory, WriteError};
+use dsl_store::PersonHistory;
 use tauri::State;
 
 use super::now;
-use crate::error::{from_store, CmdResult};
+use crate::error::{from_store, from_write, CmdResult};
 use crate::state::{blocking, AppState};
 
 /// The most rows the list returns at once.
 const LIST_LIMIT: u32 = 500;
-
-fn from_write(e: WriteError) -> ApiError {
-    match e {
-        WriteError::Store(s) => from_store(s),
-        WriteError::Rejected(a) => a,
-    }
-}
 
 /// The activity types of the policy's User Actions table.
 #[tauri::command]

@@ -206,6 +206,27 @@ pub async fn confirm_recovery_key(
     .await
 }
 
+/// Makes an unlocked vault the open one, or counts a wrong passphrase or key towards the delay.
+fn opened(
+    state: &AppState,
+    result: Result<Vault, dsl_store::StoreError>,
+) -> Result<Session, ApiError> {
+    match result {
+        Ok(vault) => {
+            state.attempts().succeeded();
+            let session = vault.session().map_err(from_store)?;
+            state.set_open(vault)?;
+            Ok(session)
+        }
+        Err(e) => {
+            if matches!(e, dsl_store::StoreError::WrongCredentials) {
+                state.attempts().failed(std::time::Instant::now());
+            }
+            Err(from_store(e))
+        }
+    }
+}
+
 /// Opens the vault with a passphrase.
 #[tauri::command]
 pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<Session> {
@@ -214,20 +235,7 @@ pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult
     blocking(move || {
         let started = std::time::Instant::now();
         state.attempts().check(started)?;
-        match Vault::unlock(&state.0.vault_dir, &passphrase) {
-            Ok(vault) => {
-                state.attempts().succeeded();
-                let session = vault.session().map_err(from_store)?;
-                state.set_open(vault)?;
-                Ok(session)
-            }
-            Err(e) => {
-                if matches!(e, dsl_store::StoreError::WrongCredentials) {
-                    state.attempts().failed(std::time::Instant::now());
-                }
-                Err(from_store(e))
-            }
-        }
+        opened(&state, Vault::unlock(&state.0.vault_dir, &passphrase))
     })
     .await
 }
@@ -256,27 +264,15 @@ pub async fn unlock_with_recovery(
             &new_passphrase_repeat,
             &[],
         )?;
-        match Vault::unlock_with_recovery(
+        let result = Vault::unlock_with_recovery(
             &state.0.vault_dir,
             &key,
             None,
             &new_passphrase,
             KdfParams::default(),
             now(),
-        ) {
-            Ok(vault) => {
-                state.attempts().succeeded();
-                let session = vault.session().map_err(from_store)?;
-                state.set_open(vault)?;
-                Ok(session)
-            }
-            Err(e) => {
-                if matches!(e, dsl_store::StoreError::WrongCredentials) {
-                    state.attempts().failed(std::time::Instant::now());
-                }
-                Err(from_store(e))
-            }
-        }
+        );
+        opened(&state, result)
     })
     .await
 }

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use dsl_domain::evidence::{
     check_custody, check_evidence, check_review, is_police, whereabouts, CustodyEvent,
     CustodyInput, DeviceReview, DeviceReviewInput, EvidenceInput, EvidenceItem, FileDigest,
@@ -15,17 +15,8 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Change};
 use crate::incidents::WriteError;
+use crate::time::{parse_ts, ts};
 use crate::{Result, StoreError, Vault};
-
-fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt("a stored time is unreadable"))
-}
 
 fn json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|_| StoreError::Corrupt("an evidence record is unreadable"))

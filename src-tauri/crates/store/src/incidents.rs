@@ -1,7 +1,7 @@
 //! Incidents: facts (versioned), people and their roles, and flow entries. Every record is
 //! appended, never changed; the `incidents` row also carries a projection for the list.
 
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use dsl_domain::flow::{
     self, chronology, evaluate, EntryBody, EntryInput, FlowDefinition, FlowEntry,
 };
@@ -15,6 +15,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::audit::{self, Change};
+use crate::time::{parse_ts, ts};
 use crate::{Result, StoreError, Vault};
 
 /// Why an incident write was refused: a store failure, or input the domain rules refused.
@@ -48,16 +49,6 @@ pub struct PersonHistory {
 pub struct PersonIncident {
     pub role: PersonRole,
     pub incident: IncidentSummary,
-}
-
-fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt("a stored time is unreadable"))
 }
 
 /// A person row as read from the database.

@@ -9,6 +9,7 @@ mod incidents;
 mod keyslots;
 mod migrations;
 mod settings;
+mod time;
 mod users;
 mod vault;
 

@@ -1,0 +1,17 @@
+//! How times are stored: RFC 3339 in UTC with milliseconds.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::{Result, StoreError};
+
+/// A time as stored.
+pub fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A stored time read back.
+pub fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt("a stored time is unreadable"))
+}
