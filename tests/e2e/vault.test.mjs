@@ -60,7 +60,7 @@ describe('vault and app shell', { concurrency: false }, () => {
     for (const n of asked) await app.type(`#group-${n}`, groups[n - 1].toLowerCase());
     await app.clickButton('I have kept the key: continue');
     await app.waitForHeading('Incidents');
-    assert.match(await app.text('[data-testid=incident-list]'), /No incidents are recorded/);
+    assert.match(await waitFor(() => app.text('[data-testid=incident-list]'), { what: 'the empty list' }), /No incidents are recorded/);
     await app.screenshot('04-home');
 
     const files = readdirSync(vault);
