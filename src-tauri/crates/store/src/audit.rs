@@ -66,3 +66,24 @@ pub fn append(conn: &Connection, now: DateTime<Utc>, change: &Change<'_>) -> Res
     )?;
     Ok(())
 }
+
+/// Appends one change made by `user` to the chain.
+pub fn record(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    user: i64,
+    action: &str,
+    record_kind: &str,
+    record_id: &str,
+) -> Result<()> {
+    append(
+        conn,
+        now,
+        &Change {
+            user_id: Some(user),
+            action,
+            record_kind,
+            record_id,
+        },
+    )
+}

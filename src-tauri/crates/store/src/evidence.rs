@@ -13,7 +13,7 @@ use dsl_domain::{ApiError, ErrorKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::incidents::WriteError;
 use crate::time::{parse_ts, ts};
 use crate::{Result, StoreError, Vault};
@@ -64,6 +64,18 @@ pub fn sha256_file(path: &Path) -> std::result::Result<(String, u64, String), Ap
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok((name, size, hex::encode(hasher.finalize())))
+}
+
+/// Refuses an id that is not in `table` (one of this module's own tables).
+fn require(conn: &Connection, table: &str, id: i64) -> Result<()> {
+    let found: Option<i64> = conn
+        .query_row(
+            &format!("SELECT id FROM {table} WHERE id = ?1"),
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
 fn custody(conn: &Connection, item: i64) -> Result<Vec<CustodyEvent>> {
@@ -180,12 +192,7 @@ impl Vault {
         let details = check_evidence(input, now)?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM incidents WHERE id = ?1", [incident], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        exists.ok_or(StoreError::NotFound)?;
+        require(&tx, "incidents", incident)?;
         let number: i64 = tx.query_row(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM evidence_items WHERE incident_id = ?1",
             [incident],
@@ -196,15 +203,13 @@ impl Vault {
             params![incident, number, ts(now), user, to_json(&details)?],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
+        audit::record(
             &tx,
             now,
-            &Change {
-                user_id: Some(user),
-                action: "evidence.added",
-                record_kind: "evidence",
-                record_id: &id.to_string(),
-            },
+            user,
+            "evidence.added",
+            "evidence",
+            &id.to_string(),
         )?;
         tx.commit()?;
         Ok(id)
@@ -243,15 +248,13 @@ impl Vault {
             params![item, ts(now), user, to_json(&event)?],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
+        audit::record(
             &tx,
             now,
-            &Change {
-                user_id: Some(user),
-                action: "custody.added",
-                record_kind: "evidence",
-                record_id: &item.to_string(),
-            },
+            user,
+            "custody.added",
+            "evidence",
+            &item.to_string(),
         )?;
         tx.commit()?;
         Ok(id)
@@ -268,26 +271,19 @@ impl Vault {
     ) -> std::result::Result<i64, WriteError> {
         let user = self.user_id;
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM evidence_items WHERE id = ?1", [item], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        exists.ok_or(StoreError::NotFound)?;
+        require(&tx, "evidence_items", item)?;
         tx.execute(
             "INSERT INTO evidence_digests (evidence_id, computed_at, computed_by, file_name, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![item, ts(now), user, file_name, i64::try_from(size).unwrap_or(i64::MAX), sha256],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
+        audit::record(
             &tx,
             now,
-            &Change {
-                user_id: Some(user),
-                action: "digest.added",
-                record_kind: "evidence",
-                record_id: &item.to_string(),
-            },
+            user,
+            "digest.added",
+            "evidence",
+            &item.to_string(),
         )?;
         tx.commit()?;
         Ok(id)
@@ -313,26 +309,19 @@ impl Vault {
         let review = check_review(input, now)?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT id FROM incidents WHERE id = ?1", [incident], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        exists.ok_or(StoreError::NotFound)?;
+        require(&tx, "incidents", incident)?;
         tx.execute(
             "INSERT INTO device_reviews (incident_id, recorded_at, recorded_by, review) VALUES (?1, ?2, ?3, ?4)",
             params![incident, ts(now), user, to_json(&review)?],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(
+        audit::record(
             &tx,
             now,
-            &Change {
-                user_id: Some(user),
-                action: "review.added",
-                record_kind: "incident",
-                record_id: &incident.to_string(),
-            },
+            user,
+            "review.added",
+            "incident",
+            &incident.to_string(),
         )?;
         tx.commit()?;
         Ok(id)

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::time::{parse_ts, ts};
 use crate::{Result, StoreError, Vault};
 
@@ -300,16 +300,7 @@ fn insert_person(
         ],
     )?;
     let id = conn.last_insert_rowid();
-    audit::append(
-        conn,
-        now,
-        &Change {
-            user_id: Some(user),
-            action: "person.added",
-            record_kind: "person",
-            record_id: &id.to_string(),
-        },
-    )?;
+    audit::record(conn, now, user, "person.added", "person", &id.to_string())?;
     Ok(id)
 }
 
@@ -361,15 +352,13 @@ fn add_involvement(
         params![incident, person_id, input.role.as_str(), ts(now), user],
     )?;
     let id = conn.last_insert_rowid();
-    audit::append(
+    audit::record(
         conn,
         now,
-        &Change {
-            user_id: Some(user),
-            action: "involvement.added",
-            record_kind: "incident",
-            record_id: &incident.to_string(),
-        },
+        user,
+        "involvement.added",
+        "incident",
+        &incident.to_string(),
     )?;
     Ok(id)
 }
@@ -458,15 +447,13 @@ pub(crate) fn insert_incident(
             serde_json::to_string(facts).map_err(|_| StoreError::Crypto)?
         ],
     )?;
-    audit::append(
+    audit::record(
         conn,
         now,
-        &Change {
-            user_id: Some(user),
-            action: "incident.created",
-            record_kind: "incident",
-            record_id: &id.to_string(),
-        },
+        user,
+        "incident.created",
+        "incident",
+        &id.to_string(),
     )?;
     for p in people {
         add_involvement(conn, user, id, p, now)?;
@@ -503,16 +490,7 @@ pub(crate) fn insert_entry(
         EntryBody::Reopened { .. } => "incident.reopened",
         _ => "entry.added",
     };
-    audit::append(
-        conn,
-        now,
-        &Change {
-            user_id: Some(user),
-            action,
-            record_kind: "flow_entry",
-            record_id: &entry.to_string(),
-        },
-    )?;
+    audit::record(conn, now, user, action, "flow_entry", &entry.to_string())?;
     Ok(entry)
 }
 
@@ -636,15 +614,13 @@ impl Vault {
                 serde_json::to_string(&facts).map_err(|_| StoreError::Crypto)?
             ],
         )?;
-        audit::append(
+        audit::record(
             &tx,
             now,
-            &Change {
-                user_id: Some(user),
-                action: "facts.corrected",
-                record_kind: "incident",
-                record_id: &id.to_string(),
-            },
+            user,
+            "facts.corrected",
+            "incident",
+            &id.to_string(),
         )?;
         refresh_projection(&tx, id, now)?;
         tx.commit()?;
