@@ -301,8 +301,8 @@ impl Vault {
                     &[PersonRole::Victim]
                 };
                 for role in roles {
-                    let reuse = pupil_ids.len() as u32 >= spec.pupils
-                        || (!pupil_ids.is_empty() && rng.chance(30));
+                    let reuse = !pupil_ids.is_empty()
+                        && (pupil_ids.len() as u32 >= spec.pupils || rng.chance(30));
                     if reuse {
                         people.push(InvolvementInput {
                             person_id: Some(*rng.pick(&pupil_ids)),
