@@ -164,7 +164,7 @@ pub fn activity_type(id: &str) -> Option<&'static ActivityType> {
 }
 
 /// What kind of person someone is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum PersonKind {

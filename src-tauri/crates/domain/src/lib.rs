@@ -8,6 +8,8 @@ pub mod incident;
 pub mod passphrase;
 pub mod recovery;
 pub mod report;
+pub mod stats;
+pub mod terms;
 pub mod time;
 pub mod vault;
 

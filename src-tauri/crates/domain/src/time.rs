@@ -10,6 +10,16 @@ pub fn uk_date_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The UK calendar day of a moment.
+pub fn uk_day(at: DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&London).date_naive()
+}
+
+/// "22/11/2026" for a calendar date.
+pub fn uk_date_of(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
 /// "22/11/2026" in UK local time.
 pub fn uk_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&London).format("%d/%m/%Y").to_string()

@@ -1,0 +1,374 @@
+//! Hand-made data sets with known answers.
+
+use std::collections::BTreeMap;
+
+use chrono::TimeZone;
+
+use super::*;
+use crate::incident::{Location, Person, PersonRole};
+use crate::terms::default_terms;
+
+fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn stat(reported: DateTime<Utc>, events: Vec<StatEvent>) -> IncidentStat {
+    IncidentStat {
+        reported_at: reported,
+        risk_area: RiskArea::Contact,
+        activity_type: "bullying".into(),
+        mark: Some(Mark::NotIllegal),
+        discovery: Discovery::Disclosure,
+        kinds: vec![PersonKind::Pupil],
+        key_stages: vec![KeyStage::Ks3],
+        events,
+    }
+}
+
+fn closed(at: DateTime<Utc>) -> StatEvent {
+    StatEvent::Closed { at }
+}
+
+fn reopened(at: DateTime<Utc>) -> StatEvent {
+    StatEvent::Reopened { at }
+}
+
+/// A: 1 Sep 00:30 BST (31 Aug in UTC) is in Autumn; B: 31 Aug 23:00 BST is in Summer;
+/// C: 31 Dec 23:30 GMT, closed in January (spans two terms); D: closed, reopened and closed
+/// again; E: illegal and still open.
+fn five() -> Vec<IncidentStat> {
+    let mut e = stat(utc(2026, 11, 1, 10, 0), vec![]);
+    e.mark = Some(Mark::Illegal);
+    e.risk_area = RiskArea::Content;
+    e.activity_type = "child-abuse-images".into();
+    e.key_stages = vec![KeyStage::Ks3, KeyStage::Ks4];
+    vec![
+        stat(utc(2026, 8, 31, 23, 30), vec![closed(utc(2026, 9, 10, 12, 0))]),
+        stat(utc(2026, 8, 31, 22, 0), vec![closed(utc(2026, 9, 2, 12, 0))]),
+        stat(utc(2026, 12, 31, 23, 30), vec![closed(utc(2027, 1, 5, 12, 0))]),
+        stat(
+            utc(2026, 10, 1, 9, 0),
+            vec![
+                closed(utc(2026, 10, 11, 9, 0)),
+                reopened(utc(2027, 1, 10, 9, 0)),
+                closed(utc(2027, 1, 20, 9, 0)),
+            ],
+        ),
+        e,
+    ]
+}
+
+fn autumn_and_spring() -> (Term, Term) {
+    let t = default_terms(2026).expect("terms");
+    (t[0], t[1])
+}
+
+#[test]
+fn term_boundaries_follow_uk_days() {
+    let (autumn, _) = autumn_and_spring();
+    let f = term_figures(&five(), &autumn, &[], 5);
+    assert_eq!(f.open_at_start, 1, "B was reported on 31 August, UK time");
+    assert_eq!(f.opened, 4, "A (1 September, UK time), C, D and E");
+    assert_eq!(f.closed, 3, "B, A and D");
+    assert_eq!(f.reopened, 0);
+    assert_eq!(f.open_at_end, 2, "C and E");
+    assert_eq!(
+        f.open_at_start + f.opened + f.reopened - f.closed,
+        f.open_at_end
+    );
+    // Days to close: B 2, A 9, D 10.
+    assert_eq!(f.median_days_to_close, Some(9.0));
+}
+
+#[test]
+fn an_incident_spanning_two_terms_and_a_reopened_one() {
+    let (autumn, spring) = autumn_and_spring();
+    let f = term_figures(&five(), &spring, &[autumn], 5);
+    assert_eq!(f.open_at_start, 2, "C and E");
+    assert_eq!(f.opened, 0);
+    assert_eq!(f.reopened, 1, "D");
+    assert_eq!(f.closed, 2, "C and D");
+    assert_eq!(f.open_at_end, 1, "E");
+    assert_eq!(
+        f.open_at_start + f.opened + f.reopened - f.closed,
+        f.open_at_end
+    );
+    // C: 31 Dec to 5 Jan is 5 days; D: 1 Oct to 20 Jan is 111 days.
+    assert_eq!(f.median_days_to_close, Some(58.0));
+    assert_eq!(f.trend.len(), 2);
+    assert_eq!(f.trend[0].term, "Autumn term 2026/27");
+    assert_eq!(f.trend[0].opened, 4);
+    assert_eq!(f.trend[0].illegal, 1);
+    assert_eq!(f.trend[1].closed, 2);
+    assert_eq!(f.trend[1].open_at_end, 1);
+}
+
+fn rows(f: &TermFigures, title: &str) -> Vec<(String, u32, Shown)> {
+    f.breakdowns
+        .iter()
+        .find(|b| b.title == title)
+        .expect("breakdown present")
+        .rows
+        .iter()
+        .map(|c| (c.label.clone(), c.count, c.shown))
+        .collect()
+}
+
+#[test]
+fn breakdowns_count_incidents_opened_in_the_term() {
+    let (autumn, _) = autumn_and_spring();
+    let f = term_figures(&five(), &autumn, &[], 1);
+    assert_eq!(
+        rows(&f, "Risk area"),
+        vec![
+            ("Content".into(), 1, Shown::Exact),
+            ("Contact".into(), 3, Shown::Exact),
+            ("Conduct".into(), 0, Shown::Exact),
+            ("Commerce".into(), 0, Shown::Exact),
+        ]
+    );
+    assert_eq!(
+        rows(&f, "Illegal or not"),
+        vec![
+            ("Illegal".into(), 1, Shown::Exact),
+            ("Not illegal".into(), 3, Shown::Exact),
+            ("Not yet decided".into(), 0, Shown::Exact),
+        ]
+    );
+    let ks = rows(&f, "Key stage of pupils involved");
+    assert_eq!(
+        ks,
+        vec![
+            ("KS3".into(), 4, Shown::Exact),
+            ("KS4".into(), 1, Shown::Exact)
+        ]
+    );
+    let types = rows(&f, "Type of activity");
+    assert_eq!(types.len(), 2);
+    assert_eq!(types[0].1, 1, "abuse images first, in the policy's order");
+    assert_eq!(types[1].1, 3);
+    let cross = &f.type_by_key_stage;
+    assert_eq!(cross.column_labels, vec!["KS3", "KS4"]);
+    let counts: Vec<Vec<u32>> = cross
+        .cells
+        .iter()
+        .map(|r| r.iter().map(|c| c.count).collect())
+        .collect();
+    assert_eq!(counts, vec![vec![1, 1], vec![3, 0]]);
+}
+
+#[test]
+fn small_counts_are_suppressed_and_cannot_be_recovered_from_totals() {
+    let b = breakdown(
+        "x",
+        vec![
+            ("a".into(), 7),
+            ("b".into(), 3),
+            ("c".into(), 0),
+            ("d".into(), 6),
+        ],
+        16,
+        5,
+    );
+    let shown: Vec<Shown> = b.rows.iter().map(|c| c.shown).collect();
+    assert_eq!(
+        shown,
+        vec![Shown::Exact, Shown::FewerThan, Shown::Exact, Shown::Hidden],
+        "3 is suppressed; 6, the next smallest, is withheld so 3 = 16 - 7 - 6 cannot be worked out"
+    );
+    assert_eq!(b.total, 16, "totals stay exact");
+    assert_eq!(b.rows[1].printed(5), "fewer than 5");
+    assert_eq!(b.rows[2].printed(5), "0");
+    assert_eq!(b.rows[3].printed(5), "not shown");
+
+    let two = breakdown("y", vec![("a".into(), 7), ("b".into(), 3), ("c".into(), 2)], 12, 5);
+    let shown: Vec<Shown> = two.rows.iter().map(|c| c.shown).collect();
+    assert_eq!(shown, vec![Shown::Exact, Shown::FewerThan, Shown::FewerThan]);
+
+    let off = breakdown("z", vec![("a".into(), 1)], 1, 1);
+    assert_eq!(off.rows[0].shown, Shown::Exact);
+
+    let at_threshold = breakdown("w", vec![("a".into(), 5), ("b".into(), 4)], 9, 5);
+    assert_eq!(at_threshold.rows[0].shown, Shown::Hidden);
+    assert_eq!(at_threshold.rows[1].shown, Shown::FewerThan);
+    assert!(suppression_rule(5).contains("1 to 4"));
+}
+
+#[test]
+fn cross_tabs_protect_rows_and_columns() {
+    let t = cross_tab(
+        "t",
+        vec!["r1".into(), "r2".into()],
+        vec!["c1".into(), "c2".into(), "c3".into()],
+        vec![vec![2, 9, 8], vec![10, 12, 7]],
+        5,
+    );
+    let shown: Vec<Vec<Shown>> = t
+        .cells
+        .iter()
+        .map(|r| r.iter().map(|c| c.shown).collect())
+        .collect();
+    // Row 1: 2 suppressed, so 8 is withheld. Column 3 then has 8 withheld alone, so 7 is too;
+    // column 1 has 2 alone, so 10 is too. Every row and column now has two or none.
+    assert_eq!(
+        shown,
+        vec![
+            vec![Shown::FewerThan, Shown::Exact, Shown::Hidden],
+            vec![Shown::Hidden, Shown::Exact, Shown::Hidden],
+        ]
+    );
+}
+
+#[test]
+fn suppression_applies_to_the_figures() {
+    let (autumn, _) = autumn_and_spring();
+    let f = term_figures(&five(), &autumn, &[], 5);
+    let risk = rows(&f, "Risk area");
+    assert_eq!(risk[0].2, Shown::FewerThan, "one Content incident");
+    assert_eq!(risk[1].2, Shown::FewerThan, "three Contact incidents");
+    assert_eq!(risk[2].2, Shown::Exact, "0 is printed");
+    let b = f
+        .breakdowns
+        .iter()
+        .find(|b| b.title == "Risk area")
+        .expect("risk");
+    assert_eq!(b.total, 4);
+}
+
+fn person(id: i64, kind: PersonKind, year: Option<u8>) -> Involvement {
+    Involvement {
+        id,
+        person: Person {
+            id,
+            kind,
+            name: format!("Person {id}"),
+            year_group: year,
+            date_of_birth: None,
+            job_title: String::new(),
+        },
+        role: PersonRole::Victim,
+        added_at: utc(2026, 10, 1, 9, 0),
+    }
+}
+
+fn item(id: i64, node: &str, item: &str, details: &[(&str, &str)]) -> FlowEntry {
+    FlowEntry {
+        id,
+        at: utc(2026, 10, 2, 9, 0) + Duration::hours(id),
+        user_name: "DSL".into(),
+        node_id: Some(node.into()),
+        person_id: None,
+        supersedes: None,
+        body: EntryBody::Item {
+            item: item.into(),
+            done: true,
+            details: details
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>(),
+            reason: String::new(),
+        },
+    }
+}
+
+#[test]
+fn an_incident_contributes_referrals_sanctions_lessons_and_closures() {
+    let facts = IncidentFacts {
+        occurred_at: utc(2026, 10, 1, 8, 0),
+        reported_at: utc(2026, 10, 1, 9, 0),
+        reported_by_name: "Ms Nguyễn".into(),
+        reported_by_role: "Tutor".into(),
+        discovery: Discovery::Monitoring,
+        monitoring: None,
+        location: Location::InSchool,
+        platform: String::new(),
+        summary: "s".into(),
+        childs_words: String::new(),
+        risk_area: RiskArea::Conduct,
+        activity_type: "bullying".into(),
+    };
+    let people = vec![
+        person(1, PersonKind::Pupil, Some(8)),
+        person(2, PersonKind::Pupil, Some(12)),
+        person(3, PersonKind::Staff, None),
+    ];
+    let mut replaced = item(5, "instigator-sanction", "sanction", &[("category", "Category A")]);
+    replaced.id = 5;
+    let mut replacement = item(6, "instigator-sanction", "sanction", &[("category", "Category B")]);
+    replacement.supersedes = Some(5);
+    let entries = vec![
+        item(1, "illegal-police", "police-report", &[]),
+        item(2, "child-referral", "social-care", &[]),
+        item(3, "instigator-sanction", "social-care", &[("decision", "No")]),
+        item(4, "adult-lado", "lado", &[]),
+        replaced,
+        replacement,
+        item(7, "staff-action", "course", &[("action", "Warning")]),
+        item(
+            8,
+            "review-learning",
+            "learning",
+            &[("lessons", "Block the proxy"), ("governors", "Yes")],
+        ),
+        item(
+            9,
+            "review-learning",
+            "learning",
+            &[("lessons", "Private note"), ("governors", "No")],
+        ),
+        FlowEntry {
+            id: 10,
+            at: utc(2026, 10, 9, 9, 0),
+            user_name: "DSL".into(),
+            node_id: None,
+            person_id: None,
+            supersedes: None,
+            body: EntryBody::Closed { reason: "r".into() },
+        },
+    ];
+    let s = incident_stat(&facts, &people, &entries, Some(Mark::NotIllegal));
+    assert_eq!(s.kinds, vec![PersonKind::Pupil, PersonKind::Staff]);
+    assert_eq!(s.key_stages, vec![KeyStage::Ks3, KeyStage::Ks5]);
+    let agencies: Vec<Agency> = s
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            StatEvent::Referral { agency, .. } => Some(*agency),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        agencies,
+        vec![Agency::Police, Agency::SocialCare, Agency::Lado],
+        "the instigator's 'social care considered' is not a referral"
+    );
+    let sanctions: Vec<&str> = s
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            StatEvent::PupilSanction { category, .. } => Some(category.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sanctions, vec!["Category B"], "the replaced sanction does not count");
+    let (autumn, _) = autumn_and_spring();
+    let lessons = lessons_in_term(std::slice::from_ref(&s), &autumn);
+    assert_eq!(lessons.len(), 1);
+    assert_eq!(lessons[0].text, "Block the proxy");
+    assert_eq!(lessons[0].entry_id, 8);
+    let f = term_figures(std::slice::from_ref(&s), &autumn, &[], 1);
+    assert_eq!(f.closed, 1);
+    assert_eq!(f.median_days_to_close, Some(8.0));
+    let referrals = rows(&f, "Referrals by agency");
+    assert_eq!(referrals[0], ("Police".into(), 1, Shown::Exact));
+    assert_eq!(referrals[3], ("LADO".into(), 1, Shown::Exact));
+    let sanctions = rows(&f, "Sanctions and staff actions");
+    assert!(sanctions.contains(&("Pupil sanction: Category B".into(), 1, Shown::Exact)));
+    assert!(sanctions.contains(&("Staff: Warning".into(), 1, Shown::Exact)));
+    assert_eq!(
+        rows(&f, "How incidents came to light")[3],
+        ("Filtering or monitoring alert".into(), 1, Shown::Exact)
+    );
+}
