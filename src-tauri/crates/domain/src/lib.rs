@@ -4,6 +4,7 @@
 pub mod error;
 pub mod evidence;
 pub mod flow;
+pub mod governor;
 pub mod incident;
 pub mod passphrase;
 pub mod recovery;

@@ -58,6 +58,8 @@ impl Role {
 pub struct VaultStatus {
     pub exists: bool,
     pub unlocked: bool,
+    /// The app was started to try the demo vault.
+    pub demo_mode: bool,
 }
 
 /// What the app shows about the signed-in session.
@@ -71,6 +73,8 @@ pub struct Session {
     pub role: Role,
     pub school_name: String,
     pub idle_minutes: u32,
+    /// A demonstration vault of generated data: every screen and report says so.
+    pub demo: bool,
 }
 
 /// The school's settings held in the vault.
@@ -80,6 +84,23 @@ pub struct Session {
 pub struct Settings {
     pub school_name: String,
     pub idle_minutes: u32,
+    /// Counts below this print as "fewer than N" in the governor report's breakdowns.
+    pub small_number_threshold: u32,
+}
+
+/// Checks the small-number threshold: 1 (off) to 20.
+pub fn check_threshold(value: u32) -> Result<u32, ApiError> {
+    if (1..=crate::stats::MAX_THRESHOLD).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ApiError::validation(
+            "smallNumberThreshold",
+            format!(
+                "The small-number threshold must be from 1 (no suppression) to {}.",
+                crate::stats::MAX_THRESHOLD
+            ),
+        ))
+    }
 }
 
 /// Facts for the About screen.

@@ -12,6 +12,9 @@ use dsl_domain::incident::{
     PersonRole, RiskArea, ACTIVITY_TYPES,
 };
 
+use dsl_domain::evidence::{CustodyAction, CustodyInput, EvidenceInput, EvidenceKind, Tristate};
+
+use crate::evidence::{insert_custody, insert_item};
 use crate::incidents::{
     insert_entry, insert_incident, involvements, refresh_projection, WriteError,
 };
@@ -34,6 +37,7 @@ pub struct DemoStats {
     pub incidents: u32,
     pub entries: u64,
     pub people: u32,
+    pub evidence: u32,
 }
 
 /// A small, portable pseudo-random generator (SplitMix64): the same seed gives the same vault
@@ -95,6 +99,17 @@ const STAFF_ROLES: &[&str] = &[
     "Site manager",
 ];
 
+const LESSONS: &[&str] = &[
+    "Proxy and VPN sites were reaching pupils' laptops: the filtering provider has added the new categories and the technician checks the logs weekly.",
+    "Staff were unsure how to report a concern seen outside school hours: the reporting route was reissued at the staff briefing.",
+    "Pupils did not know how to block and report on the platforms they use: online-safety lessons in Years 7 to 9 now cover this.",
+    "Parents asked for guidance on age ratings: a parents' evening session on apps and settings is booked for next term.",
+    "The acceptable use agreement did not mention personal devices on school Wi-Fi: governors are asked to approve the revised wording.",
+    "A monitoring alert was read two days late during a staff absence: alerts now go to both the DSL and a deputy.",
+    "Staff devices synced school photos to personal cloud storage: the staff code of conduct now says this is not allowed.",
+    "Pupils shared images in a group chat believing it was harmless: PSHE lessons now cover the law on nude image sharing.",
+];
+
 fn summary(rng: &mut Rng, activity: &str, platform: &str) -> String {
     let what = match activity {
         "child-abuse-images" => "was sent an indecent image",
@@ -132,6 +147,9 @@ fn details_for(
         let v = match f.kind {
             FieldKind::Datetime => at.format("%Y-%m-%dT%H:%M").to_string(),
             FieldKind::Date => (at + Duration::days(90)).format("%Y-%m-%d").to_string(),
+            FieldKind::Choice if f.id == "governors" => {
+                if rng.chance(40) { "Yes" } else { "No" }.to_string()
+            }
             FieldKind::Choice => rng.pick(&f.options).clone(),
             FieldKind::Text => match f.id.as_str() {
                 "crimeRef" => format!("CR/{}/{}", rng.below(90_000) + 10_000, at.format("%y")),
@@ -139,6 +157,7 @@ fn details_for(
                 "by" | "who" | "contact" => format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),
                 _ => format!("Recorded by the DSL ({})", f.label.to_lowercase()),
             },
+            FieldKind::Longtext if f.id == "lessons" => (*rng.pick(LESSONS)).to_string(),
             FieldKind::Longtext => {
                 "Discussed and agreed with the headteacher; see the notes.".to_string()
             }
@@ -221,6 +240,113 @@ fn next_entry(rng: &mut Rng, state: &flow::FlowState, at: DateTime<Utc>) -> Opti
         person_id,
         body,
     })
+}
+
+/// Registers the evidence a DSL would secure: devices and captures for illegal incidents
+/// (handed to the police, some returned later), screenshots or captures for some others.
+fn add_evidence(
+    tx: &rusqlite::Connection,
+    rng: &mut Rng,
+    user: i64,
+    incident: i64,
+    illegal: bool,
+    recorded: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<u32, WriteError> {
+    let count = if illegal {
+        1 + rng.below(3)
+    } else if rng.chance(55) {
+        1 + rng.below(2)
+    } else {
+        0
+    };
+    let mut added = 0;
+    for n in 0..count {
+        let secured_at = recorded + Duration::minutes(5 + rng.below(90) as i64);
+        if secured_at > until {
+            break;
+        }
+        let device = illegal && n == 0;
+        let kind = if device {
+            EvidenceKind::Device
+        } else {
+            *rng.pick(&[
+                EvidenceKind::Screenshot,
+                EvidenceKind::MonitoringCapture,
+                EvidenceKind::Message,
+            ])
+        };
+        let input = EvidenceInput {
+            kind,
+            description: if device {
+                "Mobile phone, handed in by the pupil.".into()
+            } else {
+                "Description recorded by the DSL without viewing the content.".into()
+            },
+            make_model_serial: if device {
+                (*rng.pick(&["Apple iPhone 13", "Samsung Galaxy A54", "Google Pixel 7a"])).into()
+            } else {
+                String::new()
+            },
+            url: String::new(),
+            platform_username: String::new(),
+            owner: "Pupil".into(),
+            found_where_how: "Handed to the DSL".into(),
+            switched_on: Tristate::Yes,
+            locked: if device { Tristate::Yes } else { Tristate::NotKnown },
+            network_disconnected: if device { Tristate::Yes } else { Tristate::NotKnown },
+            secured_by: "DSL".into(),
+            secured_at,
+            stored_at: format!("Locked cabinet, DSL office, sealed bag {:04}", rng.below(10_000)),
+        };
+        let item = insert_item(tx, user, incident, &input, secured_at)?;
+        added += 1;
+        if illegal {
+            let handed = secured_at + Duration::hours(2 + rng.below(48) as i64);
+            if handed > until {
+                continue;
+            }
+            let pc = rng.below(9000) + 1000;
+            insert_custody(
+                tx,
+                user,
+                item,
+                &CustodyInput {
+                    action: CustodyAction::HandedOver,
+                    at: handed,
+                    from: String::new(),
+                    to: format!("PC {pc}"),
+                    location: "Police station".into(),
+                    reason: "Collected by the police for their investigation.".into(),
+                    reference: format!("Crime ref CR/{}/{}", rng.below(90_000) + 10_000, handed.format("%y")),
+                    how: String::new(),
+                    authorised_by: String::new(),
+                },
+                handed,
+            )?;
+            let back = handed + Duration::days(20 + rng.below(100) as i64);
+            if device && back <= until && rng.chance(50) {
+                insert_custody(
+                    tx,
+                    user,
+                    item,
+                    &CustodyInput {
+                        action: CustodyAction::Returned,
+                        at: back,
+                        from: String::new(),
+                        to: "Parent".into(),
+                        location: String::new(),
+                        reason: "Released by the police and returned to the family.".into(),
+                        reference: String::new(),
+                        how: String::new(),
+                        authorised_by: String::new(),
+                    },
+                    back,
+                )?;
+            }
+        }
+    }
+    Ok(added)
 }
 
 impl Vault {
@@ -363,16 +489,36 @@ impl Vault {
                 let mut at = recorded;
                 let flow = flow::current()
                     .map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
+                // Some closed incidents are reopened later (new information) and closed again.
+                let reopen = rng.chance(4);
+                let mut reopened = false;
                 for _ in 0..limit {
                     let state = flow::evaluate(flow, &linked, &entries);
-                    if state.status == flow::IncidentStatus::Closed {
+                    let input = if state.status == flow::IncidentStatus::Closed {
+                        if !reopen || reopened {
+                            break;
+                        }
+                        reopened = true;
+                        at += Duration::days(7 + rng.below(50) as i64);
+                        EntryInput {
+                            node_id: None,
+                            person_id: None,
+                            body: EntryBody::Reopened {
+                                reason: "New information from a parent; the actions were reviewed again.".into(),
+                            },
+                        }
+                    } else {
+                        match next_entry(&mut rng, &state, at) {
+                            Some(input) => input,
+                            None => break,
+                        }
+                    };
+                    let step = Duration::minutes(10 + rng.below(24 * 60) as i64);
+                    if at + step > spec.until {
                         break;
                     }
-                    let Some(input) = next_entry(&mut rng, &state, at) else {
-                        break;
-                    };
+                    at += step;
                     let (body, supersedes) = check_entry(flow, &linked, &entries, &input)?;
-                    at += Duration::minutes(3 + rng.below(600) as i64);
                     let entry = insert_entry(&tx, user, id, &input, &body, supersedes, at)?;
                     entries.push(FlowEntry {
                         id: entry,
@@ -385,7 +531,9 @@ impl Vault {
                     });
                     stats.entries += 1;
                 }
-                refresh_projection(&tx, id, at)?;
+                let illegal = dsl_domain::incident::activity_type(activity).is_some_and(|a| a.illegal);
+                stats.evidence += add_evidence(&tx, &mut rng, user, id, illegal, recorded, spec.until)?;
+                refresh_projection(&tx, id, at.max(recorded))?;
                 stats.incidents += 1;
             }
             tx.commit()?;

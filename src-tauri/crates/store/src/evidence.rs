@@ -181,6 +181,58 @@ fn items(conn: &Connection, where_sql: &str, arg: Option<i64>) -> Result<Vec<Evi
     Ok(out)
 }
 
+/// Adds an item to an incident's register within the caller's transaction.
+pub(crate) fn insert_item(
+    conn: &Connection,
+    user: i64,
+    incident: i64,
+    input: &EvidenceInput,
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, WriteError> {
+    let details = check_evidence(input, now)?;
+    require(conn, "incidents", incident)?;
+    let number: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM evidence_items WHERE incident_id = ?1",
+        [incident],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "INSERT INTO evidence_items (incident_id, number, recorded_at, recorded_by, details) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![incident, number, ts(now), user, to_json(&details)?],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(conn, now, user, "evidence.added", "evidence", &id.to_string())?;
+    Ok(id)
+}
+
+/// Adds to an item's custody log, in time order, within the caller's transaction.
+pub(crate) fn insert_custody(
+    conn: &Connection,
+    user: i64,
+    item: i64,
+    input: &CustodyInput,
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, WriteError> {
+    let details: String = conn
+        .query_row(
+            "SELECT details FROM evidence_items WHERE id = ?1",
+            [item],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    let details: EvidenceInput = json(&details)?;
+    let log = custody(conn, item)?;
+    let event = check_custody(&details, &log, input, now)?;
+    conn.execute(
+        "INSERT INTO custody_events (evidence_id, recorded_at, recorded_by, event) VALUES (?1, ?2, ?3, ?4)",
+        params![item, ts(now), user, to_json(&event)?],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(conn, now, user, "custody.added", "evidence", &item.to_string())?;
+    Ok(id)
+}
+
 impl Vault {
     /// Adds an item to an incident's register.
     pub fn add_evidence(
@@ -189,28 +241,9 @@ impl Vault {
         input: &EvidenceInput,
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
-        let details = check_evidence(input, now)?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
-        require(&tx, "incidents", incident)?;
-        let number: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM evidence_items WHERE incident_id = ?1",
-            [incident],
-            |r| r.get(0),
-        )?;
-        tx.execute(
-            "INSERT INTO evidence_items (incident_id, number, recorded_at, recorded_by, details) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![incident, number, ts(now), user, to_json(&details)?],
-        )?;
-        let id = tx.last_insert_rowid();
-        audit::record(
-            &tx,
-            now,
-            user,
-            "evidence.added",
-            "evidence",
-            &id.to_string(),
-        )?;
+        let id = insert_item(&tx, user, incident, input, now)?;
         tx.commit()?;
         Ok(id)
     }
@@ -232,30 +265,7 @@ impl Vault {
     ) -> std::result::Result<i64, WriteError> {
         let user = self.user_id;
         let tx = self.conn.transaction()?;
-        let details: String = tx
-            .query_row(
-                "SELECT details FROM evidence_items WHERE id = ?1",
-                [item],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound)?;
-        let details: EvidenceInput = json(&details)?;
-        let log = custody(&tx, item)?;
-        let event = check_custody(&details, &log, input, now)?;
-        tx.execute(
-            "INSERT INTO custody_events (evidence_id, recorded_at, recorded_by, event) VALUES (?1, ?2, ?3, ?4)",
-            params![item, ts(now), user, to_json(&event)?],
-        )?;
-        let id = tx.last_insert_rowid();
-        audit::record(
-            &tx,
-            now,
-            user,
-            "custody.added",
-            "evidence",
-            &item.to_string(),
-        )?;
+        let id = insert_custody(&tx, user, item, input, now)?;
         tx.commit()?;
         Ok(id)
     }

@@ -277,6 +277,46 @@ pub(crate) fn refresh_projection(
         "INSERT INTO incident_search (rowid, text) VALUES (?1, ?2)",
         params![incident, search.join("\n").to_lowercase()],
     )?;
+    write_stat(conn, incident, &facts, &people, &entries, state.mark)
+}
+
+/// Rebuilds what the incident contributes to the termly figures.
+fn write_stat(
+    conn: &Connection,
+    incident: i64,
+    facts: &IncidentFacts,
+    people: &[Involvement],
+    entries: &[FlowEntry],
+    mark: Option<dsl_domain::flow::Mark>,
+) -> Result<()> {
+    let stat = dsl_domain::stats::incident_stat(facts, people, entries, mark);
+    let json = serde_json::to_string(&stat).map_err(|_| StoreError::Crypto)?;
+    conn.execute(
+        "INSERT INTO incident_stats (incident_id, reported_at, stat) VALUES (?1, ?2, ?3)
+         ON CONFLICT(incident_id) DO UPDATE SET reported_at = excluded.reported_at, stat = excluded.stat",
+        params![incident, ts(facts.reported_at), json],
+    )?;
+    Ok(())
+}
+
+/// Fills in the termly-figures projection for incidents recorded before it existed.
+pub(crate) fn backfill_stats(conn: &Connection) -> Result<()> {
+    let missing: Vec<i64> = {
+        let mut stmt = conn.prepare(
+            "SELECT id FROM incidents WHERE id NOT IN (SELECT incident_id FROM incident_stats)",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for incident in missing {
+        let h = header(conn, incident)?;
+        let flow = flow_of(&h)?;
+        let facts = latest_facts(conn, incident)?;
+        let people = involvements(conn, incident)?;
+        let entries = entries(conn, incident)?;
+        let state = evaluate(flow, &people, &entries);
+        write_stat(conn, incident, &facts, &people, &entries, state.mark)?;
+    }
     Ok(())
 }
 

@@ -5,6 +5,7 @@ mod audit;
 pub mod demo;
 mod error;
 pub mod evidence;
+pub mod governor;
 mod incidents;
 mod keyslots;
 mod migrations;
@@ -26,5 +27,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 mod tests;
 #[cfg(test)]
 mod tests_evidence;
+#[cfg(test)]
+mod tests_governor;
 #[cfg(test)]
 mod tests_incidents;

@@ -187,12 +187,43 @@ CREATE TRIGGER device_reviews_no_delete BEFORE DELETE ON device_reviews
 BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
 "#;
 
+const V4: &str = r#"
+-- What each incident contributes to the termly figures (no names): a projection, rebuilt with
+-- the incident's row.
+CREATE TABLE incident_stats (
+    incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
+    reported_at TEXT NOT NULL,
+    stat        TEXT NOT NULL
+) STRICT;
+
+-- The school's own term dates, where they differ from the defaults.
+CREATE TABLE terms (
+    academic_year INTEGER NOT NULL,
+    name          TEXT NOT NULL CHECK (name IN ('autumn', 'spring', 'summer')),
+    starts        TEXT NOT NULL,
+    ends          TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    updated_by    INTEGER NOT NULL REFERENCES users(id),
+    PRIMARY KEY (academic_year, name)
+) STRICT;
+
+-- The head's narrative and the lessons chosen for each term's governor report.
+CREATE TABLE governor_reports (
+    academic_year INTEGER NOT NULL,
+    term          TEXT NOT NULL,
+    draft         TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    updated_by    INTEGER NOT NULL REFERENCES users(id),
+    PRIMARY KEY (academic_year, term)
+) STRICT;
+"#;
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Refuses a vault from a newer version, then brings an older one up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -6,6 +6,8 @@ use crate::Result;
 
 pub const SCHOOL_NAME: &str = "school_name";
 pub const IDLE_MINUTES: &str = "idle_minutes";
+pub const SMALL_NUMBER_THRESHOLD: &str = "small_number_threshold";
+pub const DEMO: &str = "demo";
 
 /// Reads one setting.
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {

@@ -90,6 +90,7 @@ fn no_plaintext_in_db_wal_or_journal_files() {
             &Settings {
                 school_name: MARKER.into(),
                 idle_minutes: 5,
+                small_number_threshold: 5,
             },
             now(),
         )
@@ -278,6 +279,7 @@ fn settings_persist_and_audit_is_append_only() {
             &Settings {
                 school_name: "Łukasz High".into(),
                 idle_minutes: 25,
+                small_number_threshold: 3,
             },
             now(),
         )
@@ -288,7 +290,8 @@ fn settings_persist_and_audit_is_append_only() {
         vault.settings().expect("settings"),
         Settings {
             school_name: "Łukasz High".into(),
-            idle_minutes: 25
+            idle_minutes: 25,
+            small_number_threshold: 3,
         }
     );
     let entries: i64 = vault

@@ -250,6 +250,9 @@ impl Vault {
             return Err(StoreError::Corrupt("database holds no DSL Desk schema"));
         }
         migrations::migrate(&mut conn)?;
+        let tx = conn.transaction()?;
+        crate::incidents::backfill_stats(&tx)?;
+        tx.commit()?;
         Ok(conn)
     }
 
@@ -324,9 +327,13 @@ impl Vault {
         let idle_minutes = settings::get(&self.conn, settings::IDLE_MINUTES)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(DEFAULT_IDLE_MINUTES);
+        let small_number_threshold = settings::get(&self.conn, settings::SMALL_NUMBER_THRESHOLD)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(dsl_domain::stats::DEFAULT_THRESHOLD);
         Ok(Settings {
             school_name,
             idle_minutes,
+            small_number_threshold,
         })
     }
 
@@ -335,6 +342,11 @@ impl Vault {
         let tx = self.conn.transaction()?;
         settings::put(&tx, settings::SCHOOL_NAME, &new.school_name)?;
         settings::put(&tx, settings::IDLE_MINUTES, &new.idle_minutes.to_string())?;
+        settings::put(
+            &tx,
+            settings::SMALL_NUMBER_THRESHOLD,
+            &new.small_number_threshold.to_string(),
+        )?;
         audit::append(
             &tx,
             now,
@@ -359,7 +371,22 @@ impl Vault {
             role: user.role,
             school_name: s.school_name,
             idle_minutes: s.idle_minutes,
+            demo: self.is_demo()?,
         })
+    }
+
+    /// True for a demonstration vault.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(settings::get(&self.conn, settings::DEMO)?.as_deref() == Some("1"))
+    }
+
+    /// Marks the vault as a demonstration vault (it can never be unmarked).
+    pub fn mark_demo(&mut self, now: DateTime<Utc>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        settings::put(&tx, settings::DEMO, "1")?;
+        audit::record(&tx, now, self.user_id, "settings.demo", "settings", "demo")?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The schema version of the open vault.

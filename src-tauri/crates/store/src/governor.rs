@@ -1,0 +1,262 @@
+//! Term dates, termly figures and the governor report's draft.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use dsl_domain::governor::{check_draft, GovernorDraft};
+use dsl_domain::stats::{lessons_in_term, term_figures, IncidentStat, LessonCandidate, TermFigures};
+use dsl_domain::terms::{
+    academic_year_of, check_year, default_terms, Term, TermName, FIRST_YEAR, LAST_YEAR,
+};
+use dsl_domain::ApiError;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::audit;
+use crate::incidents::WriteError;
+use crate::time::ts;
+use crate::{Result, StoreError, Vault};
+
+/// How many earlier terms the trend shows.
+pub const TREND_TERMS: usize = 5;
+
+fn date(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt("a stored term date is unreadable"))
+}
+
+fn year_in_range(year: i32) -> std::result::Result<(), ApiError> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(
+            "academicYear",
+            format!("The academic year must be between {FIRST_YEAR} and {LAST_YEAR}."),
+        ))
+    }
+}
+
+/// The year's terms: the school's dates where saved, the defaults otherwise.
+fn year_terms(conn: &Connection, year: i32) -> Result<[Term; 3]> {
+    let mut terms = default_terms(year).ok_or(StoreError::Corrupt("no default terms"))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, starts, ends FROM terms WHERE academic_year = ?1",
+    )?;
+    let rows = stmt.query_map([year], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (name, starts, ends) = row?;
+        let name = TermName::parse(&name).ok_or(StoreError::Corrupt("unknown term name"))?;
+        if let Some(t) = terms.iter_mut().find(|t| t.name == name) {
+            t.starts = date(&starts)?;
+            t.ends = date(&ends)?;
+        }
+    }
+    Ok(terms)
+}
+
+fn term_of(conn: &Connection, year: i32, name: TermName) -> Result<Term> {
+    year_terms(conn, year)?
+        .into_iter()
+        .find(|t| t.name == name)
+        .ok_or(StoreError::NotFound)
+}
+
+/// The `n` terms before `term`, oldest first.
+fn earlier_terms(conn: &Connection, term: &Term, n: usize) -> Result<Vec<Term>> {
+    let mut out = Vec::new();
+    let mut key = term.previous_key();
+    for _ in 0..n {
+        if key.0 < FIRST_YEAR {
+            break;
+        }
+        let t = term_of(conn, key.0, key.1)?;
+        key = t.previous_key();
+        out.push(t);
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Every incident's contribution reported up to (and a day past) `until`.
+fn stats_until(conn: &Connection, until: NaiveDate) -> Result<Vec<IncidentStat>> {
+    let limit = until
+        .succ_opt()
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| ts(d.and_utc()))
+        .unwrap_or_else(|| "9999".to_string());
+    let mut stmt = conn.prepare_cached("SELECT stat FROM incident_stats WHERE reported_at < ?1")?;
+    let rows = stmt.query_map([limit], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(
+            serde_json::from_str(&row?)
+                .map_err(|_| StoreError::Corrupt("an incident's figures are unreadable"))?,
+        );
+    }
+    Ok(out)
+}
+
+impl Vault {
+    /// The terms of one academic year.
+    pub fn terms_of_year(&self, year: i32) -> std::result::Result<[Term; 3], WriteError> {
+        year_in_range(year)?;
+        Ok(year_terms(&self.conn, year)?)
+    }
+
+    /// Saves the school's dates for one academic year's three terms.
+    pub fn save_terms(
+        &mut self,
+        terms: &[Term],
+        now: DateTime<Utc>,
+    ) -> std::result::Result<[Term; 3], WriteError> {
+        let terms = check_year(terms)?;
+        let tx = self.conn.transaction()?;
+        for t in &terms {
+            tx.execute(
+                "INSERT INTO terms (academic_year, name, starts, ends, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(academic_year, name) DO UPDATE SET starts = excluded.starts,
+                 ends = excluded.ends, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                params![
+                    t.academic_year,
+                    t.name.as_str(),
+                    t.starts.to_string(),
+                    t.ends.to_string(),
+                    ts(now),
+                    self.user_id
+                ],
+            )?;
+        }
+        audit::record(
+            &tx,
+            now,
+            self.user_id,
+            "terms.saved",
+            "terms",
+            &terms[0].academic_year.to_string(),
+        )?;
+        tx.commit()?;
+        Ok(terms)
+    }
+
+    /// The terms a report can be made for: from the academic year of the earliest incident
+    /// (or this year) to the term containing `today`, newest first.
+    pub fn term_choices(&self, today: NaiveDate) -> Result<Vec<Term>> {
+        let earliest: Option<String> = self
+            .conn
+            .query_row("SELECT MIN(reported_at) FROM incident_stats", [], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let this_year = academic_year_of(today);
+        let first = match earliest {
+            Some(s) => academic_year_of(dsl_domain::time::uk_day(crate::time::parse_ts(&s)?)),
+            None => this_year,
+        }
+        .clamp(FIRST_YEAR, this_year);
+        let mut out = Vec::new();
+        for year in first..=this_year + 1 {
+            for t in year_terms(&self.conn, year)? {
+                if t.starts <= today {
+                    out.push(t);
+                }
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// The figures for one term, with the trend over the terms before it.
+    pub fn term_figures(
+        &self,
+        year: i32,
+        name: TermName,
+    ) -> std::result::Result<TermFigures, WriteError> {
+        year_in_range(year)?;
+        let term = term_of(&self.conn, year, name)?;
+        let earlier = earlier_terms(&self.conn, &term, TREND_TERMS)?;
+        let stats = stats_until(&self.conn, term.ends)?;
+        let threshold = self.settings()?.small_number_threshold;
+        Ok(term_figures(&stats, &term, &earlier, threshold))
+    }
+
+    /// The lessons flagged for governors during one term.
+    pub fn lesson_candidates(
+        &self,
+        year: i32,
+        name: TermName,
+    ) -> std::result::Result<Vec<LessonCandidate>, WriteError> {
+        year_in_range(year)?;
+        let term = term_of(&self.conn, year, name)?;
+        let stats = stats_until(&self.conn, term.ends)?;
+        Ok(lessons_in_term(&stats, &term))
+    }
+
+    /// The saved draft for one term's report; a new draft starts with the filtering review
+    /// date of the draft saved last.
+    pub fn governor_draft(&self, year: i32, name: TermName) -> Result<GovernorDraft> {
+        let saved: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT draft FROM governor_reports WHERE academic_year = ?1 AND term = ?2",
+                params![year, name.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let read = |s: &str| -> Result<GovernorDraft> {
+            serde_json::from_str(s).map_err(|_| StoreError::Corrupt("a report draft is unreadable"))
+        };
+        if let Some(s) = saved {
+            return read(&s);
+        }
+        let last: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT draft FROM governor_reports ORDER BY updated_at DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(GovernorDraft {
+            filtering_review: match last {
+                Some(s) => read(&s)?.filtering_review,
+                None => None,
+            },
+            ..GovernorDraft::default()
+        })
+    }
+
+    /// Saves the draft for one term's report.
+    pub fn save_governor_draft(
+        &mut self,
+        year: i32,
+        name: TermName,
+        draft: &GovernorDraft,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<GovernorDraft, WriteError> {
+        year_in_range(year)?;
+        let clean = check_draft(draft, dsl_domain::time::uk_day(now))?;
+        let json = serde_json::to_string(&clean).map_err(|_| StoreError::Crypto)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO governor_reports (academic_year, term, draft, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(academic_year, term) DO UPDATE SET draft = excluded.draft,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            params![year, name.as_str(), json, ts(now), self.user_id],
+        )?;
+        audit::record(
+            &tx,
+            now,
+            self.user_id,
+            "governor_report.saved",
+            "governor_report",
+            &format!("{year}-{}", name.as_str()),
+        )?;
+        tx.commit()?;
+        Ok(clean)
+    }
+}
