@@ -437,7 +437,11 @@ impl Canvas {
 
     /// Label and value pairs in two columns, wrapping long labels and values.
     pub fn fields(&mut self, fields: &[(String, String)]) {
-        let label_w = 45.0;
+        self.fields_with(fields, 45.0);
+    }
+
+    /// Label and value pairs with labels `label_w` millimetres wide.
+    pub fn fields_with(&mut self, fields: &[(String, String)], label_w: f32) {
         let value_x = MARGIN_X + label_w;
         let width = PAGE_W - MARGIN_X - value_x;
         let label_style = Style {

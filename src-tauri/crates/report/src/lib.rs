@@ -3,6 +3,7 @@
 //! embedded Unicode font (DejaVu Sans) so that every name prints as written.
 
 mod canvas;
+pub mod governor_report;
 pub mod incident_report;
 pub mod recovery_sheet;
 #[doc(hidden)]

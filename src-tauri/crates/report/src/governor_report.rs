@@ -1,0 +1,342 @@
+//! The termly report for governors: figures with bar charts, the head's narrative and the
+//! lessons chosen for governors. It holds no names and no incident references.
+
+use dsl_domain::governor::GovernorReport;
+use dsl_domain::stats::{Breakdown, Shown, TrendPoint};
+
+use crate::canvas::{Canvas, Style, MARGIN_X, PAGE_W};
+use crate::ReportError;
+
+const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+const LABEL_W: f32 = 70.0;
+const VALUE_W: f32 = 26.0;
+const BAR_H: f32 = 4.2;
+const ROW_H: f32 = 6.0;
+
+fn heading(c: &mut Canvas, text: &str) {
+    c.ensure_space(35.0);
+    c.gap(4.0);
+    c.paragraph(text, Style::HEADING);
+    c.gap(1.5);
+}
+
+fn subheading(c: &mut Canvas, text: &str) {
+    c.ensure_space(28.0);
+    c.gap(2.5);
+    c.paragraph(
+        text,
+        Style {
+            size: 10.5,
+            bold: true,
+            grey: 0.0,
+        },
+    );
+    c.gap(1.0);
+}
+
+fn boxed(c: &mut Canvas, text: &str, style: Style, fill: f32) {
+    let lines = c.wrap(text, style, TEXT_W - 6.0);
+    let h = lines.len() as f32 * style.line_height() + 4.0;
+    c.ensure_space(h + 2.0);
+    let top = c.y();
+    c.rect(MARGIN_X, top, TEXT_W, h, Some(fill), true);
+    for (i, l) in lines.iter().enumerate() {
+        c.text_at(
+            MARGIN_X + 3.0,
+            top + 2.0 + i as f32 * style.line_height(),
+            l,
+            style,
+        );
+    }
+    c.gap(h + 2.0);
+}
+
+/// One breakdown as a horizontal bar chart: a bar for each exact count, scaled to the largest;
+/// a suppressed count gets no bar (its length would give it away), only its words.
+fn bar_chart(c: &mut Canvas, b: &Breakdown, threshold: u32) {
+    subheading(c, &b.title);
+    let max = b
+        .rows
+        .iter()
+        .filter(|r| r.shown == Shown::Exact)
+        .map(|r| r.count)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let bar_x = MARGIN_X + LABEL_W + 2.0;
+    let bar_w = TEXT_W - LABEL_W - VALUE_W - 4.0;
+    for row in &b.rows {
+        let label_lines = c.wrap(&row.label, Style::BODY, LABEL_W);
+        let h = (label_lines.len() as f32 * Style::BODY.line_height()).max(ROW_H);
+        c.ensure_space(h);
+        let y = c.y();
+        for (i, l) in label_lines.iter().enumerate() {
+            c.text_at(
+                MARGIN_X,
+                y + i as f32 * Style::BODY.line_height(),
+                l,
+                Style::BODY,
+            );
+        }
+        if row.shown == Shown::Exact && row.count > 0 {
+            let w = bar_w * row.count as f32 / max as f32;
+            c.rect(bar_x, y + 0.4, w.max(0.6), BAR_H, Some(0.45), false);
+        }
+        let value = row.printed(threshold);
+        let vs = if row.shown == Shown::Exact {
+            Style::BODY
+        } else {
+            Style {
+                size: 9.0,
+                bold: false,
+                grey: 0.25,
+            }
+        };
+        let vw = c.text_width(&value, vs);
+        c.text_at(MARGIN_X + TEXT_W - vw, y, &value, vs);
+        c.gap(h);
+    }
+    c.ensure_space(ROW_H);
+    let y = c.y();
+    c.line(MARGIN_X, y, MARGIN_X + TEXT_W, y, 0.4);
+    let bold = Style {
+        size: 10.0,
+        bold: true,
+        grey: 0.0,
+    };
+    c.text_at(MARGIN_X, y + 0.8, "Total", bold);
+    let total = b.total.to_string();
+    let tw = c.text_width(&total, bold);
+    c.text_at(MARGIN_X + TEXT_W - tw, y + 0.8, &total, bold);
+    c.gap(ROW_H);
+    if let Some(note) = &b.note {
+        c.paragraph(note, Style::SMALL);
+    }
+}
+
+/// The trend: opened and closed per term as paired vertical bars, with a table of values.
+fn trend_chart(c: &mut Canvas, trend: &[TrendPoint]) {
+    let chart_h = 45.0;
+    let label_h = 12.0;
+    c.ensure_space(chart_h + label_h + 12.0);
+    let top = c.y();
+    let max = trend
+        .iter()
+        .map(|t| t.opened.max(t.closed))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let base = top + chart_h;
+    c.line(MARGIN_X, base, MARGIN_X + TEXT_W, base, 0.5);
+    let slot = TEXT_W / trend.len().max(1) as f32;
+    let bar_w = (slot * 0.3).min(10.0);
+    for (i, t) in trend.iter().enumerate() {
+        let x = MARGIN_X + i as f32 * slot + slot / 2.0 - bar_w - 0.5;
+        for (j, (v, fill)) in [(t.opened, 0.35), (t.closed, 0.75)].iter().enumerate() {
+            let h = (chart_h - 6.0) * *v as f32 / max as f32;
+            let bx = x + j as f32 * (bar_w + 1.0);
+            if *v > 0 {
+                c.rect(bx, base - h, bar_w, h, Some(*fill), true);
+            }
+            let s = v.to_string();
+            let w = c.text_width(&s, Style::SMALL);
+            c.text_at(bx + (bar_w - w) / 2.0, base - h - 3.6, &s, Style::SMALL);
+        }
+        let lines = c.wrap(&t.term, Style::SMALL, slot - 2.0);
+        for (k, l) in lines.iter().enumerate() {
+            let w = c.text_width(l, Style::SMALL);
+            c.text_at(
+                MARGIN_X + i as f32 * slot + (slot - w) / 2.0,
+                base + 1.0 + k as f32 * Style::SMALL.line_height(),
+                l,
+                Style::SMALL,
+            );
+        }
+    }
+    c.gap(chart_h + label_h);
+    // Key.
+    let y = c.y();
+    c.rect(MARGIN_X, y + 0.5, 4.0, 3.0, Some(0.35), true);
+    c.text_at(MARGIN_X + 5.5, y, "Opened", Style::SMALL);
+    c.rect(MARGIN_X + 25.0, y + 0.5, 4.0, 3.0, Some(0.75), true);
+    c.text_at(MARGIN_X + 30.5, y, "Closed", Style::SMALL);
+    c.gap(6.0);
+    let rows: Vec<Vec<String>> = trend
+        .iter()
+        .map(|t| {
+            vec![
+                t.term.clone(),
+                t.opened.to_string(),
+                t.closed.to_string(),
+                t.illegal.to_string(),
+                t.open_at_end.to_string(),
+            ]
+        })
+        .collect();
+    c.table(
+        &[
+            "Term".into(),
+            "Opened".into(),
+            "Closed".into(),
+            "Judged illegal".into(),
+            "Open at the end".into(),
+        ],
+        &[3.0, 1.2, 1.2, 1.4, 1.5],
+        &rows,
+    );
+}
+
+/// Draws the governor report.
+pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
+    let mut c = Canvas::new("DSL Desk termly report to governors")?;
+    c.reserve_header();
+    if r.demo {
+        boxed(
+            &mut c,
+            "DEMO: generated data from a demonstration vault. These are not real records.",
+            Style {
+                size: 11.0,
+                bold: true,
+                grey: 0.0,
+            },
+            0.85,
+        );
+    }
+    c.paragraph("Online safety: termly report to governors", Style::TITLE);
+    c.gap(1.0);
+    c.paragraph(
+        &format!("{} · {}", r.term_label, r.term_dates),
+        Style::HEADING,
+    );
+    c.paragraph(&r.school_name, Style::BODY);
+    c.gap(3.0);
+    boxed(
+        &mut c,
+        "This report holds no names, no incident references and no detail that could identify \
+         a child or a member of staff. Small numbers are suppressed as explained in section 7.",
+        Style {
+            size: 9.5,
+            bold: false,
+            grey: 0.0,
+        },
+        0.94,
+    );
+
+    heading(&mut c, "1. The term at a glance");
+    let pairs: Vec<(String, String)> = r
+        .headlines
+        .iter()
+        .map(|h| (h.label.clone(), h.value.clone()))
+        .collect();
+    c.fields_with(&pairs, 85.0);
+
+    heading(&mut c, "2. The headteacher's summary");
+    if r.narrative.trim().is_empty() {
+        c.paragraph("No summary was written for this term.", Style::SMALL);
+    } else {
+        for para in r.narrative.split('\n') {
+            c.paragraph(para, Style::BODY);
+        }
+    }
+
+    heading(&mut c, "3. Incidents opened this term");
+    c.paragraph(
+        "Counts of the incidents reported during the term. Referrals and sanctions are counted \
+         when they were made, whichever term the incident began in.",
+        Style::SMALL,
+    );
+    for b in &r.breakdowns {
+        bar_chart(&mut c, b, r.threshold);
+    }
+
+    let x = &r.type_by_key_stage;
+    if !x.column_labels.is_empty() {
+        subheading(&mut c, &x.title);
+        let mut headers = vec!["Type of activity".to_string()];
+        headers.extend(x.column_labels.iter().cloned());
+        let mut widths = vec![4.0];
+        widths.extend(x.column_labels.iter().map(|_| 1.3));
+        let rows: Vec<Vec<String>> = x
+            .row_labels
+            .iter()
+            .zip(&x.cells)
+            .map(|(label, cells)| {
+                let mut row = vec![label.clone()];
+                row.extend(cells.iter().map(|cell| cell.printed(r.threshold)));
+                row
+            })
+            .collect();
+        c.table(&headers, &widths, &rows);
+    }
+
+    heading(&mut c, "4. Trend against earlier terms");
+    trend_chart(&mut c, &r.trend);
+
+    heading(&mut c, "5. Lessons learned and changes to policy or practice");
+    if r.lessons.is_empty() {
+        c.paragraph("None were chosen for this report.", Style::SMALL);
+    }
+    for (i, l) in r.lessons.iter().enumerate() {
+        c.ensure_space(12.0);
+        let y = c.y();
+        c.text_at(MARGIN_X, y, &format!("{}.", i + 1), Style::BODY);
+        c.paragraph_at(MARGIN_X + 7.0, l, Style::BODY);
+        c.gap(1.5);
+    }
+
+    heading(&mut c, "6. Filtering and monitoring");
+    c.fields_with(
+        &[(
+            "Date of the last filtering and monitoring review".to_string(),
+            r.filtering_review.clone(),
+        )],
+        85.0,
+    );
+
+    heading(&mut c, "7. About these figures");
+    c.paragraph(&r.rule, Style::BODY);
+    c.gap(1.5);
+    c.paragraph(
+        "An incident is open from when it was reported until it is closed; closures and \
+         reopenings are counted each time they happen, so the figures at the start of the term, \
+         plus those opened and reopened, less those closed, give the figure at the end. The \
+         median time to close is taken over the closures made during the term.",
+        Style::BODY,
+    );
+
+    heading(&mut c, "Received by governors");
+    for role in ["Headteacher", "Chair of governors"] {
+        c.ensure_space(22.0);
+        c.paragraph(
+            role,
+            Style {
+                size: 10.5,
+                bold: true,
+                grey: 0.0,
+            },
+        );
+        c.gap(7.0);
+        let y = c.y();
+        let w = (TEXT_W - 10.0) / 3.0;
+        for (i, label) in ["Name", "Signature", "Date"].iter().enumerate() {
+            let x = MARGIN_X + i as f32 * (w + 5.0);
+            c.line(x, y, x + w, y, 0.5);
+            c.text_at(x, y + 1.0, label, Style::SMALL);
+        }
+        c.gap(10.0);
+    }
+
+    let header = format!(
+        "{}OFFICIAL-SENSITIVE  ·  {}  ·  {}",
+        if r.demo { "DEMO  ·  " } else { "" },
+        r.school_name,
+        r.term_label
+    );
+    let footer = format!(
+        "Generated at {} with DSL Desk {}  ·  no names or references",
+        r.generated_at, r.app_version
+    );
+    Ok(c.finish_with_header(&header, |page, total| {
+        format!("Page {page} of {total}  ·  {footer}")
+    }))
+}
