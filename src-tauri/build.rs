@@ -35,6 +35,13 @@ const COMMANDS: &[&str] = &[
     "list_device_reviews",
     "export_incident_report",
     "open_last_export",
+    "export_governor_report",
+    "term_choices",
+    "terms_of_year",
+    "save_terms",
+    "term_dashboard",
+    "save_governor_draft",
+    "create_demo_vault",
 ];
 
 fn main() {

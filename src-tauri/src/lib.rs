@@ -32,7 +32,7 @@ pub fn run() {
         eprintln!("dsl-desk: no folder for the vault could be found; pass --vault DIR");
         std::process::exit(2);
     };
-    let app_state = AppState::new(vault_dir);
+    let app_state = AppState::new(vault_dir, paths::demo_mode(std::env::args_os()));
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -97,6 +97,13 @@ pub fn run() {
             commands::evidence::list_device_reviews,
             commands::reports::export_incident_report,
             commands::reports::open_last_export,
+            commands::reports::export_governor_report,
+            commands::governor::term_choices,
+            commands::governor::terms_of_year,
+            commands::governor::save_terms,
+            commands::governor::term_dashboard,
+            commands::governor::save_governor_draft,
+            commands::vault::create_demo_vault,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,5 +1,6 @@
 //! Where the vault lives: `--vault DIR`, else `DSL_DESK_VAULT`, else the operating system's
-//! data folder for DSL Desk.
+//! data folder for DSL Desk. `--demo` uses a separate demonstration vault ("demo-vault" beside
+//! the real one, unless a folder is given), so generated data never mixes with real records.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -7,19 +8,33 @@ use std::path::PathBuf;
 /// The environment variable that overrides the vault folder.
 pub const VAULT_ENV: &str = "DSL_DESK_VAULT";
 
+/// The flag that opens the demonstration vault.
+pub const DEMO_FLAG: &str = "--demo";
+
+/// True if the app was started with `--demo`.
+pub fn demo_mode(args: impl IntoIterator<Item = OsString>) -> bool {
+    args.into_iter().any(|a| a == DEMO_FLAG)
+}
+
 /// Picks the vault folder from the command line, the environment or the system default.
 pub fn vault_dir(
     args: impl IntoIterator<Item = OsString>,
     env: Option<OsString>,
 ) -> Option<PathBuf> {
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let demo = demo_mode(args.iter().cloned());
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
         if arg == "--vault" {
-            return args.next().map(PathBuf::from);
+            return it.next().map(PathBuf::from);
         }
         if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--vault=")) {
             return Some(PathBuf::from(value));
         }
+    }
+    if demo {
+        return directories::ProjectDirs::from("uk.org", "DSL Desk", "DSL Desk")
+            .map(|p| p.data_dir().join("demo-vault"));
     }
     if let Some(dir) = env.filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(dir));
@@ -46,5 +61,17 @@ mod tests {
         assert_eq!(from_env, Some(PathBuf::from("/b")));
         let default = vault_dir(args(&["app"]), None).expect("a default exists");
         assert!(default.ends_with("vault"));
+    }
+
+    #[test]
+    fn the_demo_vault_never_shares_the_real_vaults_folder() {
+        let real = vault_dir(args(&["app"]), None).expect("default");
+        let demo = vault_dir(args(&["app", "--demo"]), Some("/real".into())).expect("demo");
+        assert!(demo.ends_with("demo-vault"));
+        assert_ne!(real, demo);
+        assert!(demo_mode(args(&["app", "--demo"])));
+        assert!(!demo_mode(args(&["app"])));
+        let chosen = vault_dir(args(&["app", "--demo", "--vault", "/d"]), None);
+        assert_eq!(chosen, Some(PathBuf::from("/d")));
     }
 }

@@ -76,6 +76,8 @@ impl Attempts {
 /// Everything the commands share.
 pub struct Shared {
     pub vault_dir: PathBuf,
+    /// Started with `--demo`: the vault folder is the demonstration vault's.
+    pub demo_mode: bool,
     pub open: Mutex<Option<OpenVault>>,
     pub pending_recovery: Mutex<Option<PendingRecovery>>,
     pub attempts: Mutex<Attempts>,
@@ -93,9 +95,10 @@ fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     /// State for a vault kept in `vault_dir`, starting locked.
-    pub fn new(vault_dir: PathBuf) -> Self {
+    pub fn new(vault_dir: PathBuf, demo_mode: bool) -> Self {
         Self(Arc::new(Shared {
             vault_dir,
+            demo_mode,
             open: Mutex::new(None),
             pending_recovery: Mutex::new(None),
             attempts: Mutex::new(Attempts::default()),

@@ -2,6 +2,7 @@
 //! maps the error.
 
 pub mod evidence;
+pub mod governor;
 pub mod incidents;
 pub mod reports;
 pub mod settings;

@@ -7,7 +7,7 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
 use super::now;
-use crate::error::{from_store, internal, CmdResult};
+use crate::error::{from_store, from_write, internal, CmdResult};
 use crate::state::{blocking, AppState};
 
 /// Draws one incident's report (full, or redacted to name only `keep_person_id`) and saves it
@@ -46,27 +46,76 @@ pub async fn export_incident_report(
         } else {
             format!("{reference} incident report.pdf")
         };
-        let path = app
-            .dialog()
-            .file()
-            .set_title("Save the incident report")
-            .set_file_name(&name)
-            .add_filter("PDF", &["pdf"])
-            .blocking_save_file()
-            .ok_or_else(|| ApiError::new(ErrorKind::Cancelled, "The report was not saved."))?
-            .into_path()
-            .map_err(|_| ApiError::new(ErrorKind::Io, "That place cannot be saved to."))?;
-        std::fs::write(&path, &bytes).map_err(|_| {
-            ApiError::new(
-                ErrorKind::Io,
-                "The report could not be written there. Choose another place.",
-            )
-        })?;
+        let path = save_path(&app, "Save the incident report", &name)?;
+        write_report(&path, &bytes)?;
         *state.last_export() = Some(path.clone());
         state.touch();
         Ok(path.to_string_lossy().into_owned())
     })
     .await
+}
+
+/// Draws the governor report for a term from its figures and saved draft, and saves it where
+/// the user chooses. Returns the saved file's path.
+#[tauri::command]
+pub async fn export_governor_report(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    year: i32,
+    term: dsl_domain::terms::TermName,
+) -> CmdResult<String> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let (figures, draft, school, demo) = state.with_vault(|v| {
+            let figures = v.term_figures(year, term).map_err(from_write)?;
+            let draft = v.governor_draft(year, term).map_err(from_store)?;
+            let session = v.session().map_err(from_store)?;
+            Ok((figures, draft, session.school_name, session.demo))
+        })?;
+        let name = format!(
+            "{}{} governor report.pdf",
+            if demo { "DEMO " } else { "" },
+            figures.term_label
+        );
+        let path = save_path(&app, "Save the governor report", &name)?;
+        // Drawn after the place is chosen, so the time measured is the report's own.
+        let view = dsl_domain::governor::governor_report(
+            &school,
+            demo,
+            &figures,
+            &draft,
+            &dsl_domain::time::uk_date_time(now()),
+            env!("CARGO_PKG_VERSION"),
+        );
+        let bytes = dsl_report::governor_report::render(&view)
+            .map_err(|_| internal("governor report could not be drawn"))?;
+        write_report(&path, &bytes)?;
+        *state.last_export() = Some(path.clone());
+        state.touch();
+        Ok(path.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+fn save_path(app: &AppHandle, title: &str, name: &str) -> Result<std::path::PathBuf, ApiError> {
+    app.dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(name)
+        .add_filter("PDF", &["pdf"])
+        .blocking_save_file()
+        .ok_or_else(|| ApiError::new(ErrorKind::Cancelled, "The report was not saved."))?
+        .into_path()
+        .map_err(|_| ApiError::new(ErrorKind::Io, "That place cannot be saved to."))
+}
+
+fn write_report(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+    std::fs::write(path, bytes).map_err(|_| {
+        ApiError::new(
+            ErrorKind::Io,
+            "The report could not be written there. Choose another place.",
+        )
+    })
 }
 
 /// Opens the file just exported in the system's PDF viewer, to print.

@@ -57,7 +57,54 @@ pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultStatus> 
     Ok(VaultStatus {
         exists: Vault::exists(&state.0.vault_dir),
         unlocked: state.open().is_some(),
+        demo_mode: state.0.demo_mode,
     })
+}
+
+/// The demonstration vault's passphrase, shown on its unlock screen. It guards generated data
+/// only: the demo vault lives in its own folder and every screen and report is marked DEMO.
+pub const DEMO_PASSPHRASE: &str = "demo vault generated data";
+
+/// Makes the demonstration vault (started with `--demo`, none there yet): a few school years
+/// of generated incidents walked through the real flowchart, with evidence, referrals and
+/// closures. Opens it.
+#[tauri::command]
+pub async fn create_demo_vault(state: State<'_, AppState>) -> CmdResult<Session> {
+    let state = state.inner().clone();
+    blocking(move || {
+        if !state.0.demo_mode {
+            return Err(ApiError::new(
+                ErrorKind::Conflict,
+                "Demo data can only be made in the demo vault: start DSL Desk with --demo.",
+            ));
+        }
+        let at = now();
+        let created = Vault::create(
+            &state.0.vault_dir,
+            "Demo Academy",
+            "Demo DSL",
+            dsl_domain::vault::Role::Dsl,
+            DEMO_PASSPHRASE,
+            KdfParams::default(),
+            at,
+        )
+        .map_err(from_store)?;
+        let mut vault = created.vault;
+        vault.mark_demo(at).map_err(from_store)?;
+        vault
+            .generate_demo(&dsl_store::demo::DemoSpec {
+                seed: 2026,
+                incidents: 420,
+                pupils: 700,
+                years: 3,
+                until: at,
+            })
+            .map_err(crate::error::from_write)?;
+        let session = vault.session().map_err(from_store)?;
+        state.set_open(vault)?;
+        Ok(session)
+    })
+    .await
 }
 
 /// The strength check, as the user types a new passphrase.

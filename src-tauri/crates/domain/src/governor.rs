@@ -61,6 +61,17 @@ pub fn check_draft(d: &GovernorDraft, today: NaiveDate) -> Result<GovernorDraft,
     })
 }
 
+/// Everything the dashboard shows for one term.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TermDashboard {
+    pub figures: TermFigures,
+    /// Learning flagged for governors during the term, to choose from and edit.
+    pub lessons: Vec<crate::stats::LessonCandidate>,
+    pub draft: GovernorDraft,
+}
+
 /// A headline figure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Headline {
@@ -112,11 +123,7 @@ pub fn governor_report(
         label: label.to_string(),
         value,
     };
-    let illegal = figures
-        .trend
-        .last()
-        .map(|t| t.illegal)
-        .unwrap_or_default();
+    let illegal = figures.trend.last().map(|t| t.illegal).unwrap_or_default();
     GovernorReport {
         school_name: school_name.to_string(),
         term_label: figures.term_label.clone(),
@@ -127,7 +134,10 @@ pub fn governor_report(
         ),
         demo,
         headlines: vec![
-            h("Open at the start of term", figures.open_at_start.to_string()),
+            h(
+                "Open at the start of term",
+                figures.open_at_start.to_string(),
+            ),
             h("Opened this term", figures.opened.to_string()),
             h("Reopened this term", figures.reopened.to_string()),
             h("Closed this term", figures.closed.to_string()),

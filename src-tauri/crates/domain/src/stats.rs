@@ -113,13 +113,26 @@ impl KeyStage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum StatEvent {
-    Closed { at: DateTime<Utc> },
-    Reopened { at: DateTime<Utc> },
-    Referral { at: DateTime<Utc>, agency: Agency },
+    Closed {
+        at: DateTime<Utc>,
+    },
+    Reopened {
+        at: DateTime<Utc>,
+    },
+    Referral {
+        at: DateTime<Utc>,
+        agency: Agency,
+    },
     /// A pupil's sanction, by the policy's infringement category.
-    PupilSanction { at: DateTime<Utc>, category: String },
+    PupilSanction {
+        at: DateTime<Utc>,
+        category: String,
+    },
     /// The course of action decided for a member of staff.
-    StaffAction { at: DateTime<Utc>, action: String },
+    StaffAction {
+        at: DateTime<Utc>,
+        action: String,
+    },
     /// Learning the DSL flagged for the governor report.
     Lesson {
         at: DateTime<Utc>,
@@ -240,8 +253,7 @@ impl IncidentStat {
             .events
             .iter()
             .filter(|e| matches!(e, StatEvent::Closed { .. } | StatEvent::Reopened { .. }))
-            .filter(|e| uk_day(e.at()) <= day)
-            .last();
+            .rfind(|e| uk_day(e.at()) <= day);
         !matches!(last, Some(StatEvent::Closed { .. }))
     }
 }
@@ -434,7 +446,8 @@ fn cross_tab(
             changed |= protect_line(&mut refs);
         }
         for col in 0..columns {
-            let mut refs: Vec<&mut Cell> = cells.iter_mut().filter_map(|r| r.get_mut(col)).collect();
+            let mut refs: Vec<&mut Cell> =
+                cells.iter_mut().filter_map(|r| r.get_mut(col)).collect();
             changed |= protect_line(&mut refs);
         }
         if !changed {
@@ -709,7 +722,12 @@ pub fn term_figures(
         })
         .collect();
     let referral_total = referral_counts.iter().map(|(_, c)| c).sum();
-    let mut referrals = breakdown("Referrals by agency", referral_counts, referral_total, threshold);
+    let mut referrals = breakdown(
+        "Referrals by agency",
+        referral_counts,
+        referral_total,
+        threshold,
+    );
     referrals.note = Some(
         "Counted when made; a referral is counted for each child or adult referred.".to_string(),
     );

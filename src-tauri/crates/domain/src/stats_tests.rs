@@ -45,9 +45,18 @@ fn five() -> Vec<IncidentStat> {
     e.activity_type = "child-abuse-images".into();
     e.key_stages = vec![KeyStage::Ks3, KeyStage::Ks4];
     vec![
-        stat(utc(2026, 8, 31, 23, 30), vec![closed(utc(2026, 9, 10, 12, 0))]),
-        stat(utc(2026, 8, 31, 22, 0), vec![closed(utc(2026, 9, 2, 12, 0))]),
-        stat(utc(2026, 12, 31, 23, 30), vec![closed(utc(2027, 1, 5, 12, 0))]),
+        stat(
+            utc(2026, 8, 31, 23, 30),
+            vec![closed(utc(2026, 9, 10, 12, 0))],
+        ),
+        stat(
+            utc(2026, 8, 31, 22, 0),
+            vec![closed(utc(2026, 9, 2, 12, 0))],
+        ),
+        stat(
+            utc(2026, 12, 31, 23, 30),
+            vec![closed(utc(2027, 1, 5, 12, 0))],
+        ),
         stat(
             utc(2026, 10, 1, 9, 0),
             vec![
@@ -183,9 +192,17 @@ fn small_counts_are_suppressed_and_cannot_be_recovered_from_totals() {
     assert_eq!(b.rows[2].printed(5), "0");
     assert_eq!(b.rows[3].printed(5), "not shown");
 
-    let two = breakdown("y", vec![("a".into(), 7), ("b".into(), 3), ("c".into(), 2)], 12, 5);
+    let two = breakdown(
+        "y",
+        vec![("a".into(), 7), ("b".into(), 3), ("c".into(), 2)],
+        12,
+        5,
+    );
     let shown: Vec<Shown> = two.rows.iter().map(|c| c.shown).collect();
-    assert_eq!(shown, vec![Shown::Exact, Shown::FewerThan, Shown::FewerThan]);
+    assert_eq!(
+        shown,
+        vec![Shown::Exact, Shown::FewerThan, Shown::FewerThan]
+    );
 
     let off = breakdown("z", vec![("a".into(), 1)], 1, 1);
     assert_eq!(off.rows[0].shown, Shown::Exact);
@@ -294,14 +311,29 @@ fn an_incident_contributes_referrals_sanctions_lessons_and_closures() {
         person(2, PersonKind::Pupil, Some(12)),
         person(3, PersonKind::Staff, None),
     ];
-    let mut replaced = item(5, "instigator-sanction", "sanction", &[("category", "Category A")]);
+    let mut replaced = item(
+        5,
+        "instigator-sanction",
+        "sanction",
+        &[("category", "Category A")],
+    );
     replaced.id = 5;
-    let mut replacement = item(6, "instigator-sanction", "sanction", &[("category", "Category B")]);
+    let mut replacement = item(
+        6,
+        "instigator-sanction",
+        "sanction",
+        &[("category", "Category B")],
+    );
     replacement.supersedes = Some(5);
     let entries = vec![
         item(1, "illegal-police", "police-report", &[]),
         item(2, "child-referral", "social-care", &[]),
-        item(3, "instigator-sanction", "social-care", &[("decision", "No")]),
+        item(
+            3,
+            "instigator-sanction",
+            "social-care",
+            &[("decision", "No")],
+        ),
         item(4, "adult-lado", "lado", &[]),
         replaced,
         replacement,
@@ -352,7 +384,11 @@ fn an_incident_contributes_referrals_sanctions_lessons_and_closures() {
             _ => None,
         })
         .collect();
-    assert_eq!(sanctions, vec!["Category B"], "the replaced sanction does not count");
+    assert_eq!(
+        sanctions,
+        vec!["Category B"],
+        "the replaced sanction does not count"
+    );
     let (autumn, _) = autumn_and_spring();
     let lessons = lessons_in_term(std::slice::from_ref(&s), &autumn);
     assert_eq!(lessons.len(), 1);

@@ -180,7 +180,10 @@ pub fn check_year(terms: &[Term]) -> Result<[Term; 3], ApiError> {
     if earliest.is_some_and(|d| a.starts < d) {
         return Err(ApiError::validation(
             &field_for(TermName::Autumn, true),
-            format!("The Autumn term of {year}/{:02} cannot start before 1 August {year}.", (year + 1) % 100),
+            format!(
+                "The Autumn term of {year}/{:02} cannot start before 1 August {year}.",
+                (year + 1) % 100
+            ),
         ));
     }
     if latest.is_some_and(|d| c.ends > d) {

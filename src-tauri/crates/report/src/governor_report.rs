@@ -272,7 +272,10 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
     heading(&mut c, "4. Trend against earlier terms");
     trend_chart(&mut c, &r.trend);
 
-    heading(&mut c, "5. Lessons learned and changes to policy or practice");
+    heading(
+        &mut c,
+        "5. Lessons learned and changes to policy or practice",
+    );
     if r.lessons.is_empty() {
         c.paragraph("None were chosen for this report.", Style::SMALL);
     }

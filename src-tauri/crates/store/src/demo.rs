@@ -293,11 +293,22 @@ fn add_evidence(
             owner: "Pupil".into(),
             found_where_how: "Handed to the DSL".into(),
             switched_on: Tristate::Yes,
-            locked: if device { Tristate::Yes } else { Tristate::NotKnown },
-            network_disconnected: if device { Tristate::Yes } else { Tristate::NotKnown },
+            locked: if device {
+                Tristate::Yes
+            } else {
+                Tristate::NotKnown
+            },
+            network_disconnected: if device {
+                Tristate::Yes
+            } else {
+                Tristate::NotKnown
+            },
             secured_by: "DSL".into(),
             secured_at,
-            stored_at: format!("Locked cabinet, DSL office, sealed bag {:04}", rng.below(10_000)),
+            stored_at: format!(
+                "Locked cabinet, DSL office, sealed bag {:04}",
+                rng.below(10_000)
+            ),
         };
         let item = insert_item(tx, user, incident, &input, secured_at)?;
         added += 1;
@@ -318,7 +329,11 @@ fn add_evidence(
                     to: format!("PC {pc}"),
                     location: "Police station".into(),
                     reason: "Collected by the police for their investigation.".into(),
-                    reference: format!("Crime ref CR/{}/{}", rng.below(90_000) + 10_000, handed.format("%y")),
+                    reference: format!(
+                        "Crime ref CR/{}/{}",
+                        rng.below(90_000) + 10_000,
+                        handed.format("%y")
+                    ),
                     how: String::new(),
                     authorised_by: String::new(),
                 },
@@ -531,8 +546,10 @@ impl Vault {
                     });
                     stats.entries += 1;
                 }
-                let illegal = dsl_domain::incident::activity_type(activity).is_some_and(|a| a.illegal);
-                stats.evidence += add_evidence(&tx, &mut rng, user, id, illegal, recorded, spec.until)?;
+                let illegal =
+                    dsl_domain::incident::activity_type(activity).is_some_and(|a| a.illegal);
+                stats.evidence +=
+                    add_evidence(&tx, &mut rng, user, id, illegal, recorded, spec.until)?;
                 refresh_projection(&tx, id, at.max(recorded))?;
                 stats.incidents += 1;
             }

@@ -201,7 +201,14 @@ pub(crate) fn insert_item(
         params![incident, number, ts(now), user, to_json(&details)?],
     )?;
     let id = conn.last_insert_rowid();
-    audit::record(conn, now, user, "evidence.added", "evidence", &id.to_string())?;
+    audit::record(
+        conn,
+        now,
+        user,
+        "evidence.added",
+        "evidence",
+        &id.to_string(),
+    )?;
     Ok(id)
 }
 
@@ -229,7 +236,14 @@ pub(crate) fn insert_custody(
         params![item, ts(now), user, to_json(&event)?],
     )?;
     let id = conn.last_insert_rowid();
-    audit::record(conn, now, user, "custody.added", "evidence", &item.to_string())?;
+    audit::record(
+        conn,
+        now,
+        user,
+        "custody.added",
+        "evidence",
+        &item.to_string(),
+    )?;
     Ok(id)
 }
 

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dsl_domain::governor::{check_draft, GovernorDraft};
-use dsl_domain::stats::{lessons_in_term, term_figures, IncidentStat, LessonCandidate, TermFigures};
+use dsl_domain::stats::{
+    lessons_in_term, term_figures, IncidentStat, LessonCandidate, TermFigures,
+};
 use dsl_domain::terms::{
     academic_year_of, check_year, default_terms, Term, TermName, FIRST_YEAR, LAST_YEAR,
 };
@@ -36,9 +38,8 @@ fn year_in_range(year: i32) -> std::result::Result<(), ApiError> {
 /// The year's terms: the school's dates where saved, the defaults otherwise.
 fn year_terms(conn: &Connection, year: i32) -> Result<[Term; 3]> {
     let mut terms = default_terms(year).ok_or(StoreError::Corrupt("no default terms"))?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, starts, ends FROM terms WHERE academic_year = ?1",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT name, starts, ends FROM terms WHERE academic_year = ?1")?;
     let rows = stmt.query_map([year], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -148,7 +149,9 @@ impl Vault {
     pub fn term_choices(&self, today: NaiveDate) -> Result<Vec<Term>> {
         let earliest: Option<String> = self
             .conn
-            .query_row("SELECT MIN(reported_at) FROM incident_stats", [], |r| r.get(0))
+            .query_row("SELECT MIN(reported_at) FROM incident_stats", [], |r| {
+                r.get(0)
+            })
             .optional()?
             .flatten();
         let this_year = academic_year_of(today);

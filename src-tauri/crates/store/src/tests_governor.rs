@@ -43,7 +43,11 @@ fn figures_on_a_generated_vault_add_up_term_after_term() {
     let v = demo_vault(dir.path());
     let choices = v.term_choices(now().date_naive()).expect("terms");
     assert_eq!(choices[0].label(), "Autumn term 2026/27", "newest first");
-    assert!(choices.len() >= 9, "three years of terms: {}", choices.len());
+    assert!(
+        choices.len() >= 9,
+        "three years of terms: {}",
+        choices.len()
+    );
     let mut total_opened = 0;
     let mut previous_end: Option<u32> = None;
     let mut reopened = 0;
@@ -71,7 +75,10 @@ fn figures_on_a_generated_vault_add_up_term_after_term() {
             .expect("lessons")
             .len();
     }
-    assert_eq!(total_opened, 400, "every incident falls in exactly one term");
+    assert_eq!(
+        total_opened, 400,
+        "every incident falls in exactly one term"
+    );
     assert!(reopened > 0, "the demo reopens some incidents");
     assert!(lessons > 10, "lessons flagged for governors: {lessons}");
     let referrals = v

@@ -90,7 +90,11 @@ fn every_figure_prints_and_no_name_or_reference_does() {
     let mut suppressed = 0;
     for b in &report.breakdowns {
         assert!(flat.contains(&b.title), "{}", b.title);
-        assert!(flat.contains(&format!("Total {}", b.total)), "{} total", b.title);
+        assert!(
+            flat.contains(&format!("Total {}", b.total)),
+            "{} total",
+            b.title
+        );
         for row in &b.rows {
             assert!(flat.contains(&collapsed(&row.label)), "{}", row.label);
             assert!(flat.contains(&row.printed(report.threshold)));
@@ -131,7 +135,10 @@ fn every_figure_prints_and_no_name_or_reference_does() {
     }
     for l in lessons.iter().skip(1) {
         if l.text != lessons[0].text {
-            assert!(!flat.contains(&collapsed(&l.text)), "an unchosen lesson printed");
+            assert!(
+                !flat.contains(&collapsed(&l.text)),
+                "an unchosen lesson printed"
+            );
         }
     }
 }

@@ -4,4 +4,8 @@ import type { Role } from "./Role";
 /**
  * What the app shows about the signed-in session.
  */
-export type Session = { userId: number, userName: string, role: Role, schoolName: string, idleMinutes: number, };
+export type Session = { userId: number, userName: string, role: Role, schoolName: string, idleMinutes: number, 
+/**
+ * A demonstration vault of generated data: every screen and report says so.
+ */
+demo: boolean, };

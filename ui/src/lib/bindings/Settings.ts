@@ -3,4 +3,8 @@
 /**
  * The school's settings held in the vault.
  */
-export type Settings = { schoolName: string, idleMinutes: number, };
+export type Settings = { schoolName: string, idleMinutes: number, 
+/**
+ * Counts below this print as "fewer than N" in the governor report's breakdowns.
+ */
+smallNumberThreshold: number, };

@@ -3,4 +3,8 @@
 /**
  * Whether a vault exists at the vault location and whether it is open.
  */
-export type VaultStatus = { exists: boolean, unlocked: boolean, };
+export type VaultStatus = { exists: boolean, unlocked: boolean, 
+/**
+ * The app was started to try the demo vault.
+ */
+demoMode: boolean, };
