@@ -15,6 +15,7 @@ const session = {
   role: 'Dsl',
   schoolName: 'Oakfield Academy',
   idleMinutes: 10,
+  demo: false,
 };
 const PASS = 'lantern mauve copper harbour';
 

@@ -58,6 +58,7 @@ pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultStatus> 
         exists: Vault::exists(&state.0.vault_dir),
         unlocked: state.open().is_some(),
         demo_mode: state.0.demo_mode,
+        demo_passphrase: state.0.demo_mode.then(|| DEMO_PASSPHRASE.to_string()),
     })
 }
 

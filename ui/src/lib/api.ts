@@ -26,6 +26,15 @@ import type { CustodyInput } from './bindings/CustodyInput';
 import type { DigestCheck } from './bindings/DigestCheck';
 import type { DeviceReview } from './bindings/DeviceReview';
 import type { DeviceReviewInput } from './bindings/DeviceReviewInput';
+import type { Term } from './bindings/Term';
+import type { TermName } from './bindings/TermName';
+import type { TermDashboard } from './bindings/TermDashboard';
+import type { TermFigures } from './bindings/TermFigures';
+import type { GovernorDraft } from './bindings/GovernorDraft';
+import type { Breakdown } from './bindings/Breakdown';
+import type { Cell } from './bindings/Cell';
+import type { LessonCandidate } from './bindings/LessonCandidate';
+import type { TrendPoint } from './bindings/TrendPoint';
 
 export type { AboutInfo, ApiError, CreateVaultInput, PassphraseAssessment, RecoveryKeyShown, Session, Settings, VaultStatus };
 export type {
@@ -46,6 +55,15 @@ export type {
   DigestCheck,
   DeviceReview,
   DeviceReviewInput,
+  Term,
+  TermName,
+  TermDashboard,
+  TermFigures,
+  GovernorDraft,
+  Breakdown,
+  Cell,
+  LessonCandidate,
+  TrendPoint,
 };
 
 /** True when `e` is the typed error the backend returns. */
@@ -100,6 +118,15 @@ export const api = {
   exportIncidentReport: (id: number, redact: boolean, keepPersonId: number | null) =>
     invoke<string>('export_incident_report', { id, redact, keepPersonId }),
   openLastExport: () => invoke<void>('open_last_export'),
+  termChoices: () => invoke<Term[]>('term_choices'),
+  termsOfYear: (year: number) => invoke<Term[]>('terms_of_year', { year }),
+  saveTerms: (terms: Term[]) => invoke<Term[]>('save_terms', { terms }),
+  termDashboard: (year: number, term: TermName) => invoke<TermDashboard>('term_dashboard', { year, term }),
+  saveGovernorDraft: (year: number, term: TermName, draft: GovernorDraft) =>
+    invoke<GovernorDraft>('save_governor_draft', { year, term, draft }),
+  exportGovernorReport: (year: number, term: TermName) =>
+    invoke<string>('export_governor_report', { year, term }),
+  createDemoVault: () => invoke<Session>('create_demo_vault'),
 };
 
 /** Why the vault was locked. */

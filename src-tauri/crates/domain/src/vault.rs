@@ -60,6 +60,9 @@ pub struct VaultStatus {
     pub unlocked: bool,
     /// The app was started to try the demo vault.
     pub demo_mode: bool,
+    /// In demo mode, the demo vault's passphrase, shown on its unlock screen.
+    #[ts(optional)]
+    pub demo_passphrase: Option<String>,
 }
 
 /// What the app shows about the signed-in session.

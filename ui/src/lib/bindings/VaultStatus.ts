@@ -7,4 +7,8 @@ export type VaultStatus = { exists: boolean, unlocked: boolean,
 /**
  * The app was started to try the demo vault.
  */
-demoMode: boolean, };
+demoMode: boolean, 
+/**
+ * In demo mode, the demo vault's passphrase, shown on its unlock screen.
+ */
+demoPassphrase?: string, };
