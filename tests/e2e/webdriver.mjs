@@ -53,13 +53,13 @@ export async function waitFor(fn, { timeout = 15000, interval = 150, what = 'con
 export const Keys = { ctrl: '\uE009', shift: '\uE008', enter: '\uE007', tab: '\uE004', release: '\uE000' };
 
 export class App {
-  /** Starts the app with its vault in `vaultDir`. */
-  static async start(vaultDir) {
+  /** Starts the app with its vault in `vaultDir` (and any further command-line flags). */
+  static async start(vaultDir, extraArgs = []) {
     const value = await call('POST', '/session', {
       capabilities: {
         alwaysMatch: {
           browserName: 'wry',
-          'tauri:options': { application: appBinary(), args: ['--vault', vaultDir] },
+          'tauri:options': { application: appBinary(), args: ['--vault', vaultDir, ...extraArgs] },
         },
       },
     });
