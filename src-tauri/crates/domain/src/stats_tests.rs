@@ -394,6 +394,10 @@ fn an_incident_contributes_referrals_sanctions_lessons_and_closures() {
     assert_eq!(lessons.len(), 1);
     assert_eq!(lessons[0].text, "Block the proxy");
     assert_eq!(lessons[0].entry_id, 8);
+    assert_eq!(lessons[0].times, 1);
+    let twice = lessons_in_term(&[s.clone(), s.clone()], &autumn);
+    assert_eq!(twice.len(), 1, "the same words appear once");
+    assert_eq!(twice[0].times, 2);
     let f = term_figures(std::slice::from_ref(&s), &autumn, &[], 1);
     assert_eq!(f.closed, 1);
     assert_eq!(f.median_days_to_close, Some(8.0));

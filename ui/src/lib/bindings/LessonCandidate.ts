@@ -2,6 +2,15 @@
 
 /**
  * Learning the DSL flagged for governors, recorded during the term: the starting point the
- * head reviews and edits. Never printed unless chosen.
+ * head reviews and edits. Never printed unless chosen. The same words flagged in several
+ * incidents appear once, with how many.
  */
-export type LessonCandidate = { entryId: number, recordedOn: string, text: string, };
+export type LessonCandidate = { 
+/**
+ * The first entry that flagged it.
+ */
+entryId: number, recordedOn: string, text: string, 
+/**
+ * How many incidents flagged these words this term.
+ */
+times: number, };
