@@ -229,3 +229,61 @@ describe('lock', () => {
     expect(await screen.findByRole('heading', { name: 'Unlock' })).toBeTruthy();
   });
 });
+
+describe('demo vault and governor report', () => {
+  const term = { academicYear: 2025, name: 'summer', starts: '2026-04-06', ends: '2026-08-31' };
+  const cell = (label: string, count: number, shown = 'exact') => ({ label, count, shown });
+  const dashboard = {
+    figures: {
+      term,
+      termLabel: 'Summer term 2025/26',
+      threshold: 5,
+      openAtStart: 6,
+      opened: 52,
+      reopened: 3,
+      closed: 58,
+      openAtEnd: 3,
+      medianDaysToClose: 13,
+      breakdowns: [
+        { title: 'Risk area', rows: [cell('Content', 48), cell('Contact', 3, 'fewerThan'), cell('Conduct', 1, 'fewerThan'), cell('Commerce', 0)], total: 52 },
+      ],
+      typeByKeyStage: { title: 'Type of activity by key stage', rowLabels: [], columnLabels: [], cells: [] },
+      trend: [{ term: 'Summer term 2025/26', opened: 52, closed: 58, illegal: 9, openAtEnd: 3 }],
+    },
+    lessons: [{ entryId: 9, recordedOn: '2026-05-01', text: 'Alerts go to two people.', times: 2 }],
+    draft: { narrative: '', lessons: [] },
+  };
+
+  it('makes the marked demo vault, shows the dashboard and saves the chosen lesson', async () => {
+    const user = userEvent.setup();
+    backend({
+      vault_status: () => ({ exists: false, unlocked: false, demoMode: true, demoPassphrase: 'demo pass' }),
+      create_demo_vault: () => ({ ...session, schoolName: 'Demo Academy', demo: true }),
+      report_activity: () => null,
+      term_choices: () => [term],
+      term_dashboard: () => dashboard,
+      save_governor_draft: (args) => args.draft,
+      ...emptyVault,
+    });
+    render(App);
+    await user.click(await screen.findByRole('button', { name: 'Make the demo vault' }));
+    expect(await screen.findByText(/DEMO vault: generated data/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Governor report' }));
+    expect(await screen.findByRole('heading', { name: 'Governor report' })).toBeTruthy();
+    expect((await screen.findByTestId('headlines')).textContent).toContain('Opened52');
+    expect(screen.getAllByText('prints as “fewer than 5”')).toHaveLength(2);
+    expect(screen.getByText('(flagged in 2 incidents)')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Add to report' }));
+    expect((screen.getByLabelText('Lesson 1 as printed') as HTMLTextAreaElement).value).toBe('Alerts go to two people.');
+    expect(screen.getByRole('button', { name: 'Added' })).toHaveProperty('disabled', true);
+    await user.type(screen.getByLabelText("The headteacher's summary"), 'A steady term.');
+    await user.click(screen.getByRole('button', { name: 'Save report text' }));
+    expect(await screen.findByText('Report text saved.')).toBeTruthy();
+    const saved = calls.find((c) => c.cmd === 'save_governor_draft');
+    expect(saved?.args).toMatchObject({
+      year: 2025,
+      term: 'summer',
+      draft: { narrative: 'A steady term.', lessons: ['Alerts go to two people.'] },
+    });
+  });
+});

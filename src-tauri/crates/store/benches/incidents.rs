@@ -1,5 +1,5 @@
 //! Incident budgets on a 25-year vault of 25,000 incidents: list, filter and search; recording a
-//! step; opening an incident with 200 entries. Run with `cargo bench -p dsl-store --bench incidents`
+//! step; opening an incident with 200 entries; a term's governor report from figures to file. Run with `cargo bench -p dsl-store --bench incidents`
 //! (set INCIDENTS to change the vault's size).
 
 use std::time::{Duration, Instant};
@@ -220,6 +220,55 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "open an incident (budget 50 ms)",
         ms(d),
         detail?.chronology.len()
+    );
+
+    // A term's governor report, as the app makes it after the save dialog: the figures, the
+    // draft, the drawing and the file written.
+    let (year, term) = (2025, dsl_domain::terms::TermName::Autumn);
+    let out = dir.path().join("governor.pdf");
+    let (d_fig, figures) = time(runs, |_| v.term_figures(year, term));
+    let figures = figures.map_err(|e| e.to_string())?;
+    let draft = v.governor_draft(year, term)?;
+    let view = dsl_domain::governor::governor_report(
+        "Bench School",
+        false,
+        &figures,
+        &draft,
+        "01/11/2026 12:00",
+        "bench",
+    );
+    let (d_draw, bytes) = time(runs, |_| dsl_report::governor_report::render(&view));
+    let bytes = bytes?;
+    let (d_all, _) = time(runs, |_| -> Result<(), Box<dyn std::error::Error>> {
+        let figures = v.term_figures(year, term).map_err(|e| e.to_string())?;
+        let draft = v.governor_draft(year, term)?;
+        let view = dsl_domain::governor::governor_report(
+            "Bench School",
+            false,
+            &figures,
+            &draft,
+            "01/11/2026 12:00",
+            "bench",
+        );
+        std::fs::write(&out, dsl_report::governor_report::render(&view)?)?;
+        Ok(())
+    });
+    println!(
+        "{:<34} {:>10}  ({} opened in the term)",
+        "term figures, 25 years of stats",
+        ms(d_fig),
+        figures.opened
+    );
+    println!(
+        "{:<34} {:>10}  ({} KiB)",
+        "governor report drawn",
+        ms(d_draw),
+        bytes.len() / 1024
+    );
+    println!(
+        "{:<34} {:>10}",
+        "governor report to file (500 ms)",
+        ms(d_all)
     );
     Ok(())
 }
