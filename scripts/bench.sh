@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== unlock cost (store, release profile)"
 cargo bench -p dsl-store --bench unlock
-echo "== incidents on a 25-year vault of 25,000 incidents"
+echo "== incidents and the governor report on a 25-year vault of 25,000 incidents"
 cargo bench -p dsl-store --bench incidents
 echo "== incident report render times"
 cargo bench -p dsl-report --bench render
