@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "update_settings",
     "change_passphrase",
     "about",
+    "verify_vault",
     "activity_types",
     "create_incident",
     "get_incident",

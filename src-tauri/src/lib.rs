@@ -1,5 +1,6 @@
 //! DSL Desk's desktop shell: the window, the state and the command list. Thin glue only.
 
+mod cli;
 mod commands;
 mod error;
 mod paths;
@@ -32,6 +33,9 @@ pub fn run() {
         eprintln!("dsl-desk: no folder for the vault could be found; pass --vault DIR");
         std::process::exit(2);
     };
+    if std::env::args_os().any(|a| a == cli::VERIFY_FLAG) {
+        std::process::exit(cli::verify(&vault_dir));
+    }
     let app_state = AppState::new(vault_dir, paths::demo_mode(std::env::args_os()));
 
     let result = tauri::Builder::default()
@@ -77,6 +81,7 @@ pub fn run() {
             commands::settings::update_settings,
             commands::settings::change_passphrase,
             commands::settings::about,
+            commands::settings::verify_vault,
             commands::incidents::activity_types,
             commands::incidents::create_incident,
             commands::incidents::get_incident,

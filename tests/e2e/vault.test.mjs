@@ -1,6 +1,7 @@
 // The real app, built with its UI embedded, driven through tauri-driver and WebKitWebDriver.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,5 +154,24 @@ describe('vault and app shell', { concurrency: false }, () => {
     await app.type('#unlock-passphrase', NEW_PASS);
     await app.clickButton('Unlock');
     await app.waitForHeading('Incidents', 20000);
+  });
+
+  it('Verify vault reports the audit chain intact, in Settings and with dsl-desk --verify', async () => {
+    await app.clickButton('Settings');
+    await app.waitForHeading('Settings');
+    await app.clickButton('Verify vault');
+    const result = await waitFor(() => app.text('[data-testid=verify-result]'), { what: 'the check' });
+    assert.match(result, /^Intact: all \d+ audit entries follow one from another\.$/);
+    await app.screenshot('11-verify-vault');
+    const out = execFileSync(appBinary(), ['--verify', '--vault', vault], { input: `${NEW_PASS}\n`, encoding: 'utf8' });
+    assert.match(out, /^Intact: all \d+ audit entries/);
+    let status = 0;
+    try {
+      execFileSync(appBinary(), ['--verify', '--vault', vault], { input: 'not the passphrase\n', stdio: 'pipe' });
+    } catch (e) {
+      status = e.status;
+      assert.match(String(e.stderr), /passphrase or recovery key is not right/);
+    }
+    assert.equal(status, 2, 'a wrong passphrase exits with 2');
   });
 });

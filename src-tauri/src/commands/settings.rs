@@ -75,6 +75,13 @@ pub async fn change_passphrase(
     .await
 }
 
+/// Walks the audit chain: intact, or the first broken link.
+#[tauri::command]
+pub async fn verify_vault(state: State<'_, AppState>) -> CmdResult<dsl_domain::vault::AuditCheck> {
+    let state = state.inner().clone();
+    blocking(move || state.with_vault(|v| v.verify_audit().map_err(from_store))).await
+}
+
 /// Version and where the vault is.
 #[tauri::command]
 pub async fn about(state: State<'_, AppState>) -> CmdResult<AboutInfo> {

@@ -26,6 +26,7 @@ import type { CustodyInput } from './bindings/CustodyInput';
 import type { DigestCheck } from './bindings/DigestCheck';
 import type { DeviceReview } from './bindings/DeviceReview';
 import type { DeviceReviewInput } from './bindings/DeviceReviewInput';
+import type { AuditCheck } from './bindings/AuditCheck';
 import type { Term } from './bindings/Term';
 import type { TermName } from './bindings/TermName';
 import type { TermDashboard } from './bindings/TermDashboard';
@@ -55,6 +56,7 @@ export type {
   DigestCheck,
   DeviceReview,
   DeviceReviewInput,
+  AuditCheck,
   Term,
   TermName,
   TermDashboard,
@@ -95,6 +97,7 @@ export const api = {
   changePassphrase: (current: string, newPassphrase: string, newPassphraseRepeat: string) =>
     invoke<void>('change_passphrase', { current, newPassphrase, newPassphraseRepeat }),
   about: () => invoke<AboutInfo>('about'),
+  verifyVault: () => invoke<AuditCheck>('verify_vault'),
   activityTypes: () => invoke<ActivityType[]>('activity_types'),
   createIncident: (input: NewIncident) => invoke<IncidentDetail>('create_incident', { input }),
   getIncident: (id: number) => invoke<IncidentDetail>('get_incident', { id }),

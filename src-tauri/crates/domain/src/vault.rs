@@ -117,6 +117,52 @@ pub struct AboutInfo {
     pub schema_version: i64,
 }
 
+/// The result of walking the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditCheck {
+    /// How many entries were checked.
+    #[ts(type = "number")]
+    pub entries: i64,
+    /// The first entry that does not follow from the one before, if any.
+    #[ts(optional)]
+    pub broken: Option<BrokenLink>,
+    /// The result in one line, for the screen or the terminal.
+    pub summary: String,
+}
+
+/// Where the chain breaks, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BrokenLink {
+    /// The entry's number in the chain.
+    #[ts(type = "number")]
+    pub entry: i64,
+    /// When the entry says it was written, as stored.
+    pub at: String,
+    pub problem: String,
+}
+
+impl AuditCheck {
+    /// The result of a walk that checked `entries` and stopped at `broken`, if anywhere.
+    pub fn new(entries: i64, broken: Option<BrokenLink>) -> Self {
+        let summary = match &broken {
+            None => format!("Intact: all {entries} audit entries follow one from another."),
+            Some(b) => format!(
+                "Broken at audit entry {} (written {}): {}.",
+                b.entry, b.at, b.problem
+            ),
+        };
+        AuditCheck {
+            entries,
+            broken,
+            summary,
+        }
+    }
+}
+
 /// What the first-run form sends. The passphrases are wiped from memory when it is dropped.
 #[derive(Debug, Clone, Deserialize, TS, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 #[serde(rename_all = "camelCase")]

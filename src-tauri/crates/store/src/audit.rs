@@ -87,3 +87,86 @@ pub fn record(
         },
     )
 }
+
+/// Walks the whole chain from the first entry: each must be numbered in turn, name the hash of
+/// the one before, and hash to what it says. Reports the first that does not.
+pub fn verify(conn: &Connection) -> Result<dsl_domain::vault::AuditCheck> {
+    use dsl_domain::vault::{AuditCheck, BrokenLink};
+    let mut stmt = conn.prepare(
+        "SELECT id, at, user_id, action, record_kind, record_id, prev_hash, hash FROM audit ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_id = 1;
+    let mut prev = GENESIS.to_string();
+    let mut entries = 0;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let at: String = r.get(1)?;
+        let user_id: Option<i64> = r.get(2)?;
+        let action: String = r.get(3)?;
+        let record_kind: String = r.get(4)?;
+        let record_id: String = r.get(5)?;
+        let prev_hash: String = r.get(6)?;
+        let hash: String = r.get(7)?;
+        let broken = |problem: &str| {
+            AuditCheck::new(
+                entries,
+                Some(BrokenLink {
+                    entry: id,
+                    at: at.clone(),
+                    problem: problem.to_string(),
+                }),
+            )
+        };
+        if id != expected_id {
+            return Ok(broken(&format!(
+                "entry {expected_id} is missing: the chain jumps from {} to {id}",
+                expected_id - 1
+            )));
+        }
+        if prev_hash != prev {
+            return Ok(broken(
+                "it does not name the entry before it: an entry was removed, added or replaced",
+            ));
+        }
+        let change = Change {
+            user_id,
+            action: &action,
+            record_kind: &record_kind,
+            record_id: &record_id,
+        };
+        if entry_hash(&prev_hash, id, &at, &change) != hash {
+            return Ok(broken("it was changed after it was written"));
+        }
+        entries += 1;
+        expected_id += 1;
+        prev = hash;
+    }
+    Ok(AuditCheck::new(entries, None))
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    /// The hash an entry with these values would carry.
+    pub fn hash_of(
+        prev: &str,
+        id: i64,
+        at: &str,
+        user_id: Option<i64>,
+        action: &str,
+        record_kind: &str,
+        record_id: &str,
+    ) -> String {
+        super::entry_hash(
+            prev,
+            id,
+            at,
+            &super::Change {
+                user_id,
+                action,
+                record_kind,
+                record_id,
+            },
+        )
+    }
+}

@@ -26,6 +26,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_audit;
+#[cfg(test)]
 mod tests_evidence;
 #[cfg(test)]
 mod tests_governor;

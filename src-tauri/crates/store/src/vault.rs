@@ -389,6 +389,11 @@ impl Vault {
         Ok(())
     }
 
+    /// Walks the audit chain and reports intact, or the first broken link.
+    pub fn verify_audit(&self) -> Result<dsl_domain::vault::AuditCheck> {
+        audit::verify(&self.conn)
+    }
+
     /// The schema version of the open vault.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
