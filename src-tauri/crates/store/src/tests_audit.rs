@@ -68,7 +68,10 @@ fn a_changed_entry_is_found() {
     let dir = tempfile::tempdir().expect("tmp");
     let v = used_vault(dir.path());
     outside(&v, dir.path())
-        .execute("UPDATE audit SET action = 'settings.updated' WHERE id = 7", [])
+        .execute(
+            "UPDATE audit SET action = 'settings.updated' WHERE id = 7",
+            [],
+        )
         .expect("altered");
     let check = v.verify_audit().expect("verified");
     let b = check.broken.expect("broken");
