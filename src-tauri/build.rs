@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "create_vault",
     "save_recovery_sheet",
     "confirm_recovery_key",
+    "regenerate_recovery_key",
     "unlock",
     "unlock_with_recovery",
     "lock",

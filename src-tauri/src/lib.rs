@@ -72,6 +72,7 @@ pub fn run() {
             commands::vault::create_vault,
             commands::vault::save_recovery_sheet,
             commands::vault::confirm_recovery_key,
+            commands::vault::regenerate_recovery_key,
             commands::vault::unlock,
             commands::vault::unlock_with_recovery,
             commands::vault::lock,

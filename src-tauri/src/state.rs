@@ -23,6 +23,8 @@ pub struct PendingRecovery {
     pub key: RecoveryKey,
     pub confirm_groups: Vec<u32>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// A replacement for the vault's recovery key: put in place only once confirmed.
+    pub replaces_current: bool,
 }
 
 /// Failed unlock attempts, for the growing delay.

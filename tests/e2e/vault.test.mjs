@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Keys, appBinary, sleep, waitFor } from './webdriver.mjs';
+import { App, Keys, appBinary, keepRecoveryKey, sleep, waitFor } from './webdriver.mjs';
 
 const SCHOOL = 'Ysgol Łukasz Academy';
 const USER = 'Siobhán Zoë';
@@ -173,5 +173,32 @@ describe('vault and app shell', { concurrency: false }, () => {
       assert.match(String(e.stderr), /passphrase or recovery key is not right/);
     }
     assert.equal(status, 2, 'a wrong passphrase exits with 2');
+  });
+
+  it('a new recovery key replaces the old one, which stops working', async () => {
+    await app.clickButton('Settings');
+    await app.waitForHeading('Settings');
+    await app.type('#recovery-current', 'not my passphrase');
+    await app.clickButton('Make a new recovery key');
+    assert.match(await waitFor(() => app.text('[role=alert]')), /passphrase is not right/);
+    await app.type('#recovery-current', NEW_PASS);
+    await app.clickButton('Make a new recovery key');
+    await app.waitForHeading('Your recovery key', 30000);
+    assert.match(await app.text('[role=note]'), /replaces the old one/);
+    await app.screenshot('12-new-recovery-key');
+    const fresh = await keepRecoveryKey(app);
+    assert.notEqual(fresh, recoveryKey);
+    await app.clickButton('Lock');
+    await app.waitForHeading('Unlock');
+    await app.clickButton('Use recovery key');
+    await app.waitForHeading('Unlock with the recovery key');
+    for (const [key, works] of [[recoveryKey, false], [fresh, true]]) {
+      await app.type('#recovery-key', key);
+      await app.type('#newPassphrase-passphrase', PASS);
+      await app.type('#newPassphrase-repeat', PASS);
+      await app.clickButton('Unlock and set passphrase');
+      if (works) await app.waitForHeading('Incidents', 30000);
+      else assert.match(await waitFor(() => app.text('[role=alert]'), { timeout: 20000 }), /did not open/);
+    }
   });
 });

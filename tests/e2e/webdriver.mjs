@@ -180,6 +180,11 @@ export async function createVault(app, { school, user, pass }) {
   await app.type('#passphrase-passphrase', pass);
   await app.type('#passphrase-repeat', pass);
   await app.clickButton('Create vault');
+  return keepRecoveryKey(app);
+}
+
+/** On the recovery key screen: reads the key, types back the groups asked for, continues. */
+export async function keepRecoveryKey(app) {
   await app.waitForHeading('Your recovery key', 30000);
   const groups = await app.script(
     `return [...document.querySelectorAll('[data-testid=recovery-key] .group')].map((g) => g.lastChild.textContent.trim());`,

@@ -148,22 +148,60 @@ pub async fn create_vault(
             at,
         )
         .map_err(from_store)?;
-        let mut groups: Vec<u32> = sample(&mut rand::thread_rng(), GROUPS, 2)
-            .into_iter()
-            .map(|i| i as u32 + 1)
-            .collect();
-        groups.sort_unstable();
-        let shown = RecoveryKeyShown {
-            grouped: created.recovery_key.grouped().to_string(),
-            confirm_groups: groups.clone(),
-        };
         state.set_open(created.vault)?;
-        *state.pending_recovery() = Some(PendingRecovery {
-            key: created.recovery_key,
-            confirm_groups: groups,
-            created_at: at,
-        });
-        Ok(shown)
+        Ok(hold_recovery_key(&state, created.recovery_key, at, false))
+    })
+    .await
+}
+
+/// Keeps a recovery key until the user types back two of its groups; returns what to show.
+fn hold_recovery_key(
+    state: &AppState,
+    key: RecoveryKey,
+    at: chrono::DateTime<chrono::Utc>,
+    replaces_current: bool,
+) -> RecoveryKeyShown {
+    let mut groups: Vec<u32> = sample(&mut rand::thread_rng(), GROUPS, 2)
+        .into_iter()
+        .map(|i| i as u32 + 1)
+        .collect();
+    groups.sort_unstable();
+    let shown = RecoveryKeyShown {
+        grouped: key.grouped().to_string(),
+        confirm_groups: groups.clone(),
+    };
+    *state.pending_recovery() = Some(PendingRecovery {
+        key,
+        confirm_groups: groups,
+        created_at: at,
+        replaces_current,
+    });
+    shown
+}
+
+/// Makes a new recovery key (the signed-in user's passphrase confirms it). It replaces the old
+/// one, which stops working, once the user has typed back two of its groups.
+#[tauri::command]
+pub async fn regenerate_recovery_key(
+    state: State<'_, AppState>,
+    current: String,
+) -> CmdResult<RecoveryKeyShown> {
+    let state = state.inner().clone();
+    let current = Zeroizing::new(current);
+    blocking(move || {
+        let ok = state.with_vault(|v| v.check_passphrase(&current).map_err(from_store))?;
+        if !ok {
+            return Err(ApiError::validation(
+                "current",
+                "Your passphrase is not right.",
+            ));
+        }
+        Ok(hold_recovery_key(
+            &state,
+            Vault::new_recovery_key(),
+            now(),
+            true,
+        ))
     })
     .await
 }
@@ -178,7 +216,7 @@ pub async fn save_recovery_sheet(app: AppHandle, state: State<'_, AppState>) -> 
             let pending = pending.as_ref().ok_or_else(|| {
                 ApiError::new(
                     ErrorKind::Conflict,
-                    "The recovery key is shown only once, just after the vault is made.",
+                    "The recovery key is shown only once, when it is made.",
                 )
             })?;
             let session = state.with_vault(|v| v.session().map_err(from_store))?;
@@ -246,6 +284,13 @@ pub async fn confirm_recovery_key(
                         format!("Group {n} does not match the key. Check what you wrote down."),
                     ));
                 }
+            }
+            if p.replaces_current {
+                // Kept until it is in place, so a failure here loses nothing.
+                state.with_vault(|v| {
+                    v.replace_recovery_key(&p.key, KdfParams::default(), now())
+                        .map_err(from_store)
+                })?;
             }
             pending.take();
         }

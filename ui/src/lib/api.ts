@@ -86,6 +86,7 @@ export const api = {
   createVault: (input: CreateVaultInput) => invoke<RecoveryKeyShown>('create_vault', { input }),
   saveRecoverySheet: () => invoke<string>('save_recovery_sheet'),
   confirmRecoveryKey: (answers: string[]) => invoke<Session>('confirm_recovery_key', { answers }),
+  regenerateRecoveryKey: (current: string) => invoke<RecoveryKeyShown>('regenerate_recovery_key', { current }),
   unlock: (passphrase: string) => invoke<Session>('unlock', { passphrase }),
   unlockWithRecovery: (recoveryKey: string, newPassphrase: string, newPassphraseRepeat: string) =>
     invoke<Session>('unlock_with_recovery', { recoveryKey, newPassphrase, newPassphraseRepeat }),

@@ -328,3 +328,38 @@ fn key_file_holds_no_secret_in_the_clear() {
     assert!(!text.contains(grouped.as_str()));
     assert!(!text.contains("Siobhán"));
 }
+
+#[test]
+fn a_new_recovery_key_replaces_the_old_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let created = new_vault(tmp.path());
+    let old = created.recovery_key;
+    let mut vault = created.vault;
+    assert!(vault.check_passphrase(PASS).expect("checked"));
+    assert!(!vault.check_passphrase("not it at all").expect("checked"));
+    let fresh = Vault::new_recovery_key();
+    assert_ne!(fresh.canonical(), old.canonical());
+    vault
+        .replace_recovery_key(&fresh, KdfParams::default(), now())
+        .expect("replaced");
+    drop(vault);
+    let refused = Vault::unlock_with_recovery(
+        tmp.path(),
+        &old,
+        None,
+        "copper lantern harbour mauve",
+        KdfParams::default(),
+        now(),
+    );
+    assert!(matches!(refused, Err(StoreError::WrongCredentials)));
+    let v = Vault::unlock_with_recovery(
+        tmp.path(),
+        &fresh,
+        None,
+        "copper lantern harbour mauve",
+        KdfParams::default(),
+        now(),
+    )
+    .expect("the new key opens the vault");
+    assert!(v.verify_audit().expect("verified").broken.is_none());
+}

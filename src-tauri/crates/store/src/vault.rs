@@ -308,6 +308,49 @@ impl Vault {
         file.write(&path)
     }
 
+    /// True if `passphrase` is the signed-in user's (checked against their key slot).
+    pub fn check_passphrase(&self, passphrase: &str) -> Result<bool> {
+        let file = SlotFile::read(&slots_path(&self.dir))?;
+        for slot in file
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Passphrase && s.user_id == Some(self.user_id))
+        {
+            if slot.unwrap_key(passphrase.as_bytes())?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// A fresh recovery key, not yet in use: `replace_recovery_key` puts it in place once the
+    /// user has shown they kept it.
+    pub fn new_recovery_key() -> RecoveryKey {
+        random_recovery_key()
+    }
+
+    /// Makes `key` the vault's recovery key: the old one stops working at once.
+    pub fn replace_recovery_key(
+        &mut self,
+        key: &RecoveryKey,
+        kdf: KdfParams,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let path = slots_path(&self.dir);
+        let mut file = SlotFile::read(&path)?;
+        let fresh = Slot::wrap(
+            SlotKind::Recovery,
+            None,
+            key.canonical().as_bytes(),
+            &self.key,
+            kdf,
+        )?;
+        file.slots.retain(|s| s.kind != SlotKind::Recovery);
+        file.slots.push(fresh);
+        file.write(&path)?;
+        self.audit(now, "recovery_key.replaced", "vault", "1")
+    }
+
     fn audit(&self, now: DateTime<Utc>, action: &str, kind: &str, id: &str) -> Result<()> {
         audit::append(
             &self.conn,
