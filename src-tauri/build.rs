@@ -17,6 +17,8 @@ const COMMANDS: &[&str] = &[
     "change_passphrase",
     "about",
     "verify_vault",
+    "backup_vault",
+    "restore_vault",
     "activity_types",
     "create_incident",
     "get_incident",

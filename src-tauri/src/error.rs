@@ -12,7 +12,7 @@ pub fn from_store(e: StoreError) -> ApiError {
         StoreError::NoVault => ErrorKind::NoVault,
         StoreError::VaultExists => ErrorKind::VaultExists,
         StoreError::WrongCredentials => ErrorKind::WrongCredentials,
-        StoreError::Corrupt(_) => ErrorKind::Corrupt,
+        StoreError::Corrupt(_) | StoreError::Backup(_) => ErrorKind::Corrupt,
         StoreError::NewerVersion { .. } => ErrorKind::NewerVersion,
         StoreError::NotFound => ErrorKind::NotFound,
         StoreError::Conflict(_) => ErrorKind::Conflict,

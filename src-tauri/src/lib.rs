@@ -83,6 +83,8 @@ pub fn run() {
             commands::settings::change_passphrase,
             commands::settings::about,
             commands::settings::verify_vault,
+            commands::backup::backup_vault,
+            commands::backup::restore_vault,
             commands::incidents::activity_types,
             commands::incidents::create_incident,
             commands::incidents::get_incident,

@@ -16,6 +16,7 @@ const session = {
   schoolName: 'Oakfield Academy',
   idleMinutes: 10,
   demo: false,
+  backupReminderDays: 7,
 };
 const PASS = 'lantern mauve copper harbour';
 

@@ -1,6 +1,7 @@
 //! The commands the UI calls, one file per area. Each takes the state, calls the crates and
 //! maps the error.
 
+pub mod backup;
 pub mod evidence;
 pub mod governor;
 pub mod incidents;

@@ -1,6 +1,8 @@
 //! Settings, passphrase change and About.
 
-use dsl_domain::vault::{check_idle_minutes, check_threshold, clean_name, AboutInfo, Settings};
+use dsl_domain::vault::{
+    check_backup_reminder, check_idle_minutes, check_threshold, clean_name, AboutInfo, Settings,
+};
 use dsl_store::KdfParams;
 use tauri::State;
 
@@ -28,6 +30,7 @@ pub async fn update_settings(
             school_name: clean_name("schoolName", &settings.school_name)?,
             idle_minutes: check_idle_minutes(settings.idle_minutes)?,
             small_number_threshold: check_threshold(settings.small_number_threshold)?,
+            backup_reminder_days: check_backup_reminder(settings.backup_reminder_days)?,
         };
         let saved = state.with_vault(|v| {
             v.update_settings(&clean, now()).map_err(from_store)?;

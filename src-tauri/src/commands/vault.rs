@@ -300,7 +300,7 @@ pub async fn confirm_recovery_key(
 }
 
 /// Makes an unlocked vault the open one, or counts a wrong passphrase or key towards the delay.
-fn opened(
+pub fn opened(
     state: &AppState,
     result: Result<Vault, dsl_store::StoreError>,
 ) -> Result<Session, ApiError> {

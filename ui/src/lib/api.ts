@@ -99,6 +99,8 @@ export const api = {
     invoke<void>('change_passphrase', { current, newPassphrase, newPassphraseRepeat }),
   about: () => invoke<AboutInfo>('about'),
   verifyVault: () => invoke<AuditCheck>('verify_vault'),
+  backupVault: () => invoke<string>('backup_vault'),
+  restoreVault: (passphrase: string) => invoke<Session>('restore_vault', { passphrase }),
   activityTypes: () => invoke<ActivityType[]>('activity_types'),
   createIncident: (input: NewIncident) => invoke<IncidentDetail>('create_incident', { input }),
   getIncident: (id: number) => invoke<IncidentDetail>('get_incident', { id }),

@@ -78,6 +78,11 @@ pub struct Session {
     pub idle_minutes: u32,
     /// A demonstration vault of generated data: every screen and report says so.
     pub demo: bool,
+    /// When the vault was last backed up, if ever.
+    #[ts(optional)]
+    pub last_backup_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Remind when the last backup is older than this many days.
+    pub backup_reminder_days: u32,
 }
 
 /// The school's settings held in the vault.
@@ -89,6 +94,23 @@ pub struct Settings {
     pub idle_minutes: u32,
     /// Counts below this print as "fewer than N" in the governor report's breakdowns.
     pub small_number_threshold: u32,
+    /// Remind when the last backup is older than this many days.
+    pub backup_reminder_days: u32,
+}
+
+/// The default backup reminder, in days.
+pub const DEFAULT_BACKUP_REMINDER_DAYS: u32 = 7;
+
+/// Checks the backup reminder: 1 to 365 days.
+pub fn check_backup_reminder(days: u32) -> Result<u32, ApiError> {
+    if (1..=365).contains(&days) {
+        Ok(days)
+    } else {
+        Err(ApiError::validation(
+            "backupReminderDays",
+            "The backup reminder must be from 1 to 365 days.",
+        ))
+    }
 }
 
 /// Checks the small-number threshold: 1 (off) to 20.

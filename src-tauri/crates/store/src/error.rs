@@ -23,6 +23,8 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error("The vault could not be upgraded: {0}")]
     Migration(String),
+    #[error("The backup cannot be used: {0}.")]
+    Backup(&'static str),
     #[error("A cryptographic operation failed.")]
     Crypto,
 }

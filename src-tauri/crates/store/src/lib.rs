@@ -2,6 +2,7 @@
 //! the key slots that wrap that key, schema migrations and the audit chain.
 
 mod audit;
+pub mod backup;
 pub mod demo;
 mod error;
 pub mod evidence;
@@ -27,6 +28,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 mod tests;
 #[cfg(test)]
 mod tests_audit;
+#[cfg(test)]
+mod tests_backup;
 #[cfg(test)]
 mod tests_evidence;
 #[cfg(test)]

@@ -8,6 +8,8 @@ pub const SCHOOL_NAME: &str = "school_name";
 pub const IDLE_MINUTES: &str = "idle_minutes";
 pub const SMALL_NUMBER_THRESHOLD: &str = "small_number_threshold";
 pub const DEMO: &str = "demo";
+pub const LAST_BACKUP_AT: &str = "last_backup_at";
+pub const BACKUP_REMINDER_DAYS: &str = "backup_reminder_days";
 
 /// Reads one setting.
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {

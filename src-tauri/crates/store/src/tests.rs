@@ -91,6 +91,7 @@ fn no_plaintext_in_db_wal_or_journal_files() {
                 school_name: MARKER.into(),
                 idle_minutes: 5,
                 small_number_threshold: 5,
+                backup_reminder_days: 7,
             },
             now(),
         )
@@ -280,6 +281,7 @@ fn settings_persist_and_audit_is_append_only() {
                 school_name: "Łukasz High".into(),
                 idle_minutes: 25,
                 small_number_threshold: 3,
+                backup_reminder_days: 14,
             },
             now(),
         )
@@ -292,6 +294,7 @@ fn settings_persist_and_audit_is_append_only() {
             school_name: "Łukasz High".into(),
             idle_minutes: 25,
             small_number_threshold: 3,
+            backup_reminder_days: 14,
         }
     );
     let entries: i64 = vault

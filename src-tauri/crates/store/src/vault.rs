@@ -26,8 +26,8 @@ pub const KEYSLOTS_FILE: &str = "keyslots.json";
 /// An open vault: the connection, its data key and the signed-in user.
 pub struct Vault {
     pub(crate) conn: Connection,
-    dir: PathBuf,
-    key: DataKey,
+    pub(crate) dir: PathBuf,
+    pub(crate) key: DataKey,
     pub(crate) user_id: i64,
 }
 
@@ -373,10 +373,14 @@ impl Vault {
         let small_number_threshold = settings::get(&self.conn, settings::SMALL_NUMBER_THRESHOLD)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(dsl_domain::stats::DEFAULT_THRESHOLD);
+        let backup_reminder_days = settings::get(&self.conn, settings::BACKUP_REMINDER_DAYS)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(dsl_domain::vault::DEFAULT_BACKUP_REMINDER_DAYS);
         Ok(Settings {
             school_name,
             idle_minutes,
             small_number_threshold,
+            backup_reminder_days,
         })
     }
 
@@ -389,6 +393,11 @@ impl Vault {
             &tx,
             settings::SMALL_NUMBER_THRESHOLD,
             &new.small_number_threshold.to_string(),
+        )?;
+        settings::put(
+            &tx,
+            settings::BACKUP_REMINDER_DAYS,
+            &new.backup_reminder_days.to_string(),
         )?;
         audit::append(
             &tx,
@@ -415,6 +424,10 @@ impl Vault {
             school_name: s.school_name,
             idle_minutes: s.idle_minutes,
             demo: self.is_demo()?,
+            last_backup_at: settings::get(&self.conn, settings::LAST_BACKUP_AT)?
+                .map(|s| crate::time::parse_ts(&s))
+                .transpose()?,
+            backup_reminder_days: s.backup_reminder_days,
         })
     }
 

@@ -8,4 +8,12 @@ export type Session = { userId: number, userName: string, role: Role, schoolName
 /**
  * A demonstration vault of generated data: every screen and report says so.
  */
-demo: boolean, };
+demo: boolean, 
+/**
+ * When the vault was last backed up, if ever.
+ */
+lastBackupAt?: string, 
+/**
+ * Remind when the last backup is older than this many days.
+ */
+backupReminderDays: number, };

@@ -7,4 +7,8 @@ export type Settings = { schoolName: string, idleMinutes: number,
 /**
  * Counts below this print as "fewer than N" in the governor report's breakdowns.
  */
-smallNumberThreshold: number, };
+smallNumberThreshold: number, 
+/**
+ * Remind when the last backup is older than this many days.
+ */
+backupReminderDays: number, };

@@ -1,0 +1,206 @@
+//! Encrypted backups: one file holding the key slots and an encrypted copy of the database,
+//! each with its SHA-256, so a damaged, incomplete or newer backup is refused before it is used.
+//!
+//! Layout: the line `DSLDESK-BACKUP`, a one-line JSON header, the key slot file's bytes, then
+//! the database's bytes (SQLCipher pages, encrypted with the vault's own data key).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::migrations::SCHEMA_VERSION;
+use crate::time::ts;
+use crate::{settings, Result, StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
+
+/// The first line of every backup file.
+pub const MAGIC: &[u8] = b"DSLDESK-BACKUP\n";
+/// The backup layout this version writes and reads.
+pub const FORMAT: u32 = 1;
+/// The longest header accepted.
+const MAX_HEADER: usize = 4096;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Header {
+    format: u32,
+    schema_version: i64,
+    created_at: String,
+    keyslots_len: u64,
+    db_len: u64,
+    keyslots_sha256: String,
+    db_sha256: String,
+}
+
+/// What a backup holds, as reported after writing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupInfo {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub created_at: DateTime<Utc>,
+}
+
+fn sha(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn refused(why: &'static str) -> StoreError {
+    StoreError::Backup(why)
+}
+
+fn write_atomically(path: &Path, parts: &[&[u8]]) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        for p in parts {
+            f.write_all(p)?;
+        }
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+impl Vault {
+    /// Writes an encrypted backup of the whole vault to `dest` (replaced only once complete).
+    pub fn backup_to(&mut self, dest: &Path, now: DateTime<Utc>) -> Result<BackupInfo> {
+        let snapshot = self.dir.join("backup-snapshot.db");
+        let _ = std::fs::remove_file(&snapshot);
+        let key = Zeroizing::new(format!("x'{}'", hex::encode(self.key.as_ref())));
+        let path = snapshot
+            .to_str()
+            .ok_or(StoreError::Corrupt(
+                "the vault folder's name cannot be used",
+            ))?
+            .to_string();
+        let exported = (|| -> Result<Vec<u8>> {
+            self.conn.execute(
+                "ATTACH DATABASE ?1 AS snapshot KEY ?2",
+                params![path, key.as_str()],
+            )?;
+            let result = (|| -> Result<()> {
+                self.conn
+                    .query_row("SELECT sqlcipher_export('snapshot')", [], |_| Ok(()))?;
+                self.conn
+                    .execute_batch(&format!("PRAGMA snapshot.user_version = {SCHEMA_VERSION};"))?;
+                Ok(())
+            })();
+            self.conn.execute_batch("DETACH DATABASE snapshot;")?;
+            result?;
+            Ok(std::fs::read(&snapshot)?)
+        })();
+        let _ = std::fs::remove_file(&snapshot);
+        let db = exported?;
+        let slots = std::fs::read(self.dir.join(KEYSLOTS_FILE))?;
+        let header = Header {
+            format: FORMAT,
+            schema_version: SCHEMA_VERSION,
+            created_at: ts(now),
+            keyslots_len: slots.len() as u64,
+            db_len: db.len() as u64,
+            keyslots_sha256: sha(&slots),
+            db_sha256: sha(&db),
+        };
+        let mut line = serde_json::to_vec(&header).map_err(|_| StoreError::Crypto)?;
+        line.push(b'\n');
+        write_atomically(dest, &[MAGIC, &line, &slots, &db])?;
+        let tx = self.conn.transaction()?;
+        settings::put(&tx, settings::LAST_BACKUP_AT, &ts(now))?;
+        crate::audit::record(&tx, now, self.user_id, "vault.backed_up", "vault", "1")?;
+        tx.commit()?;
+        Ok(BackupInfo {
+            path: dest.to_path_buf(),
+            bytes: (MAGIC.len() + line.len() + slots.len() + db.len()) as u64,
+            created_at: now,
+        })
+    }
+
+    /// Restores the backup in `file` into `dir` (which must hold no vault), opens it with
+    /// `passphrase` and verifies its audit chain. Anything wrong leaves `dir` as it was.
+    pub fn restore_from(
+        file: &Path,
+        dir: &Path,
+        passphrase: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vault> {
+        let (header, slots, db) = read_backup(file)?;
+        if Vault::exists(dir) {
+            return Err(StoreError::VaultExists);
+        }
+        std::fs::create_dir_all(dir)?;
+        let restored = (|| -> Result<Vault> {
+            write_atomically(&dir.join(DB_FILE), &[&db])?;
+            write_atomically(&dir.join(KEYSLOTS_FILE), &[&slots])?;
+            let mut vault = Vault::unlock(dir, passphrase)?;
+            let check = vault.verify_audit()?;
+            if check.broken.is_some() {
+                return Err(refused("its audit chain does not verify"));
+            }
+            // The restored vault was backed up when the backup was made.
+            crate::time::parse_ts(&header.created_at)
+                .map_err(|_| refused("its header is damaged"))?;
+            let user = vault.user_id;
+            let tx = vault.conn.transaction()?;
+            settings::put(&tx, settings::LAST_BACKUP_AT, &header.created_at)?;
+            crate::audit::record(&tx, now, user, "vault.restored", "vault", "1")?;
+            tx.commit()?;
+            Ok(vault)
+        })();
+        if restored.is_err() {
+            let _ = std::fs::remove_file(dir.join(KEYSLOTS_FILE));
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
+            }
+        }
+        restored
+    }
+}
+
+/// Reads and checks a backup file: its kind, version, completeness and digests.
+fn read_backup(file: &Path) -> Result<(Header, Vec<u8>, Vec<u8>)> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?.read_to_end(&mut bytes)?;
+    let rest = bytes
+        .strip_prefix(MAGIC)
+        .ok_or(refused("it is not a DSL Desk backup"))?;
+    let end = rest
+        .iter()
+        .take(MAX_HEADER)
+        .position(|b| *b == b'\n')
+        .ok_or(refused("its header is damaged"))?;
+    let header: Header =
+        serde_json::from_slice(&rest[..end]).map_err(|_| refused("its header is damaged"))?;
+    if header.format > FORMAT {
+        return Err(refused(
+            "it was made by a newer version of DSL Desk: install that version to restore it",
+        ));
+    }
+    if header.schema_version > SCHEMA_VERSION {
+        return Err(StoreError::NewerVersion {
+            found: header.schema_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let body = &rest[end + 1..];
+    let expected = header
+        .keyslots_len
+        .checked_add(header.db_len)
+        .ok_or(refused("its header is damaged"))?;
+    if (body.len() as u64) < expected {
+        return Err(refused("it is incomplete: the file was cut short"));
+    }
+    if body.len() as u64 > expected {
+        return Err(refused("it has extra bytes at the end"));
+    }
+    let (slots, db) = body.split_at(header.keyslots_len as usize);
+    if sha(slots) != header.keyslots_sha256 || sha(db) != header.db_sha256 {
+        return Err(refused(
+            "it is damaged: its contents do not match their fingerprints",
+        ));
+    }
+    Ok((header, slots.to_vec(), db.to_vec()))
+}
