@@ -74,6 +74,7 @@ describe('demo vault and governor report', { concurrency: false }, () => {
     await app.clickButton('Save term dates');
     await waitFor(async () => (await app.text('.term-dates [role=status]')) === 'Term dates saved.', { what: 'saved' });
     await app.clickButton('Close');
+    await waitFor(async () => !(await app.text('section p.muted')).includes('Updating'), { what: 'the figures reloaded' });
   });
 
   it('saves the governor report with the head’s words and a chosen lesson, and no names', async () => {

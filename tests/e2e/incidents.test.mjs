@@ -128,7 +128,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.screenshot('21-ukcis');
     await app.clickButton('Record answers');
     await waitForNode(app, 'illegal-evidence');
-    assert.match(await app.text('[role=note]'), /Do not view, copy, print or forward/);
+    assert.match(await app.text('.content [role=note]'), /Do not view, copy, print or forward/);
     await app.screenshot('22-illegal-evidence');
     await doStep(app, 'illegal-evidence', {
       'not-viewed': {},
