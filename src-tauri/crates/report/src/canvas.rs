@@ -337,6 +337,55 @@ impl Canvas {
         self.ops().extend(ops);
     }
 
+    /// A numbered section heading, kept with the start of what follows it.
+    pub fn heading(&mut self, text: &str) {
+        self.ensure_space(35.0);
+        self.gap(4.0);
+        self.paragraph(text, Style::HEADING);
+        self.gap(1.5);
+    }
+
+    /// Wrapped text in a shaded, outlined box across the text width.
+    pub fn boxed(&mut self, text: &str, style: Style, fill: f32) {
+        let width = PAGE_W - 2.0 * MARGIN_X;
+        let lines = self.wrap(text, style, width - 6.0);
+        let h = lines.len() as f32 * style.line_height() + 4.0;
+        self.ensure_space(h + 2.0);
+        let top = self.y;
+        self.rect(MARGIN_X, top, width, h, Some(fill), true);
+        for (i, l) in lines.iter().enumerate() {
+            self.text_at(
+                MARGIN_X + 3.0,
+                top + 2.0 + i as f32 * style.line_height(),
+                l,
+                style,
+            );
+        }
+        self.gap(h + 2.0);
+    }
+
+    /// A sign-off block for each role: its name, then lines for name, signature and date.
+    pub fn sign_off(&mut self, roles: &[&str], keep_together: f32) {
+        let role_style = Style {
+            size: 10.5,
+            bold: true,
+            grey: 0.0,
+        };
+        for role in roles {
+            self.ensure_space(keep_together);
+            self.paragraph(role, role_style);
+            self.gap(7.0);
+            let y = self.y;
+            let w = (PAGE_W - 2.0 * MARGIN_X - 10.0) / 3.0;
+            for (i, label) in ["Name", "Signature", "Date"].iter().enumerate() {
+                let x = MARGIN_X + i as f32 * (w + 5.0);
+                self.line(x, y, x + w, y, 0.5);
+                self.text_at(x, y + 1.0, label, Style::SMALL);
+            }
+            self.gap(10.0);
+        }
+    }
+
     /// Leaves room at the top of every page for a running header.
     pub fn reserve_header(&mut self) {
         self.top = MARGIN_TOP + 8.0;

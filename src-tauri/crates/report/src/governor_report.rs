@@ -13,13 +13,6 @@ const VALUE_W: f32 = 26.0;
 const BAR_H: f32 = 4.2;
 const ROW_H: f32 = 6.0;
 
-fn heading(c: &mut Canvas, text: &str) {
-    c.ensure_space(35.0);
-    c.gap(4.0);
-    c.paragraph(text, Style::HEADING);
-    c.gap(1.5);
-}
-
 fn subheading(c: &mut Canvas, text: &str) {
     c.ensure_space(28.0);
     c.gap(2.5);
@@ -32,23 +25,6 @@ fn subheading(c: &mut Canvas, text: &str) {
         },
     );
     c.gap(1.0);
-}
-
-fn boxed(c: &mut Canvas, text: &str, style: Style, fill: f32) {
-    let lines = c.wrap(text, style, TEXT_W - 6.0);
-    let h = lines.len() as f32 * style.line_height() + 4.0;
-    c.ensure_space(h + 2.0);
-    let top = c.y();
-    c.rect(MARGIN_X, top, TEXT_W, h, Some(fill), true);
-    for (i, l) in lines.iter().enumerate() {
-        c.text_at(
-            MARGIN_X + 3.0,
-            top + 2.0 + i as f32 * style.line_height(),
-            l,
-            style,
-        );
-    }
-    c.gap(h + 2.0);
 }
 
 /// One breakdown as a horizontal bar chart: a bar for each exact count, scaled to the largest;
@@ -191,8 +167,7 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
     let mut c = Canvas::new("DSL Desk termly report to governors")?;
     c.reserve_header();
     if r.demo {
-        boxed(
-            &mut c,
+        c.boxed(
             "DEMO: generated data from a demonstration vault. These are not real records.",
             Style {
                 size: 11.0,
@@ -210,8 +185,7 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
     );
     c.paragraph(&r.school_name, Style::BODY);
     c.gap(3.0);
-    boxed(
-        &mut c,
+    c.boxed(
         "This report holds no names, no incident references and no detail that could identify \
          a child or a member of staff. Small numbers are suppressed as explained in section 7.",
         Style {
@@ -222,7 +196,7 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
         0.94,
     );
 
-    heading(&mut c, "1. The term at a glance");
+    c.heading("1. The term at a glance");
     let pairs: Vec<(String, String)> = r
         .headlines
         .iter()
@@ -230,7 +204,7 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
         .collect();
     c.fields_with(&pairs, 85.0);
 
-    heading(&mut c, "2. The headteacher's summary");
+    c.heading("2. The headteacher's summary");
     if r.narrative.trim().is_empty() {
         c.paragraph("No summary was written for this term.", Style::SMALL);
     } else {
@@ -239,7 +213,7 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
         }
     }
 
-    heading(&mut c, "3. Incidents opened this term");
+    c.heading("3. Incidents opened this term");
     c.paragraph(
         "Counts of the incidents reported during the term. Referrals and sanctions are counted \
          when they were made, whichever term the incident began in.",
@@ -269,13 +243,10 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
         c.table(&headers, &widths, &rows);
     }
 
-    heading(&mut c, "4. Trend against earlier terms");
+    c.heading("4. Trend against earlier terms");
     trend_chart(&mut c, &r.trend);
 
-    heading(
-        &mut c,
-        "5. Lessons learned and changes to policy or practice",
-    );
+    c.heading("5. Lessons learned and changes to policy or practice");
     if r.lessons.is_empty() {
         c.paragraph("None were chosen for this report.", Style::SMALL);
     }
@@ -287,7 +258,7 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
         c.gap(1.5);
     }
 
-    heading(&mut c, "6. Filtering and monitoring");
+    c.heading("6. Filtering and monitoring");
     c.fields_with(
         &[(
             "Date of the last filtering and monitoring review".to_string(),
@@ -296,7 +267,7 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
         85.0,
     );
 
-    heading(&mut c, "7. About these figures");
+    c.heading("7. About these figures");
     c.paragraph(&r.rule, Style::BODY);
     c.gap(1.5);
     c.paragraph(
@@ -307,27 +278,8 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
         Style::BODY,
     );
 
-    heading(&mut c, "Received by governors");
-    for role in ["Headteacher", "Chair of governors"] {
-        c.ensure_space(22.0);
-        c.paragraph(
-            role,
-            Style {
-                size: 10.5,
-                bold: true,
-                grey: 0.0,
-            },
-        );
-        c.gap(7.0);
-        let y = c.y();
-        let w = (TEXT_W - 10.0) / 3.0;
-        for (i, label) in ["Name", "Signature", "Date"].iter().enumerate() {
-            let x = MARGIN_X + i as f32 * (w + 5.0);
-            c.line(x, y, x + w, y, 0.5);
-            c.text_at(x, y + 1.0, label, Style::SMALL);
-        }
-        c.gap(10.0);
-    }
+    c.heading("Received by governors");
+    c.sign_off(&["Headteacher", "Chair of governors"], 22.0);
 
     let header = format!(
         "{}OFFICIAL-SENSITIVE  ·  {}  ·  {}",

@@ -2,7 +2,7 @@
 
 use dsl_domain::report::{Field, IncidentReport, Table};
 
-use crate::canvas::{Canvas, Style, MARGIN_X, PAGE_W};
+use crate::canvas::{Canvas, Style};
 use crate::ReportError;
 
 fn pairs(fields: &[Field]) -> Vec<(String, String)> {
@@ -10,14 +10,6 @@ fn pairs(fields: &[Field]) -> Vec<(String, String)> {
         .iter()
         .map(|f| (f.label.clone(), f.value.clone()))
         .collect()
-}
-
-fn heading(c: &mut Canvas, text: &str) {
-    // Keep a heading with the start of what follows it.
-    c.ensure_space(35.0);
-    c.gap(4.0);
-    c.paragraph(text, Style::HEADING);
-    c.gap(1.5);
 }
 
 fn table(c: &mut Canvas, t: &Table) {
@@ -34,41 +26,28 @@ pub fn render(r: &IncidentReport) -> Result<Vec<u8>, ReportError> {
     c.paragraph(&r.school_name, Style::BODY);
     c.gap(2.0);
     if let Some(note) = &r.redaction_note {
-        let note_style = Style {
-            size: 10.0,
-            bold: true,
-            grey: 0.0,
-        };
-        let lines = c.wrap(note, note_style, PAGE_W - 2.0 * MARGIN_X - 6.0);
-        let h = lines.len() as f32 * Style::BODY.line_height() + 4.0;
-        let top = c.y();
-        c.rect(MARGIN_X, top, PAGE_W - 2.0 * MARGIN_X, h, Some(0.92), true);
-        for (i, l) in lines.iter().enumerate() {
-            c.text_at(
-                MARGIN_X + 3.0,
-                top + 2.0 + i as f32 * Style::BODY.line_height(),
-                l,
-                Style {
-                    size: 10.0,
-                    bold: true,
-                    grey: 0.0,
-                },
-            );
-        }
-        c.gap(h + 2.0);
+        c.boxed(
+            note,
+            Style {
+                size: 10.0,
+                bold: true,
+                grey: 0.0,
+            },
+            0.92,
+        );
     }
 
-    heading(&mut c, "1. The incident");
+    c.heading("1. The incident");
     c.fields(&pairs(&r.facts));
-    heading(&mut c, "2. People involved");
+    c.heading("2. People involved");
     table(&mut c, &r.people);
-    heading(&mut c, "3. Route through the flowchart");
+    c.heading("3. Route through the flowchart");
     table(&mut c, &r.route);
-    heading(&mut c, "4. Referrals");
+    c.heading("4. Referrals");
     table(&mut c, &r.referrals);
-    heading(&mut c, "5. Support and sanctions");
+    c.heading("5. Support and sanctions");
     table(&mut c, &r.support_and_sanctions);
-    heading(&mut c, "6. Evidence register");
+    c.heading("6. Evidence register");
     if r.evidence.is_empty() {
         c.paragraph("No evidence recorded.", Style::SMALL);
     }
@@ -89,14 +68,14 @@ pub fn render(r: &IncidentReport) -> Result<Vec<u8>, ReportError> {
         table(&mut c, &e.custody);
         c.gap(2.0);
     }
-    heading(&mut c, "7. Reviews of devices or sites");
+    c.heading("7. Reviews of devices or sites");
     table(&mut c, &r.reviews);
-    heading(&mut c, "8. Outcome");
+    c.heading("8. Outcome");
     c.fields(&pairs(&r.outcome));
-    heading(&mut c, "9. Chronology");
+    c.heading("9. Chronology");
     table(&mut c, &r.chronology);
 
-    heading(&mut c, "10. Sign-off");
+    c.heading("10. Sign-off");
     c.paragraph(
         &format!(
             "Integrity: SHA-256 of this record as exported: {}",
@@ -109,26 +88,7 @@ pub fn render(r: &IncidentReport) -> Result<Vec<u8>, ReportError> {
         },
     );
     c.gap(4.0);
-    for role in ["Designated Safeguarding Lead", "Headteacher"] {
-        c.ensure_space(28.0);
-        c.paragraph(
-            role,
-            Style {
-                size: 10.5,
-                bold: true,
-                grey: 0.0,
-            },
-        );
-        c.gap(7.0);
-        let y = c.y();
-        let w = (PAGE_W - 2.0 * MARGIN_X - 10.0) / 3.0;
-        for (i, label) in ["Name", "Signature", "Date"].iter().enumerate() {
-            let x = MARGIN_X + i as f32 * (w + 5.0);
-            c.line(x, y, x + w, y, 0.5);
-            c.text_at(x, y + 1.0, label, Style::SMALL);
-        }
-        c.gap(10.0);
-    }
+    c.sign_off(&["Designated Safeguarding Lead", "Headteacher"], 28.0);
     let header = format!(
         "OFFICIAL-SENSITIVE  ·  {}  ·  {}",
         r.school_name, r.reference
