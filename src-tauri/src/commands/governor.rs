@@ -47,16 +47,7 @@ pub async fn term_dashboard(
     term: TermName,
 ) -> CmdResult<TermDashboard> {
     let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            Ok(TermDashboard {
-                figures: v.term_figures(year, term).map_err(from_write)?,
-                lessons: v.lesson_candidates(year, term).map_err(from_write)?,
-                draft: v.governor_draft(year, term).map_err(from_store)?,
-            })
-        })
-    })
-    .await
+    blocking(move || state.with_vault(|v| v.term_dashboard(year, term).map_err(from_write))).await
 }
 
 /// Saves the head's narrative, the chosen lessons and the filtering review date.

@@ -4,7 +4,7 @@
 //! Layout: the line `DSLDESK-BACKUP`, a one-line JSON header, the key slot file's bytes, then
 //! the database's bytes (SQLCipher pages, encrypted with the vault's own data key).
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::files::write_atomically;
 use crate::migrations::SCHEMA_VERSION;
 use crate::time::ts;
+use crate::vault::remove_db_files;
 use crate::{settings, Result, StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
 
 /// The first line of every backup file.
@@ -50,19 +52,6 @@ fn sha(bytes: &[u8]) -> String {
 
 fn refused(why: &'static str) -> StoreError {
     StoreError::Backup(why)
-}
-
-fn write_atomically(path: &Path, parts: &[&[u8]]) -> Result<()> {
-    let tmp = path.with_extension("partial");
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        for p in parts {
-            f.write_all(p)?;
-        }
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    Ok(())
 }
 
 impl Vault {
@@ -152,9 +141,7 @@ impl Vault {
         })();
         if restored.is_err() {
             let _ = std::fs::remove_file(dir.join(KEYSLOTS_FILE));
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
-            }
+            remove_db_files(dir);
         }
         restored
     }

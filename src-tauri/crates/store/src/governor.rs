@@ -1,7 +1,7 @@
 //! Term dates, termly figures and the governor report's draft.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use dsl_domain::governor::{check_draft, GovernorDraft};
+use dsl_domain::governor::{check_draft, GovernorDraft, TermDashboard};
 use dsl_domain::stats::{
     lessons_in_term, term_figures, IncidentStat, LessonCandidate, TermFigures,
 };
@@ -172,18 +172,32 @@ impl Vault {
         Ok(out)
     }
 
+    /// The term and every incident's contribution up to its end.
+    fn term_and_stats(
+        &self,
+        year: i32,
+        name: TermName,
+    ) -> std::result::Result<(Term, Vec<IncidentStat>), WriteError> {
+        year_in_range(year)?;
+        let term = term_of(&self.conn, year, name)?;
+        let stats = stats_until(&self.conn, term.ends)?;
+        Ok((term, stats))
+    }
+
+    fn figures_of(&self, term: &Term, stats: &[IncidentStat]) -> Result<TermFigures> {
+        let earlier = earlier_terms(&self.conn, term, TREND_TERMS)?;
+        let threshold = self.settings()?.small_number_threshold;
+        Ok(term_figures(stats, term, &earlier, threshold))
+    }
+
     /// The figures for one term, with the trend over the terms before it.
     pub fn term_figures(
         &self,
         year: i32,
         name: TermName,
     ) -> std::result::Result<TermFigures, WriteError> {
-        year_in_range(year)?;
-        let term = term_of(&self.conn, year, name)?;
-        let earlier = earlier_terms(&self.conn, &term, TREND_TERMS)?;
-        let stats = stats_until(&self.conn, term.ends)?;
-        let threshold = self.settings()?.small_number_threshold;
-        Ok(term_figures(&stats, &term, &earlier, threshold))
+        let (term, stats) = self.term_and_stats(year, name)?;
+        Ok(self.figures_of(&term, &stats)?)
     }
 
     /// The lessons flagged for governors during one term.
@@ -192,10 +206,22 @@ impl Vault {
         year: i32,
         name: TermName,
     ) -> std::result::Result<Vec<LessonCandidate>, WriteError> {
-        year_in_range(year)?;
-        let term = term_of(&self.conn, year, name)?;
-        let stats = stats_until(&self.conn, term.ends)?;
+        let (term, stats) = self.term_and_stats(year, name)?;
         Ok(lessons_in_term(&stats, &term))
+    }
+
+    /// Everything the dashboard shows for one term, reading the incidents once.
+    pub fn term_dashboard(
+        &self,
+        year: i32,
+        name: TermName,
+    ) -> std::result::Result<TermDashboard, WriteError> {
+        let (term, stats) = self.term_and_stats(year, name)?;
+        Ok(TermDashboard {
+            figures: self.figures_of(&term, &stats)?,
+            lessons: lessons_in_term(&stats, &term),
+            draft: self.governor_draft(year, name)?,
+        })
     }
 
     /// The saved draft for one term's report; a new draft starts with the filtering review

@@ -206,21 +206,7 @@ impl SlotFile {
 
     /// Writes the file atomically: a temporary file, flushed to disk, renamed over the old one.
     pub fn write(&self, path: &Path) -> Result<()> {
-        use std::io::Write;
         let json = serde_json::to_vec_pretty(self).map_err(|_| StoreError::Crypto)?;
-        let tmp = path.with_extension("json.tmp");
-        {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, path)?;
-        if let Some(dir) = path.parent() {
-            // Make the rename itself durable where the platform allows opening a directory.
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
-        Ok(())
+        crate::files::write_atomically(path, &[&json])
     }
 }

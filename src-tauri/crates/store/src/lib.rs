@@ -6,6 +6,7 @@ pub mod backup;
 pub mod demo;
 mod error;
 pub mod evidence;
+mod files;
 pub mod governor;
 mod incidents;
 mod keyslots;

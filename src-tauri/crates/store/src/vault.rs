@@ -91,7 +91,8 @@ fn random_recovery_key() -> RecoveryKey {
     RecoveryKey::from_random(&bytes)
 }
 
-fn remove_db_files(dir: &Path) {
+/// Removes the database and its journal files (not the key file).
+pub(crate) fn remove_db_files(dir: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
     }
@@ -366,21 +367,22 @@ impl Vault {
 
     /// The school's settings.
     pub fn settings(&self) -> Result<Settings> {
-        let school_name = settings::get(&self.conn, settings::SCHOOL_NAME)?.unwrap_or_default();
-        let idle_minutes = settings::get(&self.conn, settings::IDLE_MINUTES)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(DEFAULT_IDLE_MINUTES);
-        let small_number_threshold = settings::get(&self.conn, settings::SMALL_NUMBER_THRESHOLD)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(dsl_domain::stats::DEFAULT_THRESHOLD);
-        let backup_reminder_days = settings::get(&self.conn, settings::BACKUP_REMINDER_DAYS)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(dsl_domain::vault::DEFAULT_BACKUP_REMINDER_DAYS);
+        let number = |key, default| -> Result<u32> {
+            Ok(settings::get(&self.conn, key)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default))
+        };
         Ok(Settings {
-            school_name,
-            idle_minutes,
-            small_number_threshold,
-            backup_reminder_days,
+            school_name: settings::get(&self.conn, settings::SCHOOL_NAME)?.unwrap_or_default(),
+            idle_minutes: number(settings::IDLE_MINUTES, DEFAULT_IDLE_MINUTES)?,
+            small_number_threshold: number(
+                settings::SMALL_NUMBER_THRESHOLD,
+                dsl_domain::stats::DEFAULT_THRESHOLD,
+            )?,
+            backup_reminder_days: number(
+                settings::BACKUP_REMINDER_DAYS,
+                dsl_domain::vault::DEFAULT_BACKUP_REMINDER_DAYS,
+            )?,
         })
     }
 
