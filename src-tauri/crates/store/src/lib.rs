@@ -26,6 +26,8 @@ pub use vault::{Unlocked, Vault, DB_FILE, KEYSLOTS_FILE};
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_audit;

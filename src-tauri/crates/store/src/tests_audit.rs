@@ -1,40 +1,13 @@
 //! The audit chain verified: intact after ordinary use; a row altered, removed or forged with
 //! the key, outside the app, is found and named.
 
-use chrono::{DateTime, TimeZone, Utc};
-use dsl_domain::vault::Role;
 use rusqlite::Connection;
 
-use crate::demo::DemoSpec;
-use crate::{KdfParams, Vault, DB_FILE};
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
-        .single()
-        .expect("valid")
-}
+use crate::test_support::now;
+use crate::{Vault, DB_FILE};
 
 fn used_vault(dir: &std::path::Path) -> Vault {
-    let mut v = Vault::create(
-        dir,
-        "Oakfield",
-        "Jo DSL",
-        Role::Dsl,
-        "lantern mauve copper harbour",
-        KdfParams::default(),
-        now(),
-    )
-    .expect("vault")
-    .vault;
-    v.generate_demo(&DemoSpec {
-        seed: 3,
-        incidents: 20,
-        pupils: 30,
-        years: 1,
-        until: now(),
-    })
-    .expect("demo");
-    v
+    crate::test_support::demo_vault(dir, 3, 20, 30, 1, now())
 }
 
 /// A second connection to the vault file, keyed as an attacker holding the key would key it,

@@ -3,44 +3,18 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use dsl_domain::incident::{
     Discovery, IncidentFacts, IncidentFilter, Location, NewIncident, RiskArea,
 };
-use dsl_domain::vault::Role;
 
-use crate::demo::DemoSpec;
-use crate::{KdfParams, StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
+use crate::test_support::{now, PASS};
+use crate::{StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
 
-const PASS: &str = "lantern mauve copper harbour";
 const MARKER: &str = "PLAINTEXT-MARKER-7f3a";
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
-        .single()
-        .expect("valid")
-}
-
 fn vault_with_backup(dir: &Path, file: &Path) -> Vault {
-    let mut v = Vault::create(
-        dir,
-        "Oakfield",
-        "Jo DSL",
-        Role::Dsl,
-        PASS,
-        KdfParams::default(),
-        now(),
-    )
-    .expect("vault")
-    .vault;
-    v.generate_demo(&DemoSpec {
-        seed: 5,
-        incidents: 30,
-        pupils: 40,
-        years: 1,
-        until: now() - Duration::days(1),
-    })
-    .expect("demo");
+    let mut v = crate::test_support::demo_vault(dir, 5, 30, 40, 1, now() - Duration::days(1));
     v.create_incident(
         &NewIncident {
             facts: IncidentFacts {

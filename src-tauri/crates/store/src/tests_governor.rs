@@ -1,40 +1,14 @@
 //! Term dates, termly figures on a generated vault, the report draft and the projection's backfill.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use dsl_domain::governor::GovernorDraft;
 use dsl_domain::terms::{default_terms, TermName};
-use dsl_domain::vault::Role as UserRole;
 
-use crate::demo::DemoSpec;
-use crate::{KdfParams, Vault, WriteError};
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
-        .single()
-        .expect("valid")
-}
+use crate::test_support::{now, PASS};
+use crate::{Vault, WriteError};
 
 fn demo_vault(dir: &std::path::Path) -> Vault {
-    let mut v = Vault::create(
-        dir,
-        "Oakfield",
-        "Jo DSL",
-        UserRole::Dsl,
-        "lantern mauve copper harbour",
-        KdfParams::default(),
-        now(),
-    )
-    .expect("vault")
-    .vault;
-    v.generate_demo(&DemoSpec {
-        seed: 11,
-        incidents: 400,
-        pupils: 300,
-        years: 3,
-        until: now(),
-    })
-    .expect("generated");
-    v
+    crate::test_support::demo_vault(dir, 11, 400, 300, 3, now())
 }
 
 #[test]
@@ -159,7 +133,7 @@ fn the_figures_projection_is_rebuilt_for_older_vaults() {
         .execute("DELETE FROM incident_stats", [])
         .expect("cleared");
     drop(v);
-    let v = Vault::unlock(dir.path(), "lantern mauve copper harbour").expect("unlocks");
+    let v = Vault::unlock(dir.path(), PASS).expect("unlocks");
     let after = v.term_figures(2025, TermName::Spring).expect("figures");
     assert_eq!(before, after);
 }

@@ -1,7 +1,7 @@
 //! The governor report built from a generated vault, as the app builds it: every figure is in
 //! the printed text, and none of the vault's names or incident references is anywhere in it.
 
-use std::process::Command;
+mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use dsl_domain::governor::{governor_report, GovernorDraft};
@@ -16,20 +16,6 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
         .single()
         .expect("valid")
-}
-
-fn pdf_text(bytes: &[u8], name: &str) -> String {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-samples");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write");
-    let out = Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is needed");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn collapsed(s: &str) -> String {
@@ -80,7 +66,7 @@ fn every_figure_prints_and_no_name_or_reference_does() {
         "0.1.0",
     );
     let bytes = dsl_report::governor_report::render(&report).expect("drawn");
-    let text = pdf_text(&bytes, "governor-report.pdf");
+    let text = common::pdf_text(&bytes, "governor-report.pdf");
     let flat = collapsed(&text);
 
     for h in &report.headlines {

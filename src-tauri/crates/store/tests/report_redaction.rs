@@ -1,8 +1,7 @@
 //! A redacted incident report holds none of the redacted people's names anywhere in the file;
 //! the full copy holds them all. Built from a real vault, as the app builds it.
 
-use std::collections::BTreeMap;
-use std::process::Command;
+mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use dsl_domain::evidence::{EvidenceInput, EvidenceKind, Tristate};
@@ -13,6 +12,7 @@ use dsl_domain::incident::{
 };
 use dsl_domain::vault::Role;
 use dsl_store::{KdfParams, Vault};
+use std::collections::BTreeMap;
 
 fn t(h: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
@@ -33,20 +33,6 @@ fn pupil(name: &str, role: PersonRole, born: (i32, u32, u32)) -> InvolvementInpu
         }),
         role,
     }
-}
-
-fn pdf_text(bytes: &[u8], name: &str) -> String {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-samples");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write");
-    let out = Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is needed");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
@@ -164,7 +150,7 @@ fn redacted_copy_names_only_the_chosen_person() {
         t(5),
         "0.1.0",
     );
-    let full_text = pdf_text(
+    let full_text = common::pdf_text(
         &dsl_report::incident_report::render(&full).expect("full"),
         "redaction-full.pdf",
     );
@@ -183,7 +169,7 @@ fn redacted_copy_names_only_the_chosen_person() {
         "0.1.0",
     );
     let bytes = dsl_report::incident_report::render(&redacted).expect("redacted");
-    let text = pdf_text(&bytes, "redaction-kept-zoe.pdf");
+    let text = common::pdf_text(&bytes, "redaction-kept-zoe.pdf");
     for gone in [
         "Łukasz",
         "Kowalski",

@@ -1,0 +1,19 @@
+//! What the store's report tests share.
+
+use std::process::Command;
+
+/// Saves the PDF under the test target folder (to look at) and returns its text, as extracted by
+/// `pdftotext`.
+pub fn pdf_text(bytes: &[u8], name: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-samples");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    let out = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
