@@ -80,3 +80,15 @@ export const custodyNames = {
   destroyed: 'Destroyed',
 } as const;
 export const tristateNames = { yes: 'Yes', no: 'No', notKnown: 'Not known' } as const;
+
+/** "2026/27" for the academic year starting in 2026. */
+export function academicYear(start: number): string {
+  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+export const termNames = { autumn: 'Autumn', spring: 'Spring', summer: 'Summer' } as const;
+
+/** "Autumn term 2026/27". */
+export function termLabel(t: { academicYear: number; name: keyof typeof termNames }): string {
+  return `${termNames[t.name]} term ${academicYear(t.academicYear)}`;
+}
