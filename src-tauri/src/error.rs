@@ -16,6 +16,7 @@ pub fn from_store(e: StoreError) -> ApiError {
         StoreError::NewerVersion { .. } => ErrorKind::NewerVersion,
         StoreError::NotFound => ErrorKind::NotFound,
         StoreError::Conflict(_) => ErrorKind::Conflict,
+        StoreError::NotPermitted(_) => ErrorKind::Forbidden,
         StoreError::Io(_) => ErrorKind::Io,
         StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Crypto => {
             ErrorKind::Internal

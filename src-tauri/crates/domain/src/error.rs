@@ -24,6 +24,8 @@ pub enum ErrorKind {
     NotFound,
     /// The request conflicts with the current state.
     Conflict,
+    /// The signed-in user's role does not allow this (e.g. a headteacher changing a record).
+    Forbidden,
     /// The vault was written by a newer version of DSL Desk.
     NewerVersion,
     /// The vault files are damaged or not a DSL Desk vault.

@@ -9,9 +9,11 @@ pub mod incident;
 pub mod passphrase;
 pub mod recovery;
 pub mod report;
+pub mod retention;
 pub mod stats;
 pub mod terms;
 pub mod time;
+pub mod transfer;
 pub mod vault;
 
 pub use error::{ApiError, ErrorKind};

@@ -41,6 +41,11 @@ impl Role {
         }
     }
 
+    /// DSLs and deputies change records; the headteacher reads them and prints reports.
+    pub fn can_edit(self) -> bool {
+        self != Role::Headteacher
+    }
+
     /// The role as the school says it.
     pub fn label(self) -> &'static str {
         match self {
@@ -63,6 +68,31 @@ pub struct VaultStatus {
     /// In demo mode, the demo vault's passphrase, shown on its unlock screen.
     #[ts(optional)]
     pub demo_passphrase: Option<String>,
+}
+
+/// Someone who can open the vault, as the user list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct VaultUser {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub added_at: chrono::DateTime<chrono::Utc>,
+    /// True for the signed-in user.
+    pub is_you: bool,
+}
+
+/// A new user typed by a DSL; the new user types their own passphrase twice.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NewUser {
+    pub name: String,
+    pub role: Role,
+    pub passphrase: String,
+    pub passphrase_repeat: String,
 }
 
 /// What the app shows about the signed-in session.

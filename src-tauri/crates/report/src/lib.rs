@@ -2,6 +2,7 @@
 //! it knows nothing about the database. Pages are drawn with printpdf's operations and an
 //! embedded Unicode font (DejaVu Sans) so that every name prints as written.
 
+pub mod bundle;
 mod canvas;
 pub mod governor_report;
 pub mod incident_report;

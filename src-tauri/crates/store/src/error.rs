@@ -25,6 +25,8 @@ pub enum StoreError {
     Migration(String),
     #[error("The backup cannot be used: {0}.")]
     Backup(&'static str),
+    #[error("Your role does not allow this: {0}.")]
+    NotPermitted(&'static str),
     #[error("A cryptographic operation failed.")]
     Crypto,
 }

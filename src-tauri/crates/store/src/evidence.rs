@@ -255,6 +255,7 @@ impl Vault {
         input: &EvidenceInput,
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
+        self.require_editor("only a DSL or deputy can change records")?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         let id = insert_item(&tx, user, incident, input, now)?;
@@ -277,6 +278,7 @@ impl Vault {
         input: &CustodyInput,
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
+        self.require_editor("only a DSL or deputy can change records")?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         let id = insert_custody(&tx, user, item, input, now)?;
@@ -293,6 +295,7 @@ impl Vault {
         sha256: &str,
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
+        self.require_editor("only a DSL or deputy can change records")?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         require(&tx, "evidence_items", item)?;
@@ -331,6 +334,7 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
         let review = check_review(input, now)?;
+        self.require_editor("only a DSL or deputy can change records")?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         require(&tx, "incidents", incident)?;

@@ -36,7 +36,7 @@ fn year_in_range(year: i32) -> std::result::Result<(), ApiError> {
 }
 
 /// The year's terms: the school's dates where saved, the defaults otherwise.
-fn year_terms(conn: &Connection, year: i32) -> Result<[Term; 3]> {
+pub(crate) fn year_terms(conn: &Connection, year: i32) -> Result<[Term; 3]> {
     let mut terms = default_terms(year).ok_or(StoreError::Corrupt("no default terms"))?;
     let mut stmt =
         conn.prepare_cached("SELECT name, starts, ends FROM terms WHERE academic_year = ?1")?;

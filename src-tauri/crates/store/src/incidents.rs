@@ -466,18 +466,25 @@ pub(crate) fn insert_incident(
     let flow = flow::current().map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
     let year = now.year();
     let seq: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(seq), 0) + 1 FROM incidents WHERE year = ?1",
+        // A destroyed record's number is never given to a new one.
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM
+         (SELECT seq FROM incidents WHERE year = ?1 UNION ALL SELECT seq FROM tombstones WHERE year = ?1)",
         [year],
+        |r| r.get(0),
+    )?;
+    let id: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM
+         (SELECT MAX(id) AS id FROM incidents UNION ALL SELECT MAX(incident_id) FROM tombstones)",
+        [],
         |r| r.get(0),
     )?;
     let reference = reference(year, u32::try_from(seq).unwrap_or(u32::MAX));
     conn.execute(
-        "INSERT INTO incidents (reference, year, seq, flow_id, flow_version, created_at, created_by,
+        "INSERT INTO incidents (id, reference, year, seq, flow_id, flow_version, created_at, created_by,
          status, occurred_at, activity_type, risk_area, summary, people_names, current_step, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, '', '', '', '[]', '', ?6)",
-        params![reference, year, seq, flow.id, flow.version, ts(now), user, ts(facts.occurred_at)],
+         VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, '', '', '', '[]', '', ?6)",
+        params![reference, year, seq, flow.id, flow.version, ts(now), user, ts(facts.occurred_at), id],
     )?;
-    let id = conn.last_insert_rowid();
     conn.execute(
         "INSERT INTO incident_facts (incident_id, at, user_id, facts) VALUES (?1, ?2, ?3, ?4)",
         params![
@@ -542,6 +549,7 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
         let facts = check_facts(&new.facts, now)?;
+        self.require_editor("only a DSL or deputy can change records")?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         let id = insert_incident(&tx, user, &facts, &new.people, now)?;
@@ -594,6 +602,7 @@ impl Vault {
         input: &EntryInput,
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
+        self.require_editor("only a DSL or deputy can change records")?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         let h = header(&tx, id)?;
@@ -614,6 +623,7 @@ impl Vault {
         input: &InvolvementInput,
         now: DateTime<Utc>,
     ) -> std::result::Result<(), WriteError> {
+        self.require_editor("only a DSL or deputy can change records")?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         header(&tx, id)?;
@@ -642,6 +652,7 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<(), WriteError> {
         let facts = check_facts(facts, now)?;
+        self.require_editor("only a DSL or deputy can change records")?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
         header(&tx, id)?;

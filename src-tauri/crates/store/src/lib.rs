@@ -1,6 +1,7 @@
 //! DSL Desk's encrypted vault: a SQLCipher database keyed with a random data key,
 //! the key slots that wrap that key, schema migrations and the audit chain.
 
+mod accounts;
 mod audit;
 pub mod backup;
 pub mod demo;
@@ -11,8 +12,10 @@ pub mod governor;
 mod incidents;
 mod keyslots;
 mod migrations;
+mod retention;
 mod settings;
 mod time;
+mod transfers;
 mod users;
 mod vault;
 
@@ -20,6 +23,7 @@ pub use error::StoreError;
 pub use incidents::{PersonHistory, PersonIncident, WriteError};
 pub use keyslots::KdfParams;
 pub use migrations::SCHEMA_VERSION;
+pub use transfers::PersonReports;
 pub use vault::{Unlocked, Vault, DB_FILE, KEYSLOTS_FILE};
 
 /// The result of every store operation.

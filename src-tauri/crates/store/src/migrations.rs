@@ -218,12 +218,121 @@ CREATE TABLE governor_reports (
 ) STRICT;
 "#;
 
+const V5: &str = r#"
+-- What is left of a destroyed record: what kind, when, by whom, why. Its content is gone.
+CREATE TABLE tombstones (
+    id           INTEGER PRIMARY KEY,
+    record_kind  TEXT NOT NULL,
+    incident_id  INTEGER NOT NULL UNIQUE,
+    reference    TEXT NOT NULL,
+    year         INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    destroyed_at TEXT NOT NULL,
+    destroyed_by INTEGER NOT NULL REFERENCES users(id),
+    reason       TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER tombstones_no_update BEFORE UPDATE ON tombstones
+BEGIN SELECT RAISE(ABORT, 'tombstones are permanent'); END;
+CREATE TRIGGER tombstones_no_delete BEFORE DELETE ON tombstones
+BEGIN SELECT RAISE(ABORT, 'tombstones are permanent'); END;
+
+-- Decisions to keep a record past its review date.
+CREATE TABLE retention_reviews (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+    decided_at  TEXT NOT NULL,
+    decided_by  INTEGER NOT NULL REFERENCES users(id),
+    reason      TEXT NOT NULL,
+    next_review TEXT NOT NULL
+) STRICT;
+CREATE INDEX retention_reviews_incident ON retention_reviews (incident_id, id);
+CREATE TRIGGER retention_reviews_no_update BEFORE UPDATE ON retention_reviews
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+
+-- Records sent to a pupil's new school, and the receipts.
+CREATE TABLE transfers (
+    id          INTEGER PRIMARY KEY,
+    person_id   INTEGER NOT NULL REFERENCES people(id),
+    sent_at     TEXT NOT NULL,
+    to_school   TEXT NOT NULL,
+    method      TEXT NOT NULL,
+    refs        TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by INTEGER NOT NULL REFERENCES users(id)
+) STRICT;
+CREATE INDEX transfers_person ON transfers (person_id);
+CREATE TABLE transfer_receipts (
+    id              INTEGER PRIMARY KEY,
+    transfer_id     INTEGER NOT NULL UNIQUE REFERENCES transfers(id),
+    received_on     TEXT NOT NULL,
+    acknowledged_by TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    recorded_by     INTEGER NOT NULL REFERENCES users(id)
+) STRICT;
+CREATE TRIGGER transfers_no_update BEFORE UPDATE ON transfers
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER transfer_receipts_no_update BEFORE UPDATE ON transfer_receipts
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+
+-- Records may now be deleted, but only once a tombstone with its reason exists.
+DROP TRIGGER incident_facts_no_delete;
+CREATE TRIGGER incident_facts_no_delete BEFORE DELETE ON incident_facts
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER involvements_no_delete;
+CREATE TRIGGER involvements_no_delete BEFORE DELETE ON involvements
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER flow_entries_no_delete;
+CREATE TRIGGER flow_entries_no_delete BEFORE DELETE ON flow_entries
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER incidents_no_delete;
+CREATE TRIGGER incidents_no_delete BEFORE DELETE ON incidents
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER evidence_items_no_delete;
+CREATE TRIGGER evidence_items_no_delete BEFORE DELETE ON evidence_items
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER custody_events_no_delete;
+CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
+WHEN NOT EXISTS (SELECT 1 FROM tombstones t JOIN evidence_items e ON e.incident_id = t.incident_id
+                 WHERE e.id = OLD.evidence_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER evidence_digests_no_delete;
+CREATE TRIGGER evidence_digests_no_delete BEFORE DELETE ON evidence_digests
+WHEN NOT EXISTS (SELECT 1 FROM tombstones t JOIN evidence_items e ON e.incident_id = t.incident_id
+                 WHERE e.id = OLD.evidence_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER device_reviews_no_delete;
+CREATE TRIGGER device_reviews_no_delete BEFORE DELETE ON device_reviews
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER retention_reviews_no_delete BEFORE DELETE ON retention_reviews
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+-- A person goes only when no record names them any more.
+DROP TRIGGER people_no_delete;
+CREATE TRIGGER people_no_delete BEFORE DELETE ON people
+WHEN EXISTS (SELECT 1 FROM involvements WHERE person_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM flow_entries WHERE person_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers
+WHEN EXISTS (SELECT 1 FROM involvements WHERE person_id = OLD.person_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER transfer_receipts_no_delete BEFORE DELETE ON transfer_receipts
+WHEN EXISTS (SELECT 1 FROM transfers t JOIN involvements i ON i.person_id = t.person_id
+             WHERE t.id = OLD.transfer_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+"#;
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Refuses a vault from a newer version, then brings an older one up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -60,3 +60,23 @@ pub fn list(conn: &Connection) -> Result<Vec<User>> {
     }
     Ok(out)
 }
+
+/// When each current user was added.
+pub fn added_at(conn: &Connection, id: i64) -> Result<DateTime<Utc>> {
+    let at: String = conn.query_row("SELECT created_at FROM users WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })?;
+    crate::time::parse_ts(&at)
+}
+
+/// Marks a user as removed; their past entries keep naming them.
+pub fn mark_removed(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE users SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
+        params![id, now.to_rfc3339_opts(SecondsFormat::Millis, true)],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

@@ -41,7 +41,7 @@ fn db_path(dir: &Path) -> PathBuf {
     dir.join(DB_FILE)
 }
 
-fn slots_path(dir: &Path) -> PathBuf {
+pub(crate) fn slots_path(dir: &Path) -> PathBuf {
     dir.join(KEYSLOTS_FILE)
 }
 
@@ -296,6 +296,10 @@ impl Vault {
     fn replace_passphrase_slot(&mut self, new: &str, kdf: KdfParams) -> Result<()> {
         let path = slots_path(&self.dir);
         let mut file = SlotFile::read(&path)?;
+        // Unlock finds the user by the slot their passphrase opens, so no two users may share one.
+        if crate::accounts::passphrase_in_use(&file, new, Some(self.user_id))? {
+            return Err(StoreError::Conflict(crate::accounts::PASSPHRASE_TAKEN));
+        }
         let fresh = Slot::wrap(
             SlotKind::Passphrase,
             Some(self.user_id),
@@ -337,6 +341,7 @@ impl Vault {
         kdf: KdfParams,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        self.require_editor("only a DSL or deputy can replace the recovery key")?;
         let path = slots_path(&self.dir);
         let mut file = SlotFile::read(&path)?;
         let fresh = Slot::wrap(
@@ -352,7 +357,16 @@ impl Vault {
         self.audit(now, "recovery_key.replaced", "vault", "1")
     }
 
-    fn audit(&self, now: DateTime<Utc>, action: &str, kind: &str, id: &str) -> Result<()> {
+    /// Refuses a change when the signed-in user's role only reads (the headteacher).
+    pub(crate) fn require_editor(&self, what: &'static str) -> Result<()> {
+        if users::get(&self.conn, self.user_id)?.role.can_edit() {
+            Ok(())
+        } else {
+            Err(StoreError::NotPermitted(what))
+        }
+    }
+
+    pub(crate) fn audit(&self, now: DateTime<Utc>, action: &str, kind: &str, id: &str) -> Result<()> {
         audit::append(
             &self.conn,
             now,
@@ -388,6 +402,7 @@ impl Vault {
 
     /// Saves the school's settings (already validated).
     pub fn update_settings(&mut self, new: &Settings, now: DateTime<Utc>) -> Result<()> {
+        self.require_editor("only a DSL or deputy can change the settings")?;
         let tx = self.conn.transaction()?;
         settings::put(&tx, settings::SCHOOL_NAME, &new.school_name)?;
         settings::put(&tx, settings::IDLE_MINUTES, &new.idle_minutes.to_string())?;

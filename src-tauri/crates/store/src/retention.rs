@@ -1,0 +1,280 @@
+//! The retention review: which records have reached their review date, the decision taken on
+//! each, and destruction that leaves a tombstone.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use dsl_domain::incident::{PersonKind, PersonRole};
+use dsl_domain::retention::{
+    rule_for, KeepDecision, RetainedPerson, RetentionDecision, RetentionItem, Tombstone,
+};
+use dsl_domain::time::uk_day;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::incidents::WriteError;
+use crate::time::{parse_ts, ts};
+use crate::{audit, Result, StoreError, Vault};
+
+fn parse_date(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt("a stored date is unreadable"))
+}
+
+/// Everyone in each incident, with what the retention rule needs.
+fn people_by_incident(conn: &Connection) -> Result<BTreeMap<i64, Vec<RetainedPerson>>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.incident_id, p.kind, i.role, p.date_of_birth
+         FROM involvements i JOIN people p ON p.id = i.person_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut out: BTreeMap<i64, Vec<RetainedPerson>> = BTreeMap::new();
+    for row in rows {
+        let (incident, kind, role, dob) = row?;
+        out.entry(incident).or_default().push(RetainedPerson {
+            kind: PersonKind::parse(&kind).ok_or(StoreError::Corrupt("unknown person kind"))?,
+            role: PersonRole::parse(&role).ok_or(StoreError::Corrupt("unknown person role"))?,
+            date_of_birth: dob.as_deref().map(parse_date).transpose()?,
+        });
+    }
+    Ok(out)
+}
+
+/// The latest decision to keep each incident.
+fn last_keeps(conn: &Connection) -> Result<BTreeMap<i64, KeepDecision>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.incident_id, r.decided_at, u.name, r.reason, r.next_review
+         FROM retention_reviews r JOIN users u ON u.id = r.decided_by
+         WHERE r.id IN (SELECT MAX(id) FROM retention_reviews GROUP BY incident_id)",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (incident, at, by, reason, next) = row?;
+        out.insert(
+            incident,
+            KeepDecision {
+                decided_at: parse_ts(&at)?,
+                decided_by: by,
+                reason,
+                next_review: parse_date(&next)?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Every incident with the date it comes up for review, whether due or not.
+fn all_items(conn: &Connection) -> Result<Vec<RetentionItem>> {
+    let people = people_by_incident(conn)?;
+    let mut keeps = last_keeps(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT i.id, i.reference, s.reported_at, i.activity_type, i.people_names
+         FROM incidents i JOIN incident_stats s ON s.incident_id = i.id ORDER BY i.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, reference, reported, activity, names) = row?;
+        let reported_at = parse_ts(&reported)?;
+        let rule = rule_for(
+            uk_day(reported_at),
+            people.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+        );
+        let last_keep = keeps.remove(&id);
+        let due_since = last_keep
+            .as_ref()
+            .map_or(rule.review_from, |k| k.next_review);
+        out.push(RetentionItem {
+            incident_id: id,
+            reference,
+            reported_at,
+            activity_type: dsl_domain::incident::activity_type(&activity)
+                .map_or(activity.clone(), |a| a.label.to_string()),
+            people: serde_json::from_str(&names)
+                .map_err(|_| StoreError::Corrupt("names are unreadable"))?,
+            review_from: rule.review_from,
+            basis: rule.basis,
+            check_retirement: rule.check_retirement,
+            last_keep,
+            due_since,
+        });
+    }
+    Ok(out)
+}
+
+/// Removes every row of a tombstoned incident, and anyone no other record names.
+fn erase_incident(conn: &Connection, id: i64) -> Result<()> {
+    let people: Vec<i64> = {
+        let mut stmt = conn.prepare(
+            "SELECT person_id FROM involvements WHERE incident_id = ?1
+             UNION SELECT person_id FROM flow_entries WHERE incident_id = ?1 AND person_id IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    conn.execute(
+        "DELETE FROM custody_events WHERE evidence_id IN (SELECT id FROM evidence_items WHERE incident_id = ?1)",
+        [id],
+    )?;
+    conn.execute(
+        "DELETE FROM evidence_digests WHERE evidence_id IN (SELECT id FROM evidence_items WHERE incident_id = ?1)",
+        [id],
+    )?;
+    for table in [
+        "evidence_items",
+        "device_reviews",
+        "retention_reviews",
+        "flow_entries",
+        "incident_facts",
+        "involvements",
+        "incident_stats",
+    ] {
+        conn.execute(&format!("DELETE FROM {table} WHERE incident_id = ?1"), [id])?;
+    }
+    conn.execute("DELETE FROM incident_search WHERE rowid = ?1", [id])?;
+    conn.execute("DELETE FROM incidents WHERE id = ?1", [id])?;
+    for person in people {
+        let named: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM involvements WHERE person_id = ?1)
+                 OR EXISTS (SELECT 1 FROM flow_entries WHERE person_id = ?1)",
+            [person],
+            |r| r.get(0),
+        )?;
+        if !named {
+            conn.execute(
+                "DELETE FROM transfer_receipts WHERE transfer_id IN (SELECT id FROM transfers WHERE person_id = ?1)",
+                [person],
+            )?;
+            conn.execute("DELETE FROM transfers WHERE person_id = ?1", [person])?;
+            conn.execute("DELETE FROM people WHERE id = ?1", [person])?;
+        }
+    }
+    Ok(())
+}
+
+impl Vault {
+    /// Records due for review on `today`, the longest overdue first.
+    pub fn retention_due(&self, today: NaiveDate) -> Result<Vec<RetentionItem>> {
+        let mut due: Vec<RetentionItem> = all_items(&self.conn)?
+            .into_iter()
+            .filter(|i| i.due_since <= today)
+            .collect();
+        due.sort_by(|a, b| a.due_since.cmp(&b.due_since).then(a.incident_id.cmp(&b.incident_id)));
+        Ok(due)
+    }
+
+    /// When one incident comes up for review (shown on the incident).
+    pub fn retention_of(&self, incident: i64) -> Result<RetentionItem> {
+        all_items(&self.conn)?
+            .into_iter()
+            .find(|i| i.incident_id == incident)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Records a decision on a record that is due: keep it until a new review date, or destroy
+    /// its content and leave a tombstone. Refused for a record not yet due.
+    pub fn decide_retention(
+        &mut self,
+        incident: i64,
+        decision: &RetentionDecision,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<(), WriteError> {
+        self.require_editor("only a DSL or deputy can decide on retention")?;
+        let today = uk_day(now);
+        let item = self.retention_of(incident)?;
+        if item.due_since > today {
+            return Err(StoreError::Conflict("this record is not yet due for review").into());
+        }
+        let decision = dsl_domain::retention::check_decision(decision, &item.reference, today)?;
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        match &decision {
+            RetentionDecision::Keep {
+                reason,
+                next_review,
+            } => {
+                tx.execute(
+                    "INSERT INTO retention_reviews (incident_id, decided_at, decided_by, reason, next_review)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![incident, ts(now), user, reason, next_review.format("%Y-%m-%d").to_string()],
+                )?;
+                audit::record(&tx, now, user, "retention.kept", "incident", &incident.to_string())?;
+            }
+            RetentionDecision::Destroy { reason, .. } => {
+                let (year, seq): (i64, i64) = tx.query_row(
+                    "SELECT year, seq FROM incidents WHERE id = ?1",
+                    [incident],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                tx.execute(
+                    "INSERT INTO tombstones (record_kind, incident_id, reference, year, seq, destroyed_at, destroyed_by, reason)
+                     VALUES ('incident', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![incident, item.reference, year, seq, ts(now), user, reason],
+                )?;
+                erase_incident(&tx, incident)?;
+                audit::record(&tx, now, user, "incident.destroyed", "incident", &incident.to_string())?;
+            }
+        }
+        tx.commit()?;
+        if matches!(decision, RetentionDecision::Destroy { .. }) {
+            // Move the deleted pages out of the write-ahead log into the (zeroed) main file.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .optional()?;
+        }
+        Ok(())
+    }
+
+    /// Every destroyed record's tombstone, newest first.
+    pub fn tombstones(&self) -> Result<Vec<Tombstone>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.id, t.record_kind, t.reference, t.destroyed_at, u.name, t.reason
+             FROM tombstones t JOIN users u ON u.id = t.destroyed_by ORDER BY t.id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, record_kind, reference, at, by, reason) = row?;
+            out.push(Tombstone {
+                id,
+                record_kind,
+                reference,
+                destroyed_at: parse_ts(&at)?,
+                destroyed_by: by,
+                reason,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,254 @@
+//! The transfer log (records sent to a pupil's new school, and the receipts), and the
+//! redacted incident reports that go into a transfer package or a subject access export.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use dsl_domain::incident::{Person, PersonKind, PersonRole};
+use dsl_domain::report::IncidentReport;
+use dsl_domain::terms::academic_year_of;
+use dsl_domain::time::uk_day;
+use dsl_domain::transfer::{
+    add_school_days, check_receipt, check_transfer, Receipt, ReceiptInput, Transfer,
+    TransferInput, RECEIPT_SCHOOL_DAYS,
+};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::incidents::WriteError;
+use crate::time::{parse_ts, ts};
+use crate::{audit, Result, StoreError, Vault};
+
+/// A person's incident reports, oldest first, redacted so only they are named, with their
+/// part in each ("Victim", "Witness and reporter").
+pub struct PersonReports {
+    pub person: Person,
+    pub reports: Vec<IncidentReport>,
+    pub roles: Vec<String>,
+}
+
+fn role_word(r: PersonRole) -> &'static str {
+    match r {
+        PersonRole::Victim => "Victim",
+        PersonRole::Instigator => "Instigator",
+        PersonRole::Alleged => "Alleged",
+        PersonRole::Witness => "Witness",
+        PersonRole::Reporter => "Reporter",
+    }
+}
+
+/// True for a day inside one of the school's terms (saved dates, or the defaults).
+fn in_term(conn: &Connection, day: NaiveDate) -> bool {
+    crate::governor::year_terms(conn, academic_year_of(day))
+        .map(|terms| terms.iter().any(|t| t.starts <= day && day <= t.ends))
+        .unwrap_or(true)
+}
+
+fn read_transfers(conn: &Connection, person: Option<i64>, today: NaiveDate) -> Result<Vec<Transfer>> {
+    let mut stmt = conn.prepare(
+        "SELECT t.id, t.person_id, p.name, t.to_school, t.method, t.sent_at, u.name, t.refs,
+                r.received_on, r.acknowledged_by, ru.name, r.recorded_at
+         FROM transfers t
+         JOIN people p ON p.id = t.person_id
+         JOIN users u ON u.id = t.recorded_by
+         LEFT JOIN transfer_receipts r ON r.transfer_id = t.id
+         LEFT JOIN users ru ON ru.id = r.recorded_by
+         WHERE ?1 IS NULL OR t.person_id = ?1
+         ORDER BY t.sent_at DESC, t.id DESC",
+    )?;
+    type Row = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows = stmt.query_map([person], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+            r.get(9)?,
+            r.get(10)?,
+            r.get(11)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, person_id, pupil_name, to_school, method, sent, sent_by, refs, on, ack, by, at): Row =
+            row?;
+        let sent_at = parse_ts(&sent)?;
+        let receipt = match (on, ack, by, at) {
+            (Some(on), Some(ack), Some(by), Some(at)) => Some(Receipt {
+                received_on: NaiveDate::parse_from_str(&on, "%Y-%m-%d")
+                    .map_err(|_| StoreError::Corrupt("a stored date is unreadable"))?,
+                acknowledged_by: ack,
+                recorded_by: by,
+                recorded_at: parse_ts(&at)?,
+            }),
+            _ => None,
+        };
+        let receipt_due = add_school_days(uk_day(sent_at), RECEIPT_SCHOOL_DAYS, |d| in_term(conn, d));
+        out.push(Transfer {
+            id,
+            person_id,
+            pupil_name,
+            to_school,
+            method,
+            sent_at,
+            sent_by,
+            references: serde_json::from_str(&refs)
+                .map_err(|_| StoreError::Corrupt("a transfer's references are unreadable"))?,
+            overdue: receipt.is_none() && today > receipt_due,
+            receipt,
+            receipt_due,
+        });
+    }
+    Ok(out)
+}
+
+impl Vault {
+    /// The person's incident reports, redacted so that only they are named.
+    pub fn person_reports(
+        &self,
+        person_id: i64,
+        generated_by: &str,
+        now: DateTime<Utc>,
+        app_version: &str,
+    ) -> Result<PersonReports> {
+        let history = self.person_history(person_id)?;
+        let school = self.settings()?.school_name;
+        // One report per incident, with every part the person played in it, oldest first.
+        let mut order: Vec<(i64, Vec<PersonRole>)> = Vec::new();
+        for pi in history.incidents.iter().rev() {
+            match order.iter_mut().find(|(id, _)| *id == pi.incident.id) {
+                Some((_, roles)) => roles.push(pi.role),
+                None => order.push((pi.incident.id, vec![pi.role])),
+            }
+        }
+        let mut reports = Vec::new();
+        let mut roles = Vec::new();
+        for (id, parts) in order {
+            let detail = self.incident(id)?;
+            let evidence = self.evidence_for_incident(id)?;
+            let reviews = self.device_reviews(id)?;
+            reports.push(dsl_domain::report::incident_report(
+                &school,
+                &detail,
+                &evidence,
+                &reviews,
+                Some(Some(person_id)),
+                generated_by,
+                now,
+                app_version,
+            ));
+            roles.push(
+                parts
+                    .iter()
+                    .map(|r| role_word(*r))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            );
+        }
+        Ok(PersonReports {
+            person: history.person,
+            reports,
+            roles,
+        })
+    }
+
+    /// Logs records sent to a pupil's new school. `references` are the incidents the package held.
+    pub fn log_transfer(
+        &mut self,
+        input: &TransferInput,
+        references: &[String],
+        now: DateTime<Utc>,
+    ) -> std::result::Result<Transfer, WriteError> {
+        self.require_editor("only a DSL or deputy can send records")?;
+        let t = check_transfer(input, now)?;
+        let person = self.person_history(t.person_id)?.person;
+        if person.kind != PersonKind::Pupil {
+            return Err(StoreError::Conflict("only a pupil's records are transferred to a new school").into());
+        }
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO transfers (person_id, sent_at, to_school, method, refs, recorded_at, recorded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                t.person_id,
+                ts(t.sent_at),
+                t.to_school,
+                t.method,
+                serde_json::to_string(references).map_err(|_| StoreError::Crypto)?,
+                ts(now),
+                user
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record(&tx, now, user, "transfer.sent", "transfer", &id.to_string())?;
+        tx.commit()?;
+        read_transfers(&self.conn, Some(t.person_id), uk_day(now))?
+            .into_iter()
+            .find(|x| x.id == id)
+            .ok_or_else(|| StoreError::NotFound.into())
+    }
+
+    /// Records the new school's acknowledgement of a transfer.
+    pub fn record_receipt(
+        &mut self,
+        input: &ReceiptInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<(), WriteError> {
+        self.require_editor("only a DSL or deputy can record a receipt")?;
+        let sent: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT sent_at FROM transfers WHERE id = ?1",
+                [input.transfer_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let sent = parse_ts(&sent.ok_or(StoreError::NotFound)?)?;
+        let r = check_receipt(input, sent, uk_day(now))?;
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        let done: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM transfer_receipts WHERE transfer_id = ?1)",
+            [r.transfer_id],
+            |row| row.get(0),
+        )?;
+        if done {
+            return Err(StoreError::Conflict("a receipt is already recorded for this transfer").into());
+        }
+        tx.execute(
+            "INSERT INTO transfer_receipts (transfer_id, received_on, acknowledged_by, recorded_at, recorded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                r.transfer_id,
+                r.received_on.format("%Y-%m-%d").to_string(),
+                r.acknowledged_by,
+                ts(now),
+                user
+            ],
+        )?;
+        audit::record(&tx, now, user, "transfer.received", "transfer", &r.transfer_id.to_string())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The transfer log, newest first; for one person when `person` is given.
+    pub fn transfers(&self, person: Option<i64>, today: NaiveDate) -> Result<Vec<Transfer>> {
+        read_transfers(&self.conn, person, today)
+    }
+}
