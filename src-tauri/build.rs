@@ -46,6 +46,17 @@ const COMMANDS: &[&str] = &[
     "term_dashboard",
     "save_governor_draft",
     "create_demo_vault",
+    "list_users",
+    "add_user",
+    "remove_user",
+    "retention_due",
+    "retention_of",
+    "decide_retention",
+    "list_tombstones",
+    "list_transfers",
+    "export_transfer",
+    "record_receipt",
+    "export_subject_access",
 ];
 
 fn main() {

@@ -112,6 +112,17 @@ pub fn run() {
             commands::governor::term_dashboard,
             commands::governor::save_governor_draft,
             commands::vault::create_demo_vault,
+            commands::users::list_users,
+            commands::users::add_user,
+            commands::users::remove_user,
+            commands::records::retention_due,
+            commands::records::retention_of,
+            commands::records::decide_retention,
+            commands::records::list_tombstones,
+            commands::records::list_transfers,
+            commands::records::export_transfer,
+            commands::records::record_receipt,
+            commands::records::export_subject_access,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

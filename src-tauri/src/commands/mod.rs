@@ -5,8 +5,10 @@ pub mod backup;
 pub mod evidence;
 pub mod governor;
 pub mod incidents;
+pub mod records;
 pub mod reports;
 pub mod settings;
+pub mod users;
 pub mod vault;
 
 use chrono::{DateTime, Utc};

@@ -97,7 +97,11 @@ pub async fn export_governor_report(
     .await
 }
 
-fn save_path(app: &AppHandle, title: &str, name: &str) -> Result<std::path::PathBuf, ApiError> {
+pub(crate) fn save_path(
+    app: &AppHandle,
+    title: &str,
+    name: &str,
+) -> Result<std::path::PathBuf, ApiError> {
     app.dialog()
         .file()
         .set_title(title)
@@ -109,7 +113,7 @@ fn save_path(app: &AppHandle, title: &str, name: &str) -> Result<std::path::Path
         .map_err(|_| ApiError::new(ErrorKind::Io, "That place cannot be saved to."))
 }
 
-fn write_report(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+pub(crate) fn write_report(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
     std::fs::write(path, bytes).map_err(|_| {
         ApiError::new(
             ErrorKind::Io,

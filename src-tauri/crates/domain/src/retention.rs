@@ -56,7 +56,10 @@ pub fn add_years(date: NaiveDate, years: i32) -> NaiveDate {
 pub fn rule_for(reported: NaiveDate, people: &[RetainedPerson]) -> RetentionRule {
     let mut best: Option<RetentionRule> = None;
     let mut consider = |rule: RetentionRule| {
-        if best.as_ref().is_none_or(|b| rule.review_from > b.review_from) {
+        if best
+            .as_ref()
+            .is_none_or(|b| rule.review_from > b.review_from)
+        {
             best = Some(rule);
         }
     };
@@ -339,7 +342,12 @@ mod tests {
             reason: reason.into(),
             next_review: next,
         };
-        assert!(check_decision(&keep("Police enquiry open", d(2031, 1, 1)), "OS-2001-0001", today).is_ok());
+        assert!(check_decision(
+            &keep("Police enquiry open", d(2031, 1, 1)),
+            "OS-2001-0001",
+            today
+        )
+        .is_ok());
         let e = check_decision(&keep("  ", d(2031, 1, 1)), "OS-2001-0001", today).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("keepReason"));
         let e = check_decision(&keep("Why", today), "OS-2001-0001", today).unwrap_err();
@@ -350,8 +358,18 @@ mod tests {
             reason: reason.into(),
             confirm_reference: r.into(),
         };
-        assert!(check_decision(&destroy("Retention period over", " os-2001-0001 "), "OS-2001-0001", today).is_ok());
-        let e = check_decision(&destroy("Retention period over", "OS-2001-0002"), "OS-2001-0001", today).unwrap_err();
+        assert!(check_decision(
+            &destroy("Retention period over", " os-2001-0001 "),
+            "OS-2001-0001",
+            today
+        )
+        .is_ok());
+        let e = check_decision(
+            &destroy("Retention period over", "OS-2001-0002"),
+            "OS-2001-0001",
+            today,
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("confirmReference"));
         let e = check_decision(&destroy("", "OS-2001-0001"), "OS-2001-0001", today).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("destroyReason"));

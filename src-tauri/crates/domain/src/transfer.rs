@@ -236,7 +236,7 @@ pub fn transfer_bundle(
     cover.push(field("Records enclosed", reports.len().to_string()));
     RecordBundle {
         kind: BundleKind::Transfer,
-        title: "Child protection file: transfer to a new school".into(),
+        title: "Child protection file transfer".into(),
         school_name: ctx.school_name.to_string(),
         intro: format!(
             "These are the online-safety child protection records {} holds about this pupil. Other people in them appear by role only. Keep this file separately from the pupil's main file, and acknowledge receipt within {RECEIPT_SCHOOL_DAYS} school days using the slip at the end.",
@@ -275,12 +275,7 @@ pub fn subject_access_bundle(
         sections.push((
             "Records sent to other schools".to_string(),
             Table {
-                headers: vec![
-                    "Sent".into(),
-                    "To".into(),
-                    "How".into(),
-                    "Receipt".into(),
-                ],
+                headers: vec!["Sent".into(), "To".into(), "How".into(), "Receipt".into()],
                 widths: vec![1.2, 1.6, 1.4, 1.4],
                 rows: transfers
                     .iter()
@@ -289,9 +284,11 @@ pub fn subject_access_bundle(
                             uk_date_time(t.sent_at),
                             t.to_school.clone(),
                             t.method.clone(),
-                            t.receipt.as_ref().map_or("Not yet acknowledged".into(), |r| {
-                                format!("{} ({})", uk_date_of(r.received_on), r.acknowledged_by)
-                            }),
+                            t.receipt
+                                .as_ref()
+                                .map_or("Not yet acknowledged".into(), |r| {
+                                    format!("{} ({})", uk_date_of(r.received_on), r.acknowledged_by)
+                                }),
                         ]
                     })
                     .collect(),
@@ -350,8 +347,18 @@ mod tests {
             method: "Secure transfer system".into(),
             sent_at: now,
         };
-        assert_eq!(check_transfer(&ok, now).expect("ok").to_school, "Northfield Academy");
-        let e = check_transfer(&TransferInput { to_school: "".into(), ..ok.clone() }, now).unwrap_err();
+        assert_eq!(
+            check_transfer(&ok, now).expect("ok").to_school,
+            "Northfield Academy"
+        );
+        let e = check_transfer(
+            &TransferInput {
+                to_school: "".into(),
+                ..ok.clone()
+            },
+            now,
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("toSchool"));
         let e = check_transfer(
             &TransferInput {
@@ -369,7 +376,10 @@ mod tests {
         };
         let e = check_receipt(&r, now, d(2026, 3, 9)).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("receivedOn"));
-        let r = ReceiptInput { received_on: d(2026, 3, 10), ..r };
+        let r = ReceiptInput {
+            received_on: d(2026, 3, 10),
+            ..r
+        };
         let e = check_receipt(&r, now, d(2026, 3, 9)).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("receivedOn"));
         assert!(check_receipt(&r, now, d(2026, 3, 10)).is_ok());

@@ -72,7 +72,14 @@ impl Vault {
         }
         let tx = self.conn.transaction()?;
         let id = users::insert(&tx, name, role, now)?;
-        audit::record(&tx, now, self.user_id, "user.added", "user", &id.to_string())?;
+        audit::record(
+            &tx,
+            now,
+            self.user_id,
+            "user.added",
+            "user",
+            &id.to_string(),
+        )?;
         file.slots.push(Slot::wrap(
             SlotKind::Passphrase,
             Some(id),
@@ -118,7 +125,14 @@ impl Vault {
             .retain(|s| !(s.kind == SlotKind::Passphrase && s.user_id == Some(id)));
         let tx = self.conn.transaction()?;
         users::mark_removed(&tx, id, now)?;
-        audit::record(&tx, now, self.user_id, "user.removed", "user", &id.to_string())?;
+        audit::record(
+            &tx,
+            now,
+            self.user_id,
+            "user.removed",
+            "user",
+            &id.to_string(),
+        )?;
         file.write(&path)?;
         tx.commit()?;
         Ok(())

@@ -43,3 +43,5 @@ mod tests_evidence;
 mod tests_governor;
 #[cfg(test)]
 mod tests_incidents;
+#[cfg(test)]
+mod tests_records;

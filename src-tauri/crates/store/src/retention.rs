@@ -16,7 +16,8 @@ use crate::time::{parse_ts, ts};
 use crate::{audit, Result, StoreError, Vault};
 
 fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt("a stored date is unreadable"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt("a stored date is unreadable"))
 }
 
 /// Everyone in each incident, with what the retention rule needs.
@@ -181,7 +182,11 @@ impl Vault {
             .into_iter()
             .filter(|i| i.due_since <= today)
             .collect();
-        due.sort_by(|a, b| a.due_since.cmp(&b.due_since).then(a.incident_id.cmp(&b.incident_id)));
+        due.sort_by(|a, b| {
+            a.due_since
+                .cmp(&b.due_since)
+                .then(a.incident_id.cmp(&b.incident_id))
+        });
         Ok(due)
     }
 
@@ -220,7 +225,14 @@ impl Vault {
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![incident, ts(now), user, reason, next_review.format("%Y-%m-%d").to_string()],
                 )?;
-                audit::record(&tx, now, user, "retention.kept", "incident", &incident.to_string())?;
+                audit::record(
+                    &tx,
+                    now,
+                    user,
+                    "retention.kept",
+                    "incident",
+                    &incident.to_string(),
+                )?;
             }
             RetentionDecision::Destroy { reason, .. } => {
                 let (year, seq): (i64, i64) = tx.query_row(
@@ -234,7 +246,14 @@ impl Vault {
                     params![incident, item.reference, year, seq, ts(now), user, reason],
                 )?;
                 erase_incident(&tx, incident)?;
-                audit::record(&tx, now, user, "incident.destroyed", "incident", &incident.to_string())?;
+                audit::record(
+                    &tx,
+                    now,
+                    user,
+                    "incident.destroyed",
+                    "incident",
+                    &incident.to_string(),
+                )?;
             }
         }
         tx.commit()?;

@@ -150,7 +150,11 @@ fn bad_backups_are_refused_clearly() {
         .contains("not a DSL Desk backup"));
 
     let text = String::from_utf8_lossy(&good[..300]).into_owned();
-    let newer = text.replacen(&format!("\"schemaVersion\":{}", crate::SCHEMA_VERSION), "\"schemaVersion\":99", 1);
+    let newer = text.replacen(
+        &format!("\"schemaVersion\":{}", crate::SCHEMA_VERSION),
+        "\"schemaVersion\":99",
+        1,
+    );
     assert_ne!(text, newer);
     let mut bytes = newer.into_bytes();
     bytes.extend_from_slice(&good[300..]);

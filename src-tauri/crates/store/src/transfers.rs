@@ -7,8 +7,8 @@ use dsl_domain::report::IncidentReport;
 use dsl_domain::terms::academic_year_of;
 use dsl_domain::time::uk_day;
 use dsl_domain::transfer::{
-    add_school_days, check_receipt, check_transfer, Receipt, ReceiptInput, Transfer,
-    TransferInput, RECEIPT_SCHOOL_DAYS,
+    add_school_days, check_receipt, check_transfer, Receipt, ReceiptInput, Transfer, TransferInput,
+    RECEIPT_SCHOOL_DAYS,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -41,7 +41,11 @@ fn in_term(conn: &Connection, day: NaiveDate) -> bool {
         .unwrap_or(true)
 }
 
-fn read_transfers(conn: &Connection, person: Option<i64>, today: NaiveDate) -> Result<Vec<Transfer>> {
+fn read_transfers(
+    conn: &Connection,
+    person: Option<i64>,
+    today: NaiveDate,
+) -> Result<Vec<Transfer>> {
     let mut stmt = conn.prepare(
         "SELECT t.id, t.person_id, p.name, t.to_school, t.method, t.sent_at, u.name, t.refs,
                 r.received_on, r.acknowledged_by, ru.name, r.recorded_at
@@ -98,7 +102,8 @@ fn read_transfers(conn: &Connection, person: Option<i64>, today: NaiveDate) -> R
             }),
             _ => None,
         };
-        let receipt_due = add_school_days(uk_day(sent_at), RECEIPT_SCHOOL_DAYS, |d| in_term(conn, d));
+        let receipt_due =
+            add_school_days(uk_day(sent_at), RECEIPT_SCHOOL_DAYS, |d| in_term(conn, d));
         out.push(Transfer {
             id,
             person_id,
@@ -138,7 +143,12 @@ impl Vault {
         }
         let mut reports = Vec::new();
         let mut roles = Vec::new();
-        for (id, parts) in order {
+        for (id, mut parts) in order {
+            parts.sort_by_key(|r| {
+                ["victim", "instigator", "alleged", "witness", "reporter"]
+                    .iter()
+                    .position(|x| *x == r.as_str())
+            });
             let detail = self.incident(id)?;
             let evidence = self.evidence_for_incident(id)?;
             let reviews = self.device_reviews(id)?;
@@ -178,7 +188,10 @@ impl Vault {
         let t = check_transfer(input, now)?;
         let person = self.person_history(t.person_id)?.person;
         if person.kind != PersonKind::Pupil {
-            return Err(StoreError::Conflict("only a pupil's records are transferred to a new school").into());
+            return Err(StoreError::Conflict(
+                "only a pupil's records are transferred to a new school",
+            )
+            .into());
         }
         let user = self.user_id;
         let tx = self.conn.transaction()?;
@@ -229,7 +242,9 @@ impl Vault {
             |row| row.get(0),
         )?;
         if done {
-            return Err(StoreError::Conflict("a receipt is already recorded for this transfer").into());
+            return Err(
+                StoreError::Conflict("a receipt is already recorded for this transfer").into(),
+            );
         }
         tx.execute(
             "INSERT INTO transfer_receipts (transfer_id, received_on, acknowledged_by, recorded_at, recorded_by)
@@ -242,7 +257,14 @@ impl Vault {
                 user
             ],
         )?;
-        audit::record(&tx, now, user, "transfer.received", "transfer", &r.transfer_id.to_string())?;
+        audit::record(
+            &tx,
+            now,
+            user,
+            "transfer.received",
+            "transfer",
+            &r.transfer_id.to_string(),
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -358,7 +358,7 @@ impl Vault {
     }
 
     /// Refuses a change when the signed-in user's role only reads (the headteacher).
-    pub(crate) fn require_editor(&self, what: &'static str) -> Result<()> {
+    pub fn require_editor(&self, what: &'static str) -> Result<()> {
         if users::get(&self.conn, self.user_id)?.role.can_edit() {
             Ok(())
         } else {
@@ -366,7 +366,13 @@ impl Vault {
         }
     }
 
-    pub(crate) fn audit(&self, now: DateTime<Utc>, action: &str, kind: &str, id: &str) -> Result<()> {
+    pub(crate) fn audit(
+        &self,
+        now: DateTime<Utc>,
+        action: &str,
+        kind: &str,
+        id: &str,
+    ) -> Result<()> {
         audit::append(
             &self.conn,
             now,

@@ -3,4 +3,4 @@
 /**
  * What went wrong, for the UI to decide on without matching text.
  */
-export type ErrorKind = "Locked" | "NoVault" | "VaultExists" | "WrongCredentials" | "TooManyAttempts" | "Validation" | "NotFound" | "Conflict" | "NewerVersion" | "Corrupt" | "Cancelled" | "Io" | "Internal";
+export type ErrorKind = "Locked" | "NoVault" | "VaultExists" | "WrongCredentials" | "TooManyAttempts" | "Validation" | "NotFound" | "Conflict" | "Forbidden" | "NewerVersion" | "Corrupt" | "Cancelled" | "Io" | "Internal";

@@ -1,0 +1,503 @@
+//! Users and roles, the retention review with tombstones, and the transfer log.
+
+use chrono::{Duration, NaiveDate};
+use dsl_domain::incident::{
+    Discovery, IncidentFacts, IncidentFilter, InvolvementInput, Location, NewIncident, NewPerson,
+    PersonKind, PersonRole, RiskArea,
+};
+use dsl_domain::retention::RetentionDecision;
+use dsl_domain::transfer::{ReceiptInput, TransferInput};
+use dsl_domain::vault::Role;
+use dsl_domain::ErrorKind;
+
+use crate::test_support::{now, PASS};
+use crate::{KdfParams, StoreError, Vault, WriteError};
+
+const DEPUTY_PASS: &str = "orchard velvet lantern quarry";
+const HEAD_PASS: &str = "granite puffin saucer meadow";
+
+fn vault(dir: &std::path::Path) -> Vault {
+    Vault::create(
+        dir,
+        "Oakfield",
+        "Jo DSL",
+        Role::Dsl,
+        PASS,
+        KdfParams::default(),
+        now(),
+    )
+    .expect("vault")
+    .vault
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+fn person(
+    kind: PersonKind,
+    name: &str,
+    dob: Option<NaiveDate>,
+    role: PersonRole,
+) -> InvolvementInput {
+    InvolvementInput {
+        person_id: None,
+        new_person: Some(NewPerson {
+            kind,
+            name: name.into(),
+            year_group: (kind == PersonKind::Pupil).then_some(11),
+            date_of_birth: dob,
+            job_title: String::new(),
+        }),
+        role,
+    }
+}
+
+fn known(id: i64, role: PersonRole) -> InvolvementInput {
+    InvolvementInput {
+        person_id: Some(id),
+        new_person: None,
+        role,
+    }
+}
+
+fn incident(
+    v: &mut Vault,
+    summary: &str,
+    people: Vec<InvolvementInput>,
+) -> std::result::Result<i64, WriteError> {
+    v.create_incident(
+        &NewIncident {
+            facts: IncidentFacts {
+                occurred_at: now() - Duration::days(3),
+                reported_at: now() - Duration::days(2),
+                reported_by_name: "Ms Siobhán Kelly".into(),
+                reported_by_role: "Form tutor".into(),
+                discovery: Discovery::Disclosure,
+                monitoring: None,
+                location: Location::InSchool,
+                platform: "WhatsApp".into(),
+                summary: summary.into(),
+                childs_words: String::new(),
+                risk_area: RiskArea::Conduct,
+                activity_type: "bullying".into(),
+            },
+            people,
+        },
+        now(),
+    )
+}
+
+fn person_id(v: &Vault, incident: i64, name: &str) -> i64 {
+    v.incident(incident)
+        .expect("incident")
+        .people
+        .iter()
+        .find(|i| i.person.name == name)
+        .expect("person")
+        .person
+        .id
+}
+
+fn forbidden<T: std::fmt::Debug>(r: std::result::Result<T, WriteError>) {
+    match r {
+        Err(WriteError::Store(StoreError::NotPermitted(_))) => {}
+        other => panic!("expected a refusal for the role, got {other:?}"),
+    }
+}
+
+#[test]
+fn users_have_their_own_slots_roles_and_removal_revokes_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut dsl = vault(dir.path());
+    let deputy = dsl
+        .add_user(
+            "Sam Deputy",
+            Role::DeputyDsl,
+            DEPUTY_PASS,
+            KdfParams::default(),
+            now(),
+        )
+        .expect("deputy");
+    let head = dsl
+        .add_user(
+            "Pat Head",
+            Role::Headteacher,
+            HEAD_PASS,
+            KdfParams::default(),
+            now(),
+        )
+        .expect("head");
+    let names: Vec<String> = dsl
+        .users()
+        .expect("users")
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(names, ["Jo DSL", "Sam Deputy", "Pat Head"]);
+
+    // Refused: a name already in use, a passphrase that already opens the vault for someone.
+    assert!(matches!(
+        dsl.add_user(
+            "sam deputy",
+            Role::DeputyDsl,
+            "other words entirely here",
+            KdfParams::default(),
+            now()
+        ),
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        dsl.add_user(
+            "Kim Other",
+            Role::DeputyDsl,
+            DEPUTY_PASS,
+            KdfParams::default(),
+            now()
+        ),
+        Err(StoreError::Conflict(_))
+    ));
+    // Changing to another user's passphrase is refused too: unlock would find the wrong person.
+    assert!(matches!(
+        dsl.change_passphrase(PASS, HEAD_PASS, KdfParams::default(), now()),
+        Err(StoreError::Conflict(_))
+    ));
+
+    // Each opens the vault as themselves; entries record who made them.
+    let mut dep = Vault::unlock(dir.path(), DEPUTY_PASS).expect("deputy unlocks");
+    assert_eq!(dep.session().expect("session").user_name, "Sam Deputy");
+    let id = incident(&mut dep, "Recorded by the deputy", vec![]).expect("deputy records");
+    assert_eq!(dep.incident(id).expect("incident").created_by, "Sam Deputy");
+
+    // The headteacher reads and prints, but changes nothing.
+    let mut hd = Vault::unlock(dir.path(), HEAD_PASS).expect("head unlocks");
+    assert_eq!(hd.session().expect("session").role, Role::Headteacher);
+    assert_eq!(
+        hd.list_incidents(&IncidentFilter::default(), 100)
+            .expect("list")
+            .len(),
+        1
+    );
+    forbidden(incident(&mut hd, "Not allowed", vec![]));
+    assert!(matches!(
+        hd.add_user(
+            "Someone",
+            Role::Dsl,
+            "quiet meadow harbour lantern",
+            KdfParams::default(),
+            now()
+        ),
+        Err(StoreError::NotPermitted(_))
+    ));
+    assert!(matches!(
+        hd.remove_user(deputy.id, now()),
+        Err(StoreError::NotPermitted(_))
+    ));
+    let settings = hd.settings().expect("settings");
+    assert!(matches!(
+        hd.update_settings(&settings, now()),
+        Err(StoreError::NotPermitted(_))
+    ));
+
+    // Nobody removes themselves, and the last DSL or deputy stays.
+    assert!(matches!(
+        dsl.remove_user(dsl.user_id(), now()),
+        Err(StoreError::Conflict(_))
+    ));
+    dsl.remove_user(head.id, now()).expect("head removed");
+    let slots = std::fs::read_to_string(dir.path().join(crate::KEYSLOTS_FILE)).expect("slots");
+    assert!(
+        !slots.contains(&format!("\"userId\": {}", head.id)),
+        "the head's slot is gone"
+    );
+    assert!(matches!(
+        Vault::unlock(dir.path(), HEAD_PASS),
+        Err(StoreError::WrongCredentials)
+    ));
+    dsl.remove_user(deputy.id, now()).expect("deputy removed");
+    assert!(matches!(
+        Vault::unlock(dir.path(), DEPUTY_PASS),
+        Err(StoreError::WrongCredentials)
+    ));
+    // The deputy's record still names them.
+    assert_eq!(dsl.incident(id).expect("incident").created_by, "Sam Deputy");
+    let remaining: Vec<String> = dsl
+        .users()
+        .expect("users")
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(remaining, ["Jo DSL"]);
+    Vault::unlock(dir.path(), PASS).expect("the DSL still unlocks");
+    assert!(dsl.verify_audit().expect("verify").broken.is_none());
+}
+
+/// Every text value in every table of the open vault, for searching for leftovers.
+fn all_text(v: &Vault) -> String {
+    let conn = v.conn();
+    let mut tables: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .expect("tables");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("rows");
+        rows.collect::<rusqlite::Result<_>>().expect("names")
+    };
+    let mut out = String::new();
+    for t in tables {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .expect("select");
+        let cols = stmt.column_count();
+        let mut rows = stmt.query([]).expect("query");
+        while let Some(row) = rows.next().expect("row") {
+            for c in 0..cols {
+                if let Ok(rusqlite::types::ValueRef::Text(s)) = row.get_ref(c) {
+                    out.push_str(&String::from_utf8_lossy(s));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn records_come_up_for_review_and_destruction_leaves_only_a_tombstone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut v = vault(dir.path());
+    // Born 2000: 25 on 1 March 2025, so due. Born 2012: not due until 2037.
+    let old = incident(
+        &mut v,
+        "Marker-Zephyr summary of an old case",
+        vec![
+            person(
+                PersonKind::Pupil,
+                "Zoë Marker-Quill",
+                Some(d(2000, 3, 1)),
+                PersonRole::Victim,
+            ),
+            person(
+                PersonKind::Pupil,
+                "Ben Shared",
+                Some(d(2001, 6, 1)),
+                PersonRole::Witness,
+            ),
+        ],
+    )
+    .expect("old");
+    let shared = person_id(&v, old, "Ben Shared");
+    let young = incident(
+        &mut v,
+        "A recent case",
+        vec![
+            person(
+                PersonKind::Pupil,
+                "Amir Young",
+                Some(d(2012, 1, 10)),
+                PersonRole::Victim,
+            ),
+            known(shared, PersonRole::Reporter),
+        ],
+    )
+    .expect("young");
+    let staff = incident(
+        &mut v,
+        "An allegation",
+        vec![person(
+            PersonKind::Staff,
+            "Mr Teach",
+            None,
+            PersonRole::Alleged,
+        )],
+    )
+    .expect("staff");
+
+    let today = dsl_domain::time::uk_day(now());
+    let due = v.retention_due(today).expect("due");
+    assert_eq!(due.iter().map(|i| i.incident_id).collect::<Vec<_>>(), [old]);
+    assert_eq!(
+        due[0].review_from,
+        d(2026, 6, 1),
+        "the younger pupil's 25th birthday"
+    );
+    let rule = v.retention_of(staff).expect("staff");
+    assert_eq!(rule.review_from, d(2036, 11, 20));
+    assert!(rule.check_retirement);
+    assert_eq!(
+        v.retention_of(young).expect("young").review_from,
+        d(2037, 1, 10)
+    );
+
+    // Not due: refused, whatever the decision.
+    let destroy_young = RetentionDecision::Destroy {
+        reason: "Retention period over".into(),
+        confirm_reference: v.incident(young).expect("young").reference,
+    };
+    assert!(matches!(
+        v.decide_retention(young, &destroy_young, now()),
+        Err(WriteError::Store(StoreError::Conflict(_)))
+    ));
+
+    // Keep with a reason: off the list until the next review, then back with the decision.
+    v.decide_retention(
+        old,
+        &RetentionDecision::Keep {
+            reason: "Civil claim pending".into(),
+            next_review: d(2027, 11, 22),
+        },
+        now(),
+    )
+    .expect("kept");
+    assert!(v.retention_due(today).expect("due").is_empty());
+    let back = v.retention_due(d(2027, 11, 22)).expect("due later");
+    assert_eq!(back.len(), 1);
+    assert_eq!(
+        back[0].last_keep.as_ref().map(|k| k.reason.as_str()),
+        Some("Civil claim pending")
+    );
+
+    // The database refuses a deletion without a tombstone, even from inside.
+    assert!(v
+        .conn()
+        .execute("DELETE FROM incident_facts WHERE incident_id = ?1", [old])
+        .is_err());
+    assert!(v
+        .conn()
+        .execute("DELETE FROM people WHERE id = ?1", [shared])
+        .is_err());
+
+    // Destroy, a year later, after typing the reference back.
+    let later = now() + Duration::days(366);
+    let reference = v.incident(old).expect("old").reference;
+    let wrong = RetentionDecision::Destroy {
+        reason: "Retention period over".into(),
+        confirm_reference: "OS-1999-0001".into(),
+    };
+    match v.decide_retention(old, &wrong, later) {
+        Err(WriteError::Rejected(e)) => assert_eq!(e.field.as_deref(), Some("confirmReference")),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    v.decide_retention(
+        old,
+        &RetentionDecision::Destroy {
+            reason: "Retention period over; no reason to keep".into(),
+            confirm_reference: reference.clone(),
+        },
+        later,
+    )
+    .expect("destroyed");
+
+    assert!(matches!(v.incident(old), Err(StoreError::NotFound)));
+    let tombs = v.tombstones().expect("tombstones");
+    assert_eq!(tombs.len(), 1);
+    assert_eq!(tombs[0].reference, reference);
+    assert_eq!(tombs[0].record_kind, "incident");
+    assert_eq!(tombs[0].destroyed_by, "Jo DSL");
+    assert_eq!(tombs[0].reason, "Retention period over; no reason to keep");
+    // The content is gone from every table; the shared pupil stays for the other record.
+    let text = all_text(&v);
+    for gone in ["Marker-Zephyr", "Zoë Marker-Quill", "Civil claim pending"] {
+        assert!(!text.contains(gone), "{gone} is still in the vault");
+    }
+    assert!(text.contains("Ben Shared"));
+    assert!(v.person_history(shared).is_ok());
+    let filter = IncidentFilter {
+        text: Some("marker".into()),
+        ..IncidentFilter::default()
+    };
+    assert!(v.list_incidents(&filter, 100).expect("search").is_empty());
+    assert_eq!(
+        v.list_incidents(&IncidentFilter::default(), 100)
+            .expect("list")
+            .len(),
+        2
+    );
+    // The chain still verifies, and a new incident gets a new number.
+    assert!(v.verify_audit().expect("verify").broken.is_none());
+    let next = incident(&mut v, "After destruction", vec![]).expect("new");
+    assert!(next > staff);
+    assert_ne!(v.incident(next).expect("new").reference, reference);
+}
+
+#[test]
+fn transfers_are_logged_with_a_receipt_due_in_five_school_days() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut v = vault(dir.path());
+    let id = incident(
+        &mut v,
+        "Case to transfer",
+        vec![
+            person(
+                PersonKind::Pupil,
+                "Łukasz Mover",
+                Some(d(2011, 2, 2)),
+                PersonRole::Victim,
+            ),
+            person(PersonKind::Parent, "Mrs Other", None, PersonRole::Reporter),
+        ],
+    )
+    .expect("incident");
+    let pupil = person_id(&v, id, "Łukasz Mover");
+    let parent = person_id(&v, id, "Mrs Other");
+    // Sunday 22 November 2026 (the test's now) minus 4 days: Wednesday 18 November.
+    let sent_at = now() - Duration::days(4);
+    let input = TransferInput {
+        person_id: pupil,
+        to_school: "Northfield Academy".into(),
+        method: "Secure transfer system".into(),
+        sent_at,
+    };
+    let set = v
+        .person_reports(pupil, "Jo DSL", now(), "test")
+        .expect("reports");
+    assert_eq!(set.reports.len(), 1);
+    assert_eq!(set.roles, ["Victim"]);
+    let refs: Vec<String> = set.reports.iter().map(|r| r.reference.clone()).collect();
+    let t = v.log_transfer(&input, &refs, now()).expect("logged");
+    assert_eq!(t.receipt_due, d(2026, 11, 25), "Thu, Fri, Mon, Tue, Wed");
+    assert!(!t.overdue);
+    assert_eq!(t.references, refs);
+    assert_eq!(t.sent_by, "Jo DSL");
+    let log = v.transfers(None, d(2026, 11, 26)).expect("log");
+    assert!(log[0].overdue, "no receipt after five school days");
+
+    // Only a pupil's records transfer.
+    let parent_input = TransferInput {
+        person_id: parent,
+        ..input.clone()
+    };
+    assert!(matches!(
+        v.log_transfer(&parent_input, &[], now()),
+        Err(WriteError::Store(StoreError::Conflict(_)))
+    ));
+    // A receipt before sending is refused; a good one clears the reminder; a second is refused.
+    let early = ReceiptInput {
+        transfer_id: t.id,
+        received_on: d(2026, 11, 17),
+        acknowledged_by: "Ms Okafor, DSL".into(),
+    };
+    match v.record_receipt(&early, now()) {
+        Err(WriteError::Rejected(e)) => assert_eq!(e.kind, ErrorKind::Validation),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    let good = ReceiptInput {
+        received_on: d(2026, 11, 20),
+        ..early
+    };
+    v.record_receipt(&good, now()).expect("receipt");
+    let log = v.transfers(Some(pupil), d(2026, 12, 1)).expect("log");
+    assert!(!log[0].overdue);
+    assert_eq!(
+        log[0].receipt.as_ref().map(|r| r.acknowledged_by.as_str()),
+        Some("Ms Okafor, DSL")
+    );
+    assert!(matches!(
+        v.record_receipt(&good, now()),
+        Err(WriteError::Store(StoreError::Conflict(_)))
+    ));
+    assert!(v
+        .transfers(Some(parent), d(2026, 12, 1))
+        .expect("none")
+        .is_empty());
+    assert!(v.verify_audit().expect("verify").broken.is_none());
+}
