@@ -36,6 +36,16 @@ import type { Breakdown } from './bindings/Breakdown';
 import type { Cell } from './bindings/Cell';
 import type { LessonCandidate } from './bindings/LessonCandidate';
 import type { TrendPoint } from './bindings/TrendPoint';
+import type { VaultUser } from './bindings/VaultUser';
+import type { NewUser } from './bindings/NewUser';
+import type { RetentionItem } from './bindings/RetentionItem';
+import type { RetentionDecision } from './bindings/RetentionDecision';
+import type { KeepDecision } from './bindings/KeepDecision';
+import type { Tombstone } from './bindings/Tombstone';
+import type { Transfer } from './bindings/Transfer';
+import type { TransferInput } from './bindings/TransferInput';
+import type { ReceiptInput } from './bindings/ReceiptInput';
+import type { Receipt } from './bindings/Receipt';
 
 export type { AboutInfo, ApiError, CreateVaultInput, PassphraseAssessment, RecoveryKeyShown, Session, Settings, VaultStatus };
 export type {
@@ -66,6 +76,16 @@ export type {
   Cell,
   LessonCandidate,
   TrendPoint,
+  VaultUser,
+  NewUser,
+  RetentionItem,
+  RetentionDecision,
+  KeepDecision,
+  Tombstone,
+  Transfer,
+  TransferInput,
+  ReceiptInput,
+  Receipt,
 };
 
 /** True when `e` is the typed error the backend returns. */
@@ -133,6 +153,17 @@ export const api = {
   exportGovernorReport: (year: number, term: TermName) =>
     invoke<string>('export_governor_report', { year, term }),
   createDemoVault: () => invoke<Session>('create_demo_vault'),
+  listUsers: () => invoke<VaultUser[]>('list_users'),
+  addUser: (user: NewUser) => invoke<VaultUser>('add_user', { user }),
+  removeUser: (id: number) => invoke<void>('remove_user', { id }),
+  retentionDue: () => invoke<RetentionItem[]>('retention_due'),
+  retentionOf: (id: number) => invoke<RetentionItem>('retention_of', { id }),
+  decideRetention: (id: number, decision: RetentionDecision) => invoke<void>('decide_retention', { id, decision }),
+  listTombstones: () => invoke<Tombstone[]>('list_tombstones'),
+  listTransfers: (personId: number | null) => invoke<Transfer[]>('list_transfers', { personId }),
+  exportTransfer: (transfer: TransferInput) => invoke<Transfer>('export_transfer', { transfer }),
+  recordReceipt: (receipt: ReceiptInput) => invoke<void>('record_receipt', { receipt }),
+  exportSubjectAccess: (personId: number) => invoke<string>('export_subject_access', { personId }),
 };
 
 /** Why the vault was locked. */

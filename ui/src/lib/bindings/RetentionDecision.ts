@@ -3,8 +3,8 @@
 /**
  * What the DSL decides at review.
  */
-export type RetentionDecision = { "decision": "keep", reason: string, next_review: string, } | { "decision": "destroy", reason: string, 
+export type RetentionDecision = { "decision": "keep", reason: string, nextReview: string, } | { "decision": "destroy", reason: string, 
 /**
  * The record's reference, typed back to confirm.
  */
-confirm_reference: string, };
+confirmReference: string, };
