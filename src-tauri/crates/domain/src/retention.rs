@@ -163,7 +163,11 @@ pub struct RetentionItem {
 
 /// What the DSL decides at review.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "decision")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "decision"
+)]
 #[ts(export)]
 pub enum RetentionDecision {
     /// Keep the record; it comes back for review on `next_review`.
