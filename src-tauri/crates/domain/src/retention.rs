@@ -352,11 +352,13 @@ mod tests {
             today
         )
         .is_ok());
-        let e = check_decision(&keep("  ", d(2031, 1, 1)), "OS-2001-0001", today).unwrap_err();
+        let e =
+            check_decision(&keep("  ", d(2031, 1, 1)), "OS-2001-0001", today).expect_err("refused");
         assert_eq!(e.field.as_deref(), Some("keepReason"));
-        let e = check_decision(&keep("Why", today), "OS-2001-0001", today).unwrap_err();
+        let e = check_decision(&keep("Why", today), "OS-2001-0001", today).expect_err("refused");
         assert_eq!(e.field.as_deref(), Some("nextReview"));
-        let e = check_decision(&keep("Why", d(2045, 1, 1)), "OS-2001-0001", today).unwrap_err();
+        let e = check_decision(&keep("Why", d(2045, 1, 1)), "OS-2001-0001", today)
+            .expect_err("refused");
         assert_eq!(e.field.as_deref(), Some("nextReview"));
         let destroy = |reason: &str, r: &str| RetentionDecision::Destroy {
             reason: reason.into(),
@@ -373,9 +375,10 @@ mod tests {
             "OS-2001-0001",
             today,
         )
-        .unwrap_err();
+        .expect_err("refused");
         assert_eq!(e.field.as_deref(), Some("confirmReference"));
-        let e = check_decision(&destroy("", "OS-2001-0001"), "OS-2001-0001", today).unwrap_err();
+        let e = check_decision(&destroy("", "OS-2001-0001"), "OS-2001-0001", today)
+            .expect_err("refused");
         assert_eq!(e.field.as_deref(), Some("destroyReason"));
     }
 }

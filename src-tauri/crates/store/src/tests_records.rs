@@ -235,7 +235,7 @@ fn users_have_their_own_slots_roles_and_removal_revokes_at_once() {
 /// Every text value in every table of the open vault, for searching for leftovers.
 fn all_text(v: &Vault) -> String {
     let conn = v.conn();
-    let mut tables: Vec<String> = {
+    let tables: Vec<String> = {
         let mut stmt = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             .expect("tables");
