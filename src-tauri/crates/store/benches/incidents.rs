@@ -269,12 +269,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // The retention review reads every incident with its people; the app asks for it (with the
-    // transfer log) each time the main tab changes, to show the reminder.
+    // transfer log) when it opens and on leaving the Records tab, to show the reminder.
     let today = dsl_domain::time::uk_day(until);
     let (d_ret, due) = time(runs, |_| v.retention_due(today));
     println!(
         "{:<34} {:>10} {:>6}",
-        "retention review list (50 ms)",
+        "retention review list",
         ms(d_ret),
         due?.len()
     );
