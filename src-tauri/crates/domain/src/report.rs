@@ -58,14 +58,16 @@ pub struct IncidentReport {
     pub app_version: String,
 }
 
-fn field(label: &str, value: impl Into<String>) -> Field {
+/// A label and its value, from anything that becomes text.
+pub fn field(label: &str, value: impl Into<String>) -> Field {
     Field {
         label: label.to_string(),
         value: value.into(),
     }
 }
 
-fn kind_name(k: PersonKind) -> &'static str {
+/// A person's kind as printed.
+pub fn kind_name(k: PersonKind) -> &'static str {
     match k {
         PersonKind::Pupil => "Pupil",
         PersonKind::Staff => "Staff member",
@@ -76,7 +78,8 @@ fn kind_name(k: PersonKind) -> &'static str {
     }
 }
 
-fn role_name(r: PersonRole) -> &'static str {
+/// A person's part in an incident as printed.
+pub fn role_name(r: PersonRole) -> &'static str {
     match r {
         PersonRole::Victim => "Victim",
         PersonRole::Instigator => "Instigator",

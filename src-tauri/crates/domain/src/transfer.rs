@@ -5,8 +5,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::incident::{Person, PersonKind};
-use crate::report::{Field, IncidentReport, Table};
+use crate::incident::Person;
+use crate::report::{field, kind_name, Field, IncidentReport, Table};
 use crate::retention::check_short;
 use crate::time::{uk_date, uk_date_of, uk_date_time, uk_day};
 use crate::ApiError;
@@ -158,26 +158,8 @@ pub struct RecordBundle {
     pub app_version: String,
 }
 
-fn field(label: &str, value: impl Into<String>) -> Field {
-    Field {
-        label: label.to_string(),
-        value: value.into(),
-    }
-}
-
-fn kind_label(k: PersonKind) -> &'static str {
-    match k {
-        PersonKind::Pupil => "Pupil",
-        PersonKind::Staff => "Member of staff",
-        PersonKind::Volunteer => "Volunteer",
-        PersonKind::Parent => "Parent or carer",
-        PersonKind::AdultOutside => "Adult outside school",
-        PersonKind::Unknown => "Person",
-    }
-}
-
 fn person_fields(p: &Person) -> Vec<Field> {
-    let mut out = vec![field("Name", &p.name), field("Kind", kind_label(p.kind))];
+    let mut out = vec![field("Name", &p.name), field("Kind", kind_name(p.kind))];
     if let Some(y) = p.year_group {
         out.push(field(
             "Year group",

@@ -19,11 +19,6 @@ use crate::{Result, StoreError, Vault};
 /// How many earlier terms the trend shows.
 pub const TREND_TERMS: usize = 5;
 
-fn date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt("a stored term date is unreadable"))
-}
-
 fn year_in_range(year: i32) -> std::result::Result<(), ApiError> {
     if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
         Ok(())
@@ -51,8 +46,8 @@ pub(crate) fn year_terms(conn: &Connection, year: i32) -> Result<[Term; 3]> {
         let (name, starts, ends) = row?;
         let name = TermName::parse(&name).ok_or(StoreError::Corrupt("unknown term name"))?;
         if let Some(t) = terms.iter_mut().find(|t| t.name == name) {
-            t.starts = date(&starts)?;
-            t.ends = date(&ends)?;
+            t.starts = crate::time::parse_date(&starts)?;
+            t.ends = crate::time::parse_date(&ends)?;
         }
     }
     Ok(terms)

@@ -12,13 +12,8 @@ use dsl_domain::time::uk_day;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::incidents::WriteError;
-use crate::time::{parse_ts, ts};
+use crate::time::{parse_date, parse_ts, ts};
 use crate::{audit, Result, StoreError, Vault};
-
-fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt("a stored date is unreadable"))
-}
 
 /// Everyone in each incident, with what the retention rule needs.
 fn people_by_incident(conn: &Connection) -> Result<BTreeMap<i64, Vec<RetainedPerson>>> {

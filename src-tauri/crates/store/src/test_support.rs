@@ -16,16 +16,9 @@ pub fn now() -> DateTime<Utc> {
         .expect("valid")
 }
 
-/// A vault for Oakfield's DSL holding `incidents` generated from `seed` over `years` up to `until`.
-pub fn demo_vault(
-    dir: &std::path::Path,
-    seed: u64,
-    incidents: u32,
-    pupils: u32,
-    years: u32,
-    until: DateTime<Utc>,
-) -> Vault {
-    let mut v = Vault::create(
+/// An empty vault for Oakfield's DSL, Jo.
+pub fn vault(dir: &std::path::Path) -> Vault {
+    Vault::create(
         dir,
         "Oakfield",
         "Jo DSL",
@@ -35,7 +28,19 @@ pub fn demo_vault(
         now(),
     )
     .expect("vault")
-    .vault;
+    .vault
+}
+
+/// A vault for Oakfield's DSL holding `incidents` generated from `seed` over `years` up to `until`.
+pub fn demo_vault(
+    dir: &std::path::Path,
+    seed: u64,
+    incidents: u32,
+    pupils: u32,
+    years: u32,
+    until: DateTime<Utc>,
+) -> Vault {
+    let mut v = vault(dir);
     v.generate_demo(&DemoSpec {
         seed,
         incidents,

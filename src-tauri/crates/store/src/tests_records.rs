@@ -10,25 +10,11 @@ use dsl_domain::transfer::{ReceiptInput, TransferInput};
 use dsl_domain::vault::Role;
 use dsl_domain::ErrorKind;
 
-use crate::test_support::{now, PASS};
+use crate::test_support::{now, vault, PASS};
 use crate::{KdfParams, StoreError, Vault, WriteError};
 
 const DEPUTY_PASS: &str = "orchard velvet lantern quarry";
 const HEAD_PASS: &str = "granite puffin saucer meadow";
-
-fn vault(dir: &std::path::Path) -> Vault {
-    Vault::create(
-        dir,
-        "Oakfield",
-        "Jo DSL",
-        Role::Dsl,
-        PASS,
-        KdfParams::default(),
-        now(),
-    )
-    .expect("vault")
-    .vault
-}
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")

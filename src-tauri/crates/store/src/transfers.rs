@@ -13,7 +13,7 @@ use dsl_domain::transfer::{
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::incidents::WriteError;
-use crate::time::{parse_ts, ts};
+use crate::time::{parse_date, parse_ts, ts};
 use crate::{audit, Result, StoreError, Vault};
 
 /// A person's incident reports, oldest first, redacted so only they are named, with their
@@ -22,16 +22,6 @@ pub struct PersonReports {
     pub person: Person,
     pub reports: Vec<IncidentReport>,
     pub roles: Vec<String>,
-}
-
-fn role_word(r: PersonRole) -> &'static str {
-    match r {
-        PersonRole::Victim => "Victim",
-        PersonRole::Instigator => "Instigator",
-        PersonRole::Alleged => "Alleged",
-        PersonRole::Witness => "Witness",
-        PersonRole::Reporter => "Reporter",
-    }
 }
 
 /// True for a day inside one of the school's terms (saved dates, or the defaults).
@@ -94,8 +84,7 @@ fn read_transfers(
         let sent_at = parse_ts(&sent)?;
         let receipt = match (on, ack, by, at) {
             (Some(on), Some(ack), Some(by), Some(at)) => Some(Receipt {
-                received_on: NaiveDate::parse_from_str(&on, "%Y-%m-%d")
-                    .map_err(|_| StoreError::Corrupt("a stored date is unreadable"))?,
+                received_on: parse_date(&on)?,
                 acknowledged_by: ack,
                 recorded_by: by,
                 recorded_at: parse_ts(&at)?,
@@ -165,7 +154,7 @@ impl Vault {
             roles.push(
                 parts
                     .iter()
-                    .map(|r| role_word(*r))
+                    .map(|r| dsl_domain::report::role_name(*r))
                     .collect::<Vec<_>>()
                     .join(" and "),
             );
