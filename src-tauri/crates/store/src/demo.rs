@@ -25,6 +25,8 @@ use crate::{StoreError, Vault};
 pub struct DemoSpec {
     pub seed: u64,
     pub incidents: u32,
+    /// Pupils on roll at any time (Years 7 to 13); each September a new Year 7 joins and
+    /// Year 13 leaves, so a long span names many more pupils than this.
     pub pupils: u32,
     /// Incidents spread over this many years up to `until`.
     pub years: u32,
@@ -36,6 +38,7 @@ pub struct DemoSpec {
 pub struct DemoStats {
     pub incidents: u32,
     pub entries: u64,
+    /// Pupils named over the whole span.
     pub people: u32,
     pub evidence: u32,
 }
@@ -253,10 +256,12 @@ fn add_evidence(
     recorded: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<u32, WriteError> {
+    // About two items an incident: two to four for illegal ones (a device and captures),
+    // up to three screenshots or captures for most others.
     let count = if illegal {
+        2 + rng.below(3)
+    } else if rng.chance(90) {
         1 + rng.below(3)
-    } else if rng.chance(55) {
-        1 + rng.below(2)
     } else {
         0
     };
@@ -364,6 +369,81 @@ fn add_evidence(
     Ok(added)
 }
 
+/// Year groups on roll: Years 7 to 13.
+const YEAR_GROUPS: u32 = 7;
+
+/// The pupils on roll, by the September they joined Year 7: a pupil is named only in incidents
+/// from the seven school years they are at the school, and is the right age for them.
+struct Roll {
+    /// How many pupils join each September (the roll divided among the year groups).
+    per_cohort: usize,
+    cohorts: BTreeMap<i32, Vec<i64>>,
+    known: std::collections::HashSet<i64>,
+}
+
+/// The school year (starting in September) a date falls in.
+fn school_year(d: NaiveDate) -> i32 {
+    if d.month() >= 9 {
+        d.year()
+    } else {
+        d.year() - 1
+    }
+}
+
+impl Roll {
+    fn new(on_roll: u32) -> Self {
+        Self {
+            per_cohort: (on_roll / YEAR_GROUPS).max(1) as usize,
+            cohorts: BTreeMap::new(),
+            known: std::collections::HashSet::new(),
+        }
+    }
+
+    /// A pupil for an incident on `at`: someone already named in their cohort (repeat
+    /// involvement is common) or, while the cohort has room, a new pupil of the right age.
+    fn pupil(&mut self, rng: &mut Rng, at: DateTime<Utc>, role: PersonRole) -> InvolvementInput {
+        let year = school_year(at.date_naive());
+        let group = rng.below(u64::from(YEAR_GROUPS)) as i32;
+        let joined = year - group;
+        let named = self.cohorts.get(&joined).map_or(&[][..], Vec::as_slice);
+        if !named.is_empty() && (named.len() >= self.per_cohort || rng.chance(30)) {
+            return InvolvementInput {
+                person_id: Some(*rng.pick(named)),
+                new_person: None,
+                role,
+            };
+        }
+        // Born in the school year eleven before joining Year 7 (September to August).
+        let born = NaiveDate::from_ymd_opt(joined - 12, 9, 1)
+            .map(|d| d + Duration::days(rng.below(365) as i64));
+        InvolvementInput {
+            person_id: None,
+            new_person: Some(NewPerson {
+                kind: PersonKind::Pupil,
+                name: format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),
+                year_group: Some(7 + group as u8),
+                date_of_birth: born,
+                job_title: String::new(),
+            }),
+            role,
+        }
+    }
+
+    /// Puts a pupil just recorded in their cohort; false when already on the roll.
+    fn enrol(&mut self, p: &dsl_domain::incident::Person) -> bool {
+        if !self.known.insert(p.id) {
+            return false;
+        }
+        if let Some(born) = p.date_of_birth {
+            self.cohorts
+                .entry(school_year(born) + 12)
+                .or_default()
+                .push(p.id);
+        }
+        true
+    }
+}
+
 impl Vault {
     /// Fills the vault with generated incidents (in batches of one transaction each).
     pub fn generate_demo(&mut self, spec: &DemoSpec) -> Result<DemoStats, WriteError> {
@@ -372,7 +452,7 @@ impl Vault {
         let mut stats = DemoStats::default();
         let span_days = i64::from(spec.years.max(1)) * 365;
         let start = spec.until - Duration::days(span_days);
-        let mut pupil_ids: Vec<i64> = Vec::new();
+        let mut roll = Roll::new(spec.pupils);
         let mut times: Vec<DateTime<Utc>> = (0..spec.incidents)
             .map(|_| start + Duration::minutes(rng.below(span_days as u64 * 24 * 60) as i64))
             .collect();
@@ -442,33 +522,7 @@ impl Vault {
                     &[PersonRole::Victim]
                 };
                 for role in roles {
-                    let reuse = !pupil_ids.is_empty()
-                        && (pupil_ids.len() as u32 >= spec.pupils || rng.chance(30));
-                    if reuse {
-                        people.push(InvolvementInput {
-                            person_id: Some(*rng.pick(&pupil_ids)),
-                            new_person: None,
-                            role: *role,
-                        });
-                    } else {
-                        let year = 7 + rng.below(7) as u8;
-                        let born = NaiveDate::from_ymd_opt(
-                            occurred.year() - i32::from(year) - 5,
-                            1 + rng.below(12) as u32,
-                            1 + rng.below(28) as u32,
-                        );
-                        people.push(InvolvementInput {
-                            person_id: None,
-                            new_person: Some(NewPerson {
-                                kind: PersonKind::Pupil,
-                                name: format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),
-                                year_group: Some(year),
-                                date_of_birth: born,
-                                job_title: String::new(),
-                            }),
-                            role: *role,
-                        });
-                    }
+                    people.push(roll.pupil(&mut rng, occurred, *role));
                 }
                 if rng.chance(6) {
                     people.push(InvolvementInput {
@@ -488,8 +542,7 @@ impl Vault {
                 let id = insert_incident(&tx, user, &facts, &people, recorded)?;
                 let linked = involvements(&tx, id)?;
                 for inv in &linked {
-                    if inv.person.kind == PersonKind::Pupil && !pupil_ids.contains(&inv.person.id) {
-                        pupil_ids.push(inv.person.id);
+                    if inv.person.kind == PersonKind::Pupil && roll.enrol(&inv.person) {
                         stats.people += 1;
                     }
                 }

@@ -590,3 +590,52 @@ fn demo_vaults_are_deterministic_and_walk_the_real_flow() {
         assert!(d.flow.at_end);
     }
 }
+
+#[test]
+fn demo_pupils_are_on_roll_and_the_right_age_when_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut v = vault(dir.path());
+    let stats = v
+        .generate_demo(&crate::demo::DemoSpec {
+            seed: 9,
+            incidents: 700,
+            pupils: 350,
+            years: 12,
+            until: now(),
+        })
+        .expect("generated");
+    // 50 join each September; 12 years of incidents see about 18 cohorts.
+    assert!(
+        stats.people > 350 && stats.people < 18 * 50,
+        "pupils: {}",
+        stats.people
+    );
+    assert!(
+        stats.evidence > 700,
+        "about two items each: {}",
+        stats.evidence
+    );
+    let mut seen = std::collections::HashMap::new();
+    for s in v
+        .list_incidents(&IncidentFilter::default(), 1000)
+        .expect("list")
+    {
+        let d = v.incident(s.id).expect("opens");
+        let on = d.facts.occurred_at.date_naive();
+        for p in d
+            .people
+            .iter()
+            .filter(|i| i.person.kind == PersonKind::Pupil)
+        {
+            let born = p.person.date_of_birth.expect("pupils have a date of birth");
+            let age = on.years_since(born).expect("born before");
+            assert!((11..=18).contains(&age), "a pupil aged {age} at school");
+            *seen.entry(p.person.id).or_insert(0) += 1;
+        }
+    }
+    let repeat = seen.values().filter(|n| **n > 1).count();
+    assert!(
+        repeat > 20,
+        "some pupils are named more than once: {repeat}"
+    );
+}
