@@ -4,6 +4,8 @@
 mod accounts;
 mod audit;
 pub mod backup;
+#[cfg(feature = "bench-baseline")]
+mod baseline;
 pub mod demo;
 mod error;
 pub mod evidence;

@@ -37,7 +37,7 @@ pub struct Unlocked {
     pub recovery_key: RecoveryKey,
 }
 
-fn db_path(dir: &Path) -> PathBuf {
+pub(crate) fn db_path(dir: &Path) -> PathBuf {
     dir.join(DB_FILE)
 }
 
@@ -46,7 +46,8 @@ pub(crate) fn slots_path(dir: &Path) -> PathBuf {
 }
 
 /// Opens the database with `key` and sets the connection up; `create` allows a new file.
-fn open_db(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
+/// Only the benchmarks' unkeyed baseline passes no key.
+pub(crate) fn open_db(path: &Path, key: Option<&DataKey>, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -61,12 +62,14 @@ fn open_db(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
         }
     }
     let conn = Connection::open_with_flags(path, flags)?;
-    // The key must be the first statement on the connection.
-    let pragma = Zeroizing::new(format!(
-        "PRAGMA key = \"x'{}'\";",
-        Zeroizing::new(hex::encode(key.as_ref())).as_str()
-    ));
-    conn.execute_batch(&pragma)?;
+    if let Some(key) = key {
+        // The key must be the first statement on the connection.
+        let pragma = Zeroizing::new(format!(
+            "PRAGMA key = \"x'{}'\";",
+            Zeroizing::new(hex::encode(key.as_ref())).as_str()
+        ));
+        conn.execute_batch(&pragma)?;
+    }
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })?;
@@ -77,6 +80,7 @@ fn open_db(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -65536;
          PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON;
          PRAGMA trusted_schema = OFF;",
@@ -96,6 +100,37 @@ pub(crate) fn remove_db_files(dir: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
     }
+}
+
+/// Gives a new database its schema, first user, school name and first audit entry.
+pub(crate) fn initialise(
+    conn: &mut Connection,
+    school_name: &str,
+    user_name: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    migrations::migrate(conn)?;
+    let tx = conn.transaction()?;
+    let user_id = users::insert(&tx, user_name, role, now)?;
+    settings::put(&tx, settings::SCHOOL_NAME, school_name)?;
+    settings::put(
+        &tx,
+        settings::IDLE_MINUTES,
+        &DEFAULT_IDLE_MINUTES.to_string(),
+    )?;
+    audit::append(
+        &tx,
+        now,
+        &Change {
+            user_id: Some(user_id),
+            action: "vault.created",
+            record_kind: "vault",
+            record_id: "1",
+        },
+    )?;
+    tx.commit()?;
+    Ok(user_id)
 }
 
 impl Vault {
@@ -126,27 +161,8 @@ impl Vault {
         let key = new_data_key();
         let recovery_key = random_recovery_key();
         let result = (|| {
-            let mut conn = open_db(&db_path(dir), &key, true)?;
-            migrations::migrate(&mut conn)?;
-            let tx = conn.transaction()?;
-            let user_id = users::insert(&tx, user_name, role, now)?;
-            settings::put(&tx, settings::SCHOOL_NAME, school_name)?;
-            settings::put(
-                &tx,
-                settings::IDLE_MINUTES,
-                &DEFAULT_IDLE_MINUTES.to_string(),
-            )?;
-            audit::append(
-                &tx,
-                now,
-                &Change {
-                    user_id: Some(user_id),
-                    action: "vault.created",
-                    record_kind: "vault",
-                    record_id: "1",
-                },
-            )?;
-            tx.commit()?;
+            let mut conn = open_db(&db_path(dir), Some(&key), true)?;
+            let user_id = initialise(&mut conn, school_name, user_name, role, now)?;
             let slots = SlotFile::new(vec![
                 Slot::wrap(
                     SlotKind::Passphrase,
@@ -216,7 +232,7 @@ impl Vault {
         let key = slot
             .unwrap_key(recovery_key.canonical().as_bytes())?
             .ok_or(StoreError::WrongCredentials)?;
-        let conn = Self::open_conn(dir, &key)?;
+        let conn = Self::open_conn(dir, Some(&key))?;
         let user_id = match user_id {
             Some(id) => users::get(&conn, id)?.id,
             None => {
@@ -244,7 +260,7 @@ impl Vault {
         Ok(vault)
     }
 
-    fn open_conn(dir: &Path, key: &DataKey) -> Result<Connection> {
+    pub(crate) fn open_conn(dir: &Path, key: Option<&DataKey>) -> Result<Connection> {
         let mut conn = open_db(&db_path(dir), key, false)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version == 0 {
@@ -258,7 +274,7 @@ impl Vault {
     }
 
     fn open(dir: &Path, key: DataKey, user_id: i64) -> Result<Vault> {
-        let conn = Self::open_conn(dir, &key)?;
+        let conn = Self::open_conn(dir, Some(&key))?;
         users::get(&conn, user_id).map_err(|e| match e {
             StoreError::NotFound => StoreError::WrongCredentials,
             other => other,
@@ -471,6 +487,15 @@ impl Vault {
     /// Walks the audit chain and reports intact, or the first broken link.
     pub fn verify_audit(&self) -> Result<dsl_domain::vault::AuditCheck> {
         audit::verify(&self.conn)
+    }
+
+    /// SQLite's own check of every page and index: true when it finds nothing wrong.
+    pub fn integrity_check(&self) -> Result<bool> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows == ["ok"])
     }
 
     /// The schema version of the open vault.

@@ -1,0 +1,50 @@
+//! For the benchmarks only (feature `bench-baseline`, never enabled by the app): the same vault
+//! in a plain, unkeyed SQLite file, so a benchmark can run one workload on both and report what
+//! encryption costs; and reopening a vault, to time the database open apart from the
+//! passphrase's Argon2id.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use dsl_domain::vault::Role;
+
+use crate::keyslots::new_data_key;
+use crate::vault::{db_path, initialise, open_db, remove_db_files};
+use crate::{Result, StoreError, Vault};
+
+impl Vault {
+    /// A new vault whose database is not encrypted (no key file is written).
+    pub fn create_unkeyed(
+        dir: &Path,
+        school_name: &str,
+        user_name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vault> {
+        if Self::exists(dir) || db_path(dir).exists() {
+            return Err(StoreError::VaultExists);
+        }
+        std::fs::create_dir_all(dir)?;
+        remove_db_files(dir);
+        let mut conn = open_db(&db_path(dir), None, true)?;
+        let user_id = initialise(&mut conn, school_name, user_name, Role::Dsl, now)?;
+        Ok(Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            key: new_data_key(),
+            user_id,
+        })
+    }
+
+    /// Opens this vault again: an encrypted one with the data key it holds (everything unlock
+    /// does after Argon2id and the key unwrap), one made by [`Vault::create_unkeyed`] unkeyed.
+    pub fn reopen(&self) -> Result<Vault> {
+        let key = Self::exists(&self.dir).then_some(&self.key);
+        let conn = Self::open_conn(&self.dir, key)?;
+        Ok(Vault {
+            conn,
+            dir: self.dir.clone(),
+            key: self.key.clone(),
+            user_id: self.user_id,
+        })
+    }
+}
