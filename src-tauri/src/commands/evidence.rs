@@ -5,22 +5,19 @@ use dsl_domain::evidence::{
 };
 use dsl_domain::{ApiError, ErrorKind};
 use dsl_store::evidence::sha256_file;
-use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Runtime, State};
 
 use super::now;
+use crate::dialogs::pick_file;
 use crate::error::{from_store, from_write, CmdResult};
 use crate::state::{blocking, AppState};
 
 /// Asks the user for a file with the system's dialog (the UI never sends a path).
-fn choose_file(app: &AppHandle, title: &str) -> Result<std::path::PathBuf, ApiError> {
-    app.dialog()
-        .file()
-        .set_title(title)
-        .blocking_pick_file()
-        .ok_or_else(|| ApiError::new(ErrorKind::Cancelled, "No file was chosen."))?
-        .into_path()
-        .map_err(|_| ApiError::new(ErrorKind::Io, "That file cannot be read from here."))
+fn choose_file<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+) -> Result<std::path::PathBuf, ApiError> {
+    pick_file(app, title, None, "No file was chosen.")
 }
 
 /// An incident's register.
@@ -79,8 +76,8 @@ pub async fn add_custody(
 
 /// Fingerprints a file the user chooses: streamed through SHA-256, never shown, never copied.
 #[tauri::command]
-pub async fn fingerprint_file(
-    app: AppHandle,
+pub async fn fingerprint_file<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     item_id: i64,
 ) -> CmdResult<EvidenceItem> {
@@ -103,8 +100,8 @@ pub async fn fingerprint_file(
 
 /// Checks a file the user chooses against an item's stored fingerprint.
 #[tauri::command]
-pub async fn check_file(
-    app: AppHandle,
+pub async fn check_file<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     item_id: i64,
     digest_id: i64,

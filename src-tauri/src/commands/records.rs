@@ -8,7 +8,7 @@ use dsl_domain::transfer::{
     check_transfer, subject_access_bundle, transfer_bundle, BundleContext, ReceiptInput, Transfer,
     TransferInput,
 };
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 use super::now;
 use super::reports::{save_path, write_report};
@@ -70,8 +70,8 @@ fn file_day(day: NaiveDate) -> String {
 /// Draws the pupil's transfer package, saves it where the user chooses, then logs the
 /// transfer. Returns the logged transfer.
 #[tauri::command]
-pub async fn export_transfer(
-    app: AppHandle,
+pub async fn export_transfer<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     transfer: TransferInput,
 ) -> CmdResult<Transfer> {
@@ -137,8 +137,8 @@ pub async fn record_receipt(state: State<'_, AppState>, receipt: ReceiptInput) -
 /// Draws everything held about one person, others redacted, and saves it where the user
 /// chooses. Returns the saved file's path.
 #[tauri::command]
-pub async fn export_subject_access(
-    app: AppHandle,
+pub async fn export_subject_access<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     person_id: i64,
 ) -> CmdResult<String> {

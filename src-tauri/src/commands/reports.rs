@@ -2,19 +2,19 @@
 //! says so), then opened in the system's PDF viewer on request.
 
 use dsl_domain::{ApiError, ErrorKind};
-use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
 use super::now;
+use crate::dialogs::save_file;
 use crate::error::{from_store, from_write, internal, CmdResult};
 use crate::state::{blocking, AppState};
 
 /// Draws one incident's report (full, or redacted to name only `keep_person_id`) and saves it
 /// where the user chooses. Returns the saved file's path.
 #[tauri::command]
-pub async fn export_incident_report(
-    app: AppHandle,
+pub async fn export_incident_report<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: i64,
     redact: bool,
@@ -58,8 +58,8 @@ pub async fn export_incident_report(
 /// Draws the governor report for a term from its figures and saved draft, and saves it where
 /// the user chooses. Returns the saved file's path.
 #[tauri::command]
-pub async fn export_governor_report(
-    app: AppHandle,
+pub async fn export_governor_report<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     year: i32,
     term: dsl_domain::terms::TermName,
@@ -97,20 +97,18 @@ pub async fn export_governor_report(
     .await
 }
 
-pub(crate) fn save_path(
-    app: &AppHandle,
+pub(crate) fn save_path<R: Runtime>(
+    app: &AppHandle<R>,
     title: &str,
     name: &str,
 ) -> Result<std::path::PathBuf, ApiError> {
-    app.dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(name)
-        .add_filter("PDF", &["pdf"])
-        .blocking_save_file()
-        .ok_or_else(|| ApiError::new(ErrorKind::Cancelled, "The report was not saved."))?
-        .into_path()
-        .map_err(|_| ApiError::new(ErrorKind::Io, "That place cannot be saved to."))
+    save_file(
+        app,
+        title,
+        name,
+        ("PDF", &["pdf"]),
+        "The report was not saved.",
+    )
 }
 
 pub(crate) fn write_report(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
@@ -124,7 +122,10 @@ pub(crate) fn write_report(path: &std::path::Path, bytes: &[u8]) -> Result<(), A
 
 /// Opens the file just exported in the system's PDF viewer, to print.
 #[tauri::command]
-pub async fn open_last_export(app: AppHandle, state: State<'_, AppState>) -> CmdResult<()> {
+pub async fn open_last_export<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<()> {
     let path = state
         .last_export()
         .clone()

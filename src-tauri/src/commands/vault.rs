@@ -6,11 +6,11 @@ use dsl_domain::vault::{clean_name, CreateVaultInput, RecoveryKeyShown, Session,
 use dsl_domain::{ApiError, ErrorKind};
 use dsl_store::{KdfParams, Vault};
 use rand::seq::index::sample;
-use tauri::{AppHandle, Emitter, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Emitter, Runtime, State};
 use zeroize::Zeroizing;
 
 use super::now;
+use crate::dialogs::save_file;
 use crate::error::{from_store, internal, CmdResult};
 use crate::state::{blocking, AppState, PendingRecovery};
 
@@ -24,7 +24,7 @@ pub struct LockedPayload {
 }
 
 /// Locks the vault and tells the UI.
-pub fn lock_and_notify(app: &AppHandle, state: &AppState, reason: &'static str) {
+pub fn lock_and_notify<R: Runtime>(app: &AppHandle<R>, state: &AppState, reason: &'static str) {
     state.lock();
     if app.emit(LOCKED_EVENT, LockedPayload { reason }).is_err() {
         eprintln!("dsl-desk: could not deliver the lock event");
@@ -208,7 +208,10 @@ pub async fn regenerate_recovery_key(
 
 /// Saves the one-page recovery sheet where the user chooses. Returns the file's path.
 #[tauri::command]
-pub async fn save_recovery_sheet(app: AppHandle, state: State<'_, AppState>) -> CmdResult<String> {
+pub async fn save_recovery_sheet<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<String> {
     let state = state.inner().clone();
     blocking(move || {
         let sheet = {
@@ -233,19 +236,13 @@ pub async fn save_recovery_sheet(app: AppHandle, state: State<'_, AppState>) -> 
                 .map_err(|_| internal("recovery sheet could not be drawn"))?,
         );
         drop(sheet);
-        let chosen = app
-            .dialog()
-            .file()
-            .set_title("Save the recovery sheet")
-            .set_file_name("DSL Desk recovery sheet.pdf")
-            .add_filter("PDF", &["pdf"])
-            .blocking_save_file()
-            .ok_or_else(|| {
-                ApiError::new(ErrorKind::Cancelled, "The recovery sheet was not saved.")
-            })?;
-        let path = chosen
-            .into_path()
-            .map_err(|_| ApiError::new(ErrorKind::Io, "That place cannot be saved to."))?;
+        let path = save_file(
+            &app,
+            "Save the recovery sheet",
+            "DSL Desk recovery sheet.pdf",
+            ("PDF", &["pdf"]),
+            "The recovery sheet was not saved.",
+        )?;
         std::fs::write(&path, bytes.as_slice()).map_err(|_| {
             ApiError::new(
                 ErrorKind::Io,
@@ -372,7 +369,7 @@ pub async fn unlock_with_recovery(
 
 /// Locks the vault now (the Lock button and the quick-hide shortcut).
 #[tauri::command]
-pub async fn lock(app: AppHandle, state: State<'_, AppState>) -> CmdResult<()> {
+pub async fn lock<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> CmdResult<()> {
     lock_and_notify(&app, state.inner(), "user");
     Ok(())
 }

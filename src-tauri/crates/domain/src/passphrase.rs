@@ -6,6 +6,9 @@ use zxcvbn::Score;
 
 /// The fewest characters a vault passphrase may have.
 pub const MIN_LENGTH: usize = 12;
+/// The longest passphrase accepted: far beyond any that is typed, and it keeps the strength
+/// check (whose cost grows with length) quick.
+pub const MAX_LENGTH: usize = 256;
 
 /// The verdict on a proposed passphrase, shown as the user types.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -31,6 +34,16 @@ pub fn assess(passphrase: &str, context: &[&str]) -> PassphraseAssessment {
         problems.push(format!(
             "It is too short: use at least {MIN_LENGTH} characters (it has {chars})."
         ));
+    }
+    if chars > MAX_LENGTH {
+        return PassphraseAssessment {
+            acceptable: false,
+            score: 0,
+            problems: vec![format!(
+                "It is too long: use at most {MAX_LENGTH} characters (it has {chars})."
+            )],
+            suggestions: Vec::new(),
+        };
     }
     if passphrase.trim() != passphrase {
         problems.push("It starts or ends with a space, which is easy to mistype.".to_string());

@@ -224,6 +224,10 @@ fn main() -> Res<()> {
         plain_gen.as_secs_f64()
     );
 
+    // The app works on a vault freshly unlocked, not on the connection that generated it.
+    let mut keyed = keyed.reopen()?;
+    let mut plain = plain.reopen()?;
+
     // ---- Encryption: one workload on both vaults.
     println!();
     println!(

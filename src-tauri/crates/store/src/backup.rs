@@ -59,6 +59,9 @@ impl Vault {
     pub fn backup_to(&mut self, dest: &Path, now: DateTime<Utc>) -> Result<BackupInfo> {
         let snapshot = self.dir.join("backup-snapshot.db");
         let _ = std::fs::remove_file(&snapshot);
+        // ATTACH opens files with the connection's own flags, and a vault opened by unlock may
+        // not create files: the snapshot starts as an empty file (SQLite's "new database").
+        std::fs::File::create(&snapshot)?;
         let key = Zeroizing::new(format!("x'{}'", hex::encode(self.key.as_ref())));
         let path = snapshot
             .to_str()

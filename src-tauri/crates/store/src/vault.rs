@@ -80,7 +80,7 @@ pub(crate) fn open_db(path: &Path, key: Option<&DataKey>, create: bool) -> Resul
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -65536;
+         PRAGMA cache_size = -262144;
          PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON;
          PRAGMA trusted_schema = OFF;",
