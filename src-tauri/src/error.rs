@@ -17,7 +17,10 @@ pub fn from_store(e: StoreError) -> ApiError {
         StoreError::NotFound => ErrorKind::NotFound,
         StoreError::Conflict(_) => ErrorKind::Conflict,
         StoreError::NotPermitted(_) => ErrorKind::Forbidden,
-        StoreError::Io(_) => ErrorKind::Io,
+        StoreError::Io(_)
+        | StoreError::ReadOnly
+        | StoreError::DiskFull
+        | StoreError::VaultMissing => ErrorKind::Io,
         StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Crypto => {
             ErrorKind::Internal
         }

@@ -134,6 +134,14 @@ mod tests {
     }
 
     #[test]
+    fn refuses_a_huge_passphrase_quickly_and_says_why() {
+        let a = assess(&"correct horse battery staple ".repeat(40_000), &[]);
+        assert!(!a.acceptable);
+        assert_eq!(a.problems.len(), 1);
+        assert!(a.problems[0].starts_with("It is too long: use at most 256"));
+    }
+
+    #[test]
     fn empty_asks_for_a_passphrase() {
         let a = assess("", &[]);
         assert_eq!(a.problems, vec!["Enter a passphrase.".to_string()]);

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use dsl_domain::vault::Role;
 
 use crate::keyslots::new_data_key;
-use crate::vault::{db_path, initialise, open_db, remove_db_files};
+use crate::vault::{db_path, file_identity, initialise, open_db, remove_db_files};
 use crate::{Result, StoreError, Vault};
 
 impl Vault {
@@ -32,6 +32,7 @@ impl Vault {
             dir: dir.to_path_buf(),
             key: new_data_key(),
             user_id,
+            file: file_identity(&db_path(dir)),
         })
     }
 
@@ -45,6 +46,7 @@ impl Vault {
             dir: self.dir.clone(),
             key: self.key.clone(),
             user_id: self.user_id,
+            file: self.file,
         })
     }
 }

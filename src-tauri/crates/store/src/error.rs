@@ -18,7 +18,7 @@ pub enum StoreError {
     #[error("That change is not allowed: {0}.")]
     Conflict(&'static str),
     #[error("The vault files could not be read or written: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("The vault database reported an error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("The vault could not be upgraded: {0}")]
@@ -29,6 +29,40 @@ pub enum StoreError {
     NotPermitted(&'static str),
     #[error("A cryptographic operation failed.")]
     Crypto,
+    #[error("The vault folder cannot be written to. Nothing was saved. Check that the folder and its drive are not read-only, then try again.")]
+    ReadOnly,
+    #[error("The vault could not be written to disk: the disk may be full. Nothing was saved. Free some space, then try again.")]
+    DiskFull,
+    #[error("The vault file has been moved or deleted while DSL Desk had it open, so nothing more can be saved. Put it back where it was and try again. If it was deleted, make a backup now (Settings): it holds everything up to this moment.")]
+    VaultMissing,
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        use std::io::ErrorKind;
+        match e.kind() {
+            ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied => StoreError::ReadOnly,
+            ErrorKind::StorageFull | ErrorKind::FileTooLarge => StoreError::DiskFull,
+            _ => StoreError::Io(e),
+        }
+    }
+}
+
+/// True for SQLite's extended codes of a failed write, sync or growth of a file.
+fn is_write_failure(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi;
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _) if [
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+            ffi::SQLITE_IOERR_DIR_FSYNC,
+            ffi::SQLITE_IOERR_TRUNCATE,
+            ffi::SQLITE_IOERR_SHMSIZE,
+            ffi::SQLITE_IOERR_SHMMAP,
+        ]
+        .contains(&f.extended_code)
+    )
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -37,6 +71,10 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => StoreError::Corrupt("not readable with its key"),
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt("database pages are damaged"),
+            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) => StoreError::ReadOnly,
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            // A write or sync the system refused: a full disk, a file size limit, a failing drive.
+            Some(ErrorCode::SystemIoFailure) if is_write_failure(&e) => StoreError::DiskFull,
             _ => StoreError::Sqlite(e),
         }
     }

@@ -29,6 +29,26 @@ pub struct Vault {
     pub(crate) dir: PathBuf,
     pub(crate) key: DataKey,
     pub(crate) user_id: i64,
+    /// Which file the connection opened, to notice it being moved or deleted while open.
+    pub(crate) file: Option<FileIdentity>,
+}
+
+/// A file's device and inode (on other systems, only that it exists).
+pub(crate) type FileIdentity = (u64, u64);
+
+/// The identity of the file at `path` now, if there is one.
+pub(crate) fn file_identity(path: &Path) -> Option<FileIdentity> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        Some((0, 0))
+    }
 }
 
 /// A vault just created, with its recovery key to show once.
@@ -189,6 +209,7 @@ impl Vault {
                     dir: dir.to_path_buf(),
                     key,
                     user_id,
+                    file: file_identity(&db_path(dir)),
                 },
                 recovery_key,
             }),
@@ -249,6 +270,7 @@ impl Vault {
             dir: dir.to_path_buf(),
             key,
             user_id,
+            file: file_identity(&db_path(dir)),
         };
         vault.replace_passphrase_slot(new_passphrase, kdf)?;
         vault.audit(
@@ -284,6 +306,7 @@ impl Vault {
             dir: dir.to_path_buf(),
             key,
             user_id,
+            file: file_identity(&db_path(dir)),
         })
     }
 
@@ -375,11 +398,21 @@ impl Vault {
 
     /// Refuses a change when the signed-in user's role only reads (the headteacher).
     pub fn require_editor(&self, what: &'static str) -> Result<()> {
+        self.require_in_place()?;
         if users::get(&self.conn, self.user_id)?.role.can_edit() {
             Ok(())
         } else {
             Err(StoreError::NotPermitted(what))
         }
+    }
+
+    /// Refuses to write when the database file is no longer where it was opened (moved or
+    /// deleted while open): what would be written could not be found again.
+    pub fn require_in_place(&self) -> Result<()> {
+        if self.file.is_some() && file_identity(&db_path(&self.dir)) != self.file {
+            return Err(StoreError::VaultMissing);
+        }
+        Ok(())
     }
 
     pub(crate) fn audit(
