@@ -281,11 +281,7 @@ fn html_and_script_in_every_text_field_print_literally() {
         &dsl_report::governor_report::render(&view).expect("drawn"),
         "hostile-governor.pdf",
     );
-    assert_prints(
-        &text,
-        &["school", "narrative", "lesson"],
-        "governor report",
-    );
+    assert_prints(&text, &["school", "narrative", "lesson"], "governor report");
 
     // The transfer package and the subject access export name the pupil and the school.
     let pupil_id = detail
