@@ -53,13 +53,14 @@ export async function waitFor(fn, { timeout = 15000, interval = 150, what = 'con
 export const Keys = { ctrl: '\uE009', shift: '\uE008', enter: '\uE007', tab: '\uE004', release: '\uE000' };
 
 export class App {
-  /** Starts the app with its vault in `vaultDir` (and any further command-line flags). */
-  static async start(vaultDir, extraArgs = []) {
+  /** Starts the app with its vault in `vaultDir` (and any further command-line flags); the
+   *  launch benchmark passes its bare-window baseline as `application`. */
+  static async start(vaultDir, extraArgs = [], application = appBinary()) {
     const value = await call('POST', '/session', {
       capabilities: {
         alwaysMatch: {
           browserName: 'wry',
-          'tauri:options': { application: appBinary(), args: ['--vault', vaultDir, ...extraArgs] },
+          'tauri:options': { application, args: ['--vault', vaultDir, ...extraArgs] },
         },
       },
     });
