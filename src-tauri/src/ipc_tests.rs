@@ -15,6 +15,8 @@ use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INV
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 
+use dsl_store::demo::Rng;
+
 use crate::state::AppState;
 
 const PASS: &str = "lantern mauve copper harbour";
@@ -37,21 +39,9 @@ const KINDS: &[&str] = &[
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 
-/// SplitMix64, so a failure can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
+/// A number below `n`.
+fn below(rng: &mut Rng, n: usize) -> usize {
+    rng.below(n as u64) as usize
 }
 
 /// Any unicode scalar value, weighted towards the awkward ones.
@@ -67,8 +57,8 @@ fn any_char(rng: &mut Rng) -> char {
         (0x1F300, 0x1F6FF),     // emoji
         (0x10_FF00, 0x10_FFFF), // the last plane
     ];
-    let (lo, hi) = ranges[rng.below(ranges.len())];
-    char::from_u32(lo + (rng.next() % u64::from(hi - lo + 1)) as u32).unwrap_or('\u{FFFD}')
+    let (lo, hi) = ranges[below(rng, ranges.len())];
+    char::from_u32(lo + (rng.next_u64() % u64::from(hi - lo + 1)) as u32).unwrap_or('\u{FFFD}')
 }
 
 fn hostile_string(rng: &mut Rng) -> String {
@@ -96,19 +86,19 @@ fn hostile_string(rng: &mut Rng) -> String {
         "Dsl",
         "note",
     ];
-    match rng.below(4) {
-        0 => FIXED[rng.below(FIXED.len())].to_string(),
-        1 => (0..rng.below(64)).map(|_| any_char(rng)).collect(),
+    match below(rng, 4) {
+        0 => FIXED[below(rng, FIXED.len())].to_string(),
+        1 => (0..below(rng, 64)).map(|_| any_char(rng)).collect(),
         2 => {
             let c = any_char(rng);
-            std::iter::repeat_n(c, 100_000 + rng.below(1_000_000)).collect()
+            std::iter::repeat_n(c, 100_000 + below(rng, 1_000_000)).collect()
         }
-        _ => format!("{}{}", FIXED[rng.below(FIXED.len())], any_char(rng)),
+        _ => format!("{}{}", FIXED[below(rng, FIXED.len())], any_char(rng)),
     }
 }
 
 fn hostile_value(rng: &mut Rng, depth: usize) -> Value {
-    match rng.below(if depth > 2 { 5 } else { 8 }) {
+    match below(rng, if depth > 2 { 5 } else { 8 }) {
         0 | 1 => Value::String(hostile_string(rng)),
         2 => {
             let numbers = [
@@ -125,18 +115,18 @@ fn hostile_value(rng: &mut Rng, depth: usize) -> Value {
                 json!(4_294_967_296_i64),
                 json!(99_999_999),
             ];
-            numbers[rng.below(numbers.len())].clone()
+            numbers[below(rng, numbers.len())].clone()
         }
         3 => Value::Null,
-        4 => Value::Bool(rng.below(2) == 0),
+        4 => Value::Bool(below(rng, 2) == 0),
         5 => Value::Array(
-            (0..rng.below(4))
+            (0..below(rng, 4))
                 .map(|_| hostile_value(rng, depth + 1))
                 .collect(),
         ),
         6 => {
             let mut m = Map::new();
-            for _ in 0..rng.below(4) {
+            for _ in 0..below(rng, 4) {
                 m.insert(hostile_string(rng), hostile_value(rng, depth + 1));
             }
             Value::Object(m)
@@ -179,11 +169,11 @@ fn node_mut<'a>(v: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
 /// One to three random changes to a valid body.
 fn mutate(valid: &Value, rng: &mut Rng) -> Value {
     let mut v = valid.clone();
-    for _ in 0..1 + rng.below(3) {
+    for _ in 0..1 + below(rng, 3) {
         let mut all = Vec::new();
         paths(&v, &mut Vec::new(), &mut all);
-        let path = all[rng.below(all.len())].clone();
-        match rng.below(5) {
+        let path = all[below(rng, all.len())].clone();
+        match below(rng, 5) {
             // Drop a field.
             0 if !path.is_empty() => {
                 let (last, parent) = path.split_last().unwrap_or((&path[0], &[]));
@@ -200,12 +190,12 @@ fn mutate(valid: &Value, rng: &mut Rng) -> Value {
             // An id that does not exist.
             2 => {
                 if let Some(n) = node_mut(&mut v, &path).filter(|n| n.is_number()) {
-                    *n = json!(1_000_000 + rng.below(1_000_000));
+                    *n = json!(1_000_000 + below(rng, 1_000_000));
                 }
             }
             // Anything at all in place of a value.
             _ => {
-                if path.is_empty() && rng.below(4) != 0 {
+                if path.is_empty() && below(rng, 4) != 0 {
                     continue;
                 }
                 if let Some(n) = node_mut(&mut v, &path) {
@@ -532,10 +522,12 @@ fn every_command_answers_hostile_input_with_a_typed_error_and_never_panics() {
         "the vault unlocks over IPC"
     );
 
-    let mut rng = Rng(std::env::var("IPC_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20_261_123));
+    let rng = &mut Rng::new(
+        std::env::var("IPC_FUZZ_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(20_261_123),
+    );
     let mut tally: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
@@ -545,8 +537,8 @@ fn every_command_answers_hostile_input_with_a_typed_error_and_never_panics() {
             // The valid call first, then mutations; a whole body of the wrong shape now and then.
             let body = match run {
                 0 => valid.clone(),
-                _ if rng.below(20) == 0 => hostile_value(&mut rng, 0),
-                _ => mutate(&valid, &mut rng),
+                _ if below(rng, 20) == 0 => hostile_value(rng, 0),
+                _ => mutate(&valid, rng),
             };
             let body = if body.is_object() {
                 body

@@ -21,6 +21,7 @@ use dsl_domain::incident::{
     PersonRole, RiskArea,
 };
 use dsl_domain::vault::Role;
+use dsl_store::demo::Rng;
 use dsl_store::{KdfParams, Vault};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -37,19 +38,6 @@ const KDF: KdfParams = KdfParams {
     iterations: 2,
     parallelism: 1,
 };
-
-/// SplitMix64: the writer's choices, repeatable from a seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n.max(1)
-    }
-}
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
@@ -138,7 +126,7 @@ fn writer(dir: &Path, seed: u64) -> Res<()> {
         Err(_) => (Vault::unlock(dir, PASSES[1])?, 1),
     };
     say(format!("open {pass}"))?;
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut incidents: Vec<i64> = Vec::new();
     let mut items: Vec<i64> = Vec::new();
     for n in 0u64.. {
@@ -353,9 +341,11 @@ fn harness() -> Res<()> {
         at(),
     )?);
     let exe = std::env::current_exe()?;
-    let mut rng = Rng(std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_nanos() as u64);
+    let mut rng = Rng::new(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos() as u64,
+    );
     let mut expected = Expected::default();
     let (mut acks, mut mid_write, mut before_open) = (0usize, 0usize, 0usize);
     let started = Instant::now();

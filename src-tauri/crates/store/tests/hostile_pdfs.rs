@@ -2,6 +2,8 @@
 //! the governor report, the transfer package and the subject access export, read back with
 //! `pdftotext`.
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use dsl_domain::evidence::{
     CustodyAction, CustodyInput, DeviceReviewInput, EvidenceInput, EvidenceKind, Tristate,
@@ -29,20 +31,9 @@ fn payload(name: &str) -> String {
 }
 
 /// The PDF's text in drawing order (`pdftotext -raw`), so a table cell's wrapped lines stay
-/// together; the file is kept under the test target folder to look at.
+/// together.
 fn pdf_text(bytes: &[u8], name: &str) -> String {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-samples");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-raw")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is needed");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    common::pdf_text_with(bytes, name, &["-raw"])
 }
 
 /// Text without any whitespace, so wrapped lines still match.

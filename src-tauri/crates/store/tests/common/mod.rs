@@ -1,15 +1,24 @@
 //! What the store's report tests share.
 
+// Each test binary uses only part of it.
+#![allow(dead_code)]
+
 use std::process::Command;
 
 /// Saves the PDF under the test target folder (to look at) and returns its text, as extracted by
 /// `pdftotext`.
 pub fn pdf_text(bytes: &[u8], name: &str) -> String {
+    pdf_text_with(bytes, name, &[])
+}
+
+/// The same, with further `pdftotext` options (e.g. `-raw`, for the text in drawing order).
+pub fn pdf_text_with(bytes: &[u8], name: &str, options: &[&str]) -> String {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-samples");
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write");
     let out = Command::new("pdftotext")
+        .args(options)
         .arg(&path)
         .arg("-")
         .output()
