@@ -7,6 +7,9 @@
 //! default 25,000; 3,000 pupils on roll). Run with `bash scripts/bench.sh`, or on its own with
 //! `cargo bench -p dsl-store --features bench-baseline --bench vault`.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -14,8 +17,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use dsl_domain::flow::{EntryBody, EntryInput, IncidentStatus};
 use dsl_domain::incident::{
-    Discovery, IncidentFacts, IncidentFilter, InvolvementInput, Location, NewIncident, NewPerson,
-    PersonKind, PersonRole, RiskArea,
+    IncidentFilter, InvolvementInput, NewIncident, NewPerson, PersonKind, PersonRole,
 };
 use dsl_domain::terms::TermName;
 use dsl_domain::transfer::{subject_access_bundle, transfer_bundle, BundleContext};
@@ -73,20 +75,10 @@ fn generate(v: &mut Vault, spec: &DemoSpec) -> Res<DemoStats> {
 /// One new incident as the DSL records it: two pupils, one new and one already known.
 fn new_incident(at: DateTime<Utc>, known: i64, n: usize) -> NewIncident {
     NewIncident {
-        facts: IncidentFacts {
-            occurred_at: at,
-            reported_at: at,
-            reported_by_name: "Form Tutor".into(),
-            reported_by_role: "Form tutor".into(),
-            discovery: Discovery::Disclosure,
-            monitoring: None,
-            location: Location::InSchool,
-            platform: "Snapchat".into(),
-            summary: format!("A pupil received unkind messages in a group chat ({n})."),
-            childs_words: String::new(),
-            risk_area: RiskArea::Conduct,
-            activity_type: "bullying".into(),
-        },
+        facts: common::facts(
+            at,
+            format!("A pupil received unkind messages in a group chat ({n})."),
+        ),
         people: vec![
             InvolvementInput {
                 person_id: Some(known),

@@ -478,8 +478,10 @@ pub(crate) fn insert_incident(
     let year = now.year();
     let seq: i64 = conn.query_row(
         // A destroyed record's number is never given to a new one.
-        "SELECT COALESCE(MAX(seq), 0) + 1 FROM
-         (SELECT seq FROM incidents WHERE year = ?1 UNION ALL SELECT seq FROM tombstones WHERE year = ?1)",
+        // Each MAX is one seek in the (year, seq) index, not a walk through the year's records.
+        "SELECT COALESCE(MAX(s), 0) + 1 FROM
+         (SELECT MAX(seq) AS s FROM incidents WHERE year = ?1
+          UNION ALL SELECT MAX(seq) FROM tombstones WHERE year = ?1)",
         [year],
         |r| r.get(0),
     )?;

@@ -6,6 +6,8 @@
 //!
 //! One binary plays both parts: run with DSL_CRASH_WRITER set, it is the writer.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -16,10 +18,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use dsl_domain::evidence::{CustodyAction, CustodyInput, EvidenceInput, EvidenceKind, Tristate};
 use dsl_domain::flow::{EntryBody, EntryInput};
-use dsl_domain::incident::{
-    Discovery, IncidentFacts, InvolvementInput, Location, NewIncident, NewPerson, PersonKind,
-    PersonRole, RiskArea,
-};
+use dsl_domain::incident::{InvolvementInput, NewIncident, NewPerson, PersonKind, PersonRole};
 use dsl_domain::vault::Role;
 use dsl_store::demo::Rng;
 use dsl_store::{KdfParams, Vault};
@@ -47,20 +46,7 @@ fn at() -> DateTime<Utc> {
 
 fn incident(tag: &str) -> NewIncident {
     NewIncident {
-        facts: IncidentFacts {
-            occurred_at: at(),
-            reported_at: at(),
-            reported_by_name: "Form Tutor".into(),
-            reported_by_role: "Form tutor".into(),
-            discovery: Discovery::Disclosure,
-            monitoring: None,
-            location: Location::InSchool,
-            platform: "Snapchat".into(),
-            summary: format!("Summary {tag} written whole."),
-            childs_words: String::new(),
-            risk_area: RiskArea::Conduct,
-            activity_type: "bullying".into(),
-        },
+        facts: common::facts(at(), format!("Summary {tag} written whole.")),
         people: [PersonRole::Victim, PersonRole::Instigator]
             .into_iter()
             .enumerate()

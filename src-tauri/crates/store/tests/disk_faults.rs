@@ -8,14 +8,14 @@
 //! folder is a read-only remount of a tmpfs as root (root ignores file modes), or the folder's
 //! mode otherwise. One binary plays both parts: with DSL_DISK_WRITER set it is the writer.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use chrono::{TimeZone, Utc};
-use dsl_domain::incident::{
-    Discovery, IncidentFacts, IncidentFilter, Location, NewIncident, RiskArea,
-};
+use dsl_domain::incident::{IncidentFilter, NewIncident};
 use dsl_domain::vault::Role;
 use dsl_store::{KdfParams, StoreError, Vault, WriteError, DB_FILE};
 
@@ -35,24 +35,13 @@ fn incident(n: usize) -> NewIncident {
         .single()
         .unwrap_or_default();
     NewIncident {
-        facts: IncidentFacts {
-            occurred_at: at,
-            reported_at: at,
-            reported_by_name: "Form Tutor".into(),
-            reported_by_role: "Form tutor".into(),
-            discovery: Discovery::Disclosure,
-            monitoring: None,
-            location: Location::InSchool,
-            platform: "Snapchat".into(),
-            // Long enough that the disk fills in a few dozen writes.
-            summary: format!(
+        facts: common::facts(
+            at, // Long enough that the disk fills in a few dozen writes.
+            format!(
                 "Write {n}: {}",
                 "unkind messages in a group chat. ".repeat(60)
             ),
-            childs_words: String::new(),
-            risk_area: RiskArea::Conduct,
-            activity_type: "bullying".into(),
-        },
+        ),
         people: vec![],
     }
 }

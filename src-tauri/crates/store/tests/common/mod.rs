@@ -1,9 +1,12 @@
-//! What the store's report tests share.
+//! What the store's tests and benchmarks share.
 
 // Each test binary uses only part of it.
 #![allow(dead_code)]
 
 use std::process::Command;
+
+use chrono::{DateTime, Utc};
+use dsl_domain::incident::{Discovery, IncidentFacts, Location, RiskArea};
 
 /// Saves the PDF under the test target folder (to look at) and returns its text, as extracted by
 /// `pdftotext`.
@@ -25,4 +28,22 @@ pub fn pdf_text_with(bytes: &[u8], name: &str, options: &[&str]) -> String {
         .expect("pdftotext (poppler-utils) is needed");
     assert!(out.status.success());
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The facts of a bullying incident reported by a form tutor at `at`, with this summary.
+pub fn facts(at: DateTime<Utc>, summary: String) -> IncidentFacts {
+    IncidentFacts {
+        occurred_at: at,
+        reported_at: at,
+        reported_by_name: "Form Tutor".into(),
+        reported_by_role: "Form tutor".into(),
+        discovery: Discovery::Disclosure,
+        monitoring: None,
+        location: Location::InSchool,
+        platform: "Snapchat".into(),
+        summary,
+        childs_words: String::new(),
+        risk_area: RiskArea::Conduct,
+        activity_type: "bullying".into(),
+    }
 }
