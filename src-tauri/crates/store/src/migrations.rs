@@ -328,8 +328,7 @@ BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
 "#;
 
 const V6: &str = r#"
--- The figures read the projection by date; counting it is also how opening the vault checks
--- that every incident has its row, without reading the whole table.
+-- The figures read the projection by date (the terms before a term, the earliest report).
 CREATE INDEX incident_stats_reported ON incident_stats (reported_at);
 "#;
 
