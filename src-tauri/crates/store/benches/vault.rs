@@ -216,9 +216,10 @@ fn main() -> Res<()> {
         plain_gen.as_secs_f64()
     );
 
-    // The app works on a vault freshly unlocked, not on the connection that generated it.
-    let mut keyed = keyed.reopen()?;
-    let mut plain = plain.reopen()?;
+    // The app works on a vault freshly unlocked, not on the connection that generated it: the
+    // generating connection is closed (as quitting the app does) before the vault is opened again.
+    let mut keyed = keyed.close_and_reopen()?;
+    let mut plain = plain.close_and_reopen()?;
 
     // ---- Encryption: one workload on both vaults.
     println!();

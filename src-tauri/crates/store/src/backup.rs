@@ -11,12 +11,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
 use crate::files::write_atomically;
 use crate::migrations::SCHEMA_VERSION;
 use crate::time::ts;
-use crate::vault::remove_db_files;
+use crate::vault::{raw_key, remove_db_files, PageFormat};
 use crate::{settings, Result, StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
 
 /// The first line of every backup file.
@@ -62,7 +61,7 @@ impl Vault {
         // ATTACH opens files with the connection's own flags, and a vault opened by unlock may
         // not create files: the snapshot starts as an empty file (SQLite's "new database").
         std::fs::File::create(&snapshot)?;
-        let key = Zeroizing::new(format!("x'{}'", hex::encode(self.key.as_ref())));
+        let key = raw_key(&self.key);
         let path = snapshot
             .to_str()
             .ok_or(StoreError::Corrupt(
@@ -75,6 +74,10 @@ impl Vault {
                 params![path, key.as_str()],
             )?;
             let result = (|| -> Result<()> {
+                self.conn.execute_batch(&format!(
+                    "PRAGMA snapshot.cipher_hmac_algorithm = {};",
+                    PageFormat::CURRENT.pragma()
+                ))?;
                 self.conn
                     .query_row("SELECT sqlcipher_export('snapshot')", [], |_| Ok(()))?;
                 self.conn

@@ -25,7 +25,7 @@ impl Vault {
         }
         std::fs::create_dir_all(dir)?;
         remove_db_files(dir);
-        let mut conn = open_db(&db_path(dir), None, true)?;
+        let (mut conn, _) = open_db(&db_path(dir), None, true)?;
         let user_id = initialise(&mut conn, school_name, user_name, Role::Dsl, now)?;
         Ok(Vault {
             conn,
@@ -47,6 +47,28 @@ impl Vault {
             key: self.key.clone(),
             user_id: self.user_id,
             file: self.file,
+        })
+    }
+
+    /// Closes this vault, as quitting the app does (the last connection checkpoints its
+    /// write-ahead log and removes it), and opens it again as unlock does after the key.
+    pub fn close_and_reopen(self) -> Result<Vault> {
+        let Vault {
+            conn,
+            dir,
+            key,
+            user_id,
+            file,
+        } = self;
+        conn.close().map_err(|(_, e)| StoreError::from(e))?;
+        let keyed = Self::exists(&dir).then_some(&key);
+        let conn = Self::open_conn(&dir, keyed)?;
+        Ok(Vault {
+            conn,
+            dir,
+            key,
+            user_id,
+            file,
         })
     }
 }

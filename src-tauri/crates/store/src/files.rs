@@ -16,10 +16,19 @@ pub(crate) fn write_atomically(path: &Path, parts: &[&[u8]]) -> Result<()> {
         for p in parts {
             f.write_all(p)?;
         }
-        f.sync_all()?;
     }
-    std::fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent() {
+    replace_durably(&tmp, path)
+}
+
+/// Flushes the complete file `from` to disk, renames it over `to` and makes the rename durable
+/// where the platform allows opening a directory.
+pub(crate) fn replace_durably(from: &Path, to: &Path) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(from)?
+        .sync_all()?;
+    std::fs::rename(from, to)?;
+    if let Some(dir) = to.parent() {
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }

@@ -250,19 +250,18 @@ pub(crate) fn refresh_projection(
         (Some(c), _) => c.title.clone(),
         (None, _) => String::new(),
     };
+    // Each write touches as few pages as it can: every page written is encrypted and
+    // authenticated. The indexed columns are set only when they change (setting one rewrites
+    // its index entries even to the same value), and the search text only when it changes.
     conn.execute(
-        "UPDATE incidents SET status = ?2, mark = ?3, occurred_at = ?4, activity_type = ?5,
-         risk_area = ?6, summary = ?7, people_names = ?8, current_step = ?9,
-         updated_at = ?10 WHERE id = ?1",
+        "UPDATE incidents SET mark = ?2, risk_area = ?3, summary = ?4, people_names = ?5,
+         current_step = ?6, updated_at = ?7 WHERE id = ?1",
         params![
             incident,
-            state.status.as_str(),
             state.mark.map(|m| match m {
                 dsl_domain::flow::Mark::Illegal => "illegal",
                 dsl_domain::flow::Mark::NotIllegal => "notIllegal",
             }),
-            ts(facts.occurred_at),
-            facts.activity_type,
             serde_json::to_string(&facts.risk_area)
                 .map_err(|_| StoreError::Crypto)?
                 .trim_matches('"'),
@@ -272,11 +271,33 @@ pub(crate) fn refresh_projection(
             ts(now),
         ],
     )?;
-    conn.execute("DELETE FROM incident_search WHERE rowid = ?1", [incident])?;
     conn.execute(
-        "INSERT INTO incident_search (rowid, text) VALUES (?1, ?2)",
-        params![incident, search.join("\n").to_lowercase()],
+        "UPDATE incidents SET status = ?2, occurred_at = ?3, activity_type = ?4
+         WHERE id = ?1 AND (status IS NOT ?2 OR occurred_at IS NOT ?3 OR activity_type IS NOT ?4)",
+        params![
+            incident,
+            state.status.as_str(),
+            ts(facts.occurred_at),
+            facts.activity_type,
+        ],
     )?;
+    let text = search.join("\n").to_lowercase();
+    let indexed: Option<String> = conn
+        .query_row(
+            "SELECT text FROM incident_search WHERE rowid = ?1",
+            [incident],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if indexed.as_deref() != Some(text.as_str()) {
+        if indexed.is_some() {
+            conn.execute("DELETE FROM incident_search WHERE rowid = ?1", [incident])?;
+        }
+        conn.execute(
+            "INSERT INTO incident_search (rowid, text) VALUES (?1, ?2)",
+            params![incident, text],
+        )?;
+    }
     write_stat(conn, incident, &facts, &people, &entries, state.mark)
 }
 
@@ -291,10 +312,18 @@ fn write_stat(
 ) -> Result<()> {
     let stat = dsl_domain::stats::incident_stat(facts, people, entries, mark);
     let json = serde_json::to_string(&stat).map_err(|_| StoreError::Crypto)?;
+    // As in the projection: the indexed date is set only when it changes, the row only when
+    // the figures do.
+    let reported = ts(facts.reported_at);
     conn.execute(
         "INSERT INTO incident_stats (incident_id, reported_at, stat) VALUES (?1, ?2, ?3)
-         ON CONFLICT(incident_id) DO UPDATE SET reported_at = excluded.reported_at, stat = excluded.stat",
-        params![incident, ts(facts.reported_at), json],
+         ON CONFLICT(incident_id) DO UPDATE SET stat = excluded.stat
+         WHERE stat IS NOT excluded.stat",
+        params![incident, reported, json],
+    )?;
+    conn.execute(
+        "UPDATE incident_stats SET reported_at = ?2 WHERE incident_id = ?1 AND reported_at IS NOT ?2",
+        params![incident, reported],
     )?;
     Ok(())
 }
@@ -495,8 +524,9 @@ pub(crate) fn insert_incident(
     conn.execute(
         "INSERT INTO incidents (id, reference, year, seq, flow_id, flow_version, created_at, created_by,
          status, occurred_at, activity_type, risk_area, summary, people_names, current_step, updated_at)
-         VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, '', '', '', '[]', '', ?6)",
-        params![reference, year, seq, flow.id, flow.version, ts(now), user, ts(facts.occurred_at), id],
+         VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?10, '', '', '[]', '', ?6)",
+        // The indexed columns are final here, so the projection need not move their entries.
+        params![reference, year, seq, flow.id, flow.version, ts(now), user, ts(facts.occurred_at), id, facts.activity_type],
     )?;
     conn.execute(
         "INSERT INTO incident_facts (incident_id, at, user_id, facts) VALUES (?1, ?2, ?3, ?4)",

@@ -46,4 +46,6 @@ mod tests_governor;
 #[cfg(test)]
 mod tests_incidents;
 #[cfg(test)]
+mod tests_page_format;
+#[cfg(test)]
 mod tests_records;

@@ -15,7 +15,8 @@ fn used_vault(dir: &std::path::Path) -> Vault {
 fn outside(v: &Vault, dir: &std::path::Path) -> Connection {
     let conn = Connection::open(dir.join(DB_FILE)).expect("opens");
     conn.execute_batch(&format!(
-        "PRAGMA key = \"x'{}'\"; DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;",
+        "PRAGMA key = \"x'{}'\"; PRAGMA cipher_hmac_algorithm = HMAC_SHA256;
+         DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;",
         hex::encode(v.key_bytes())
     ))
     .expect("keyed");

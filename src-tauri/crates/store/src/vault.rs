@@ -15,6 +15,7 @@ use rusqlite::{Connection, OpenFlags};
 use zeroize::Zeroizing;
 
 use crate::audit::{self, Change};
+use crate::files::replace_durably;
 use crate::keyslots::{new_data_key, DataKey, KdfParams, Slot, SlotFile, SlotKind};
 use crate::{migrations, settings, users, Result, StoreError};
 
@@ -65,9 +66,47 @@ pub(crate) fn slots_path(dir: &Path) -> PathBuf {
     dir.join(KEYSLOTS_FILE)
 }
 
-/// Opens the database with `key` and sets the connection up; `create` allows a new file.
-/// Only the benchmarks' unkeyed baseline passes no key.
-pub(crate) fn open_db(path: &Path, key: Option<&DataKey>, create: bool) -> Result<Connection> {
+/// How a vault's pages are authenticated. Every page is encrypted with AES-256 and carries a
+/// message authentication code that is checked whenever the page is read from disk. SQLCipher's
+/// default code is HMAC-SHA512; DSL Desk uses HMAC-SHA256, which current processors compute in
+/// hardware at about a third of the cost, and every write pays it on each page it changes.
+/// Vaults made before this are converted when they are opened (see [`convert_page_format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageFormat {
+    HmacSha256,
+    /// SQLCipher's default, used by vaults made before the change.
+    HmacSha512,
+}
+
+impl PageFormat {
+    /// What new vaults, backups and conversions are written in.
+    pub(crate) const CURRENT: PageFormat = PageFormat::HmacSha256;
+
+    /// The value of SQLCipher's `cipher_hmac_algorithm` pragma.
+    pub(crate) fn pragma(self) -> &'static str {
+        match self {
+            PageFormat::HmacSha256 => "HMAC_SHA256",
+            PageFormat::HmacSha512 => "HMAC_SHA512",
+        }
+    }
+}
+
+/// The key as SQLCipher's `PRAGMA key` and `ATTACH ... KEY` take a raw key: `x'<hex>'`.
+pub(crate) fn raw_key(key: &DataKey) -> Zeroizing<String> {
+    Zeroizing::new(format!(
+        "x'{}'",
+        Zeroizing::new(hex::encode(key.as_ref())).as_str()
+    ))
+}
+
+/// Opens the database with `key` and sets the connection up; `create` allows a new file, which
+/// is written in the current page format. An existing file is read in whichever format it is
+/// in, which is returned. Only the benchmarks' unkeyed baseline passes no key.
+pub(crate) fn open_db(
+    path: &Path,
+    key: Option<&DataKey>,
+    create: bool,
+) -> Result<(Connection, PageFormat)> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -81,18 +120,45 @@ pub(crate) fn open_db(path: &Path, key: Option<&DataKey>, create: bool) -> Resul
             Err(e) => return Err(e.into()),
         }
     }
-    let conn = Connection::open_with_flags(path, flags)?;
-    if let Some(key) = key {
-        // The key must be the first statement on the connection.
-        let pragma = Zeroizing::new(format!(
-            "PRAGMA key = \"x'{}'\";",
-            Zeroizing::new(hex::encode(key.as_ref())).as_str()
-        ));
-        conn.execute_batch(&pragma)?;
+    // The current format first; an existing file that does not read in it is tried in the
+    // older one. A page that fails its check in both is damaged, or the key is not its key.
+    let formats: &[PageFormat] = if create || key.is_none() {
+        &[PageFormat::CURRENT]
+    } else {
+        &[PageFormat::HmacSha256, PageFormat::HmacSha512]
+    };
+    let mut opened = None;
+    let mut refused = None;
+    for &format in formats {
+        let conn = Connection::open_with_flags(path, flags)?;
+        if let Some(key) = key {
+            // The key must be the first statement on the connection, and the page format
+            // must be set before the first page is read.
+            let pragma = Zeroizing::new(format!(
+                "PRAGMA key = \"{}\"; PRAGMA cipher_hmac_algorithm = {};",
+                raw_key(key).as_str(),
+                format.pragma()
+            ));
+            conn.execute_batch(&pragma)?;
+        }
+        match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Ok(_) => {
+                opened = Some((conn, format));
+                break;
+            }
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+                refused = Some(e);
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })?;
+    let (conn, format) = match (opened, refused) {
+        (Some(opened), _) => opened,
+        (None, Some(e)) => return Err(e.into()),
+        (None, None) => return Err(StoreError::Corrupt("not readable with its key")),
+    };
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Corrupt("journal mode could not be set"));
@@ -106,7 +172,59 @@ pub(crate) fn open_db(path: &Path, key: Option<&DataKey>, create: bool) -> Resul
          PRAGMA trusted_schema = OFF;",
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
+    Ok((conn, format))
+}
+
+/// The file a conversion writes before it replaces the database.
+const CONVERTING_FILE: &str = "vault.db.converting";
+
+/// Rewrites a database in an older page format into the current one, with the same key, and
+/// closes `conn`. The copy is written beside the database, flushed to disk and renamed over it,
+/// so a crash or a full disk leaves the old database whole; the caller opens whichever is there.
+pub(crate) fn convert_page_format(dir: &Path, conn: Connection, key: &DataKey) -> Result<()> {
+    let target = dir.join(CONVERTING_FILE);
+    let remove_target = || {
+        for suffix in ["", "-journal"] {
+            let mut name = target.as_os_str().to_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(name));
+        }
+    };
+    remove_target();
+    let result = (|| -> Result<()> {
+        let path = target.to_str().ok_or(StoreError::Corrupt(
+            "the vault folder's name cannot be used",
+        ))?;
+        // ATTACH opens files with the connection's flags, which do not allow creating one.
+        std::fs::File::create(&target)?;
+        conn.execute(
+            "ATTACH DATABASE ?1 AS converted KEY ?2",
+            rusqlite::params![path, raw_key(key).as_str()],
+        )?;
+        let copied = (|| -> Result<()> {
+            conn.execute_batch(&format!(
+                "PRAGMA converted.cipher_hmac_algorithm = {};",
+                PageFormat::CURRENT.pragma()
+            ))?;
+            conn.query_row("SELECT sqlcipher_export('converted')", [], |_| Ok(()))?;
+            let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+            conn.execute_batch(&format!("PRAGMA converted.user_version = {version};"))?;
+            Ok(())
+        })();
+        conn.execute_batch("DETACH DATABASE converted;")?;
+        copied?;
+        // Closing the last connection writes the log into the database and removes it; a log
+        // still there (another program has the vault open) must not meet the new file.
+        conn.close().map_err(|(_, e)| StoreError::from(e))?;
+        if dir.join(format!("{DB_FILE}-wal")).exists() {
+            return Err(StoreError::Corrupt("the vault is open elsewhere"));
+        }
+        replace_durably(&target, &db_path(dir))
+    })();
+    if result.is_err() {
+        remove_target();
+    }
+    result
 }
 
 fn random_recovery_key() -> RecoveryKey {
@@ -181,7 +299,7 @@ impl Vault {
         let key = new_data_key();
         let recovery_key = random_recovery_key();
         let result = (|| {
-            let mut conn = open_db(&db_path(dir), Some(&key), true)?;
+            let (mut conn, _) = open_db(&db_path(dir), Some(&key), true)?;
             let user_id = initialise(&mut conn, school_name, user_name, role, now)?;
             let slots = SlotFile::new(vec![
                 Slot::wrap(
@@ -283,7 +401,13 @@ impl Vault {
     }
 
     pub(crate) fn open_conn(dir: &Path, key: Option<&DataKey>) -> Result<Connection> {
-        let mut conn = open_db(&db_path(dir), key, false)?;
+        let (mut conn, format) = open_db(&db_path(dir), key, false)?;
+        if let (Some(key), true) = (key, format != PageFormat::CURRENT) {
+            // Converted once, on the first unlock after the change. If it cannot be done now
+            // (a full disk, a read-only folder) the vault opens as it is and is converted later.
+            let _ = convert_page_format(dir, conn, key);
+            conn = open_db(&db_path(dir), Some(key), false)?.0;
+        }
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version == 0 {
             return Err(StoreError::Corrupt("database holds no DSL Desk schema"));
