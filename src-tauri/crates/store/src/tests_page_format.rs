@@ -135,3 +135,22 @@ fn a_conversion_that_cannot_be_written_leaves_the_older_vault_working() {
     drop(v);
     assert!(reads_as(dir.path(), key, PageFormat::HmacSha256));
 }
+
+#[test]
+fn a_copy_left_by_an_interrupted_conversion_is_discarded() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let v = demo_vault(dir.path(), 13, 20, 20, 1, now());
+    let before = contents(&v);
+    let key = make_older(v, dir.path());
+
+    // A crash part-way through a conversion leaves the old database as it was and a partial
+    // copy (and its journal) beside it.
+    std::fs::write(dir.path().join("vault.db.converting"), vec![7u8; 10_000]).expect("partial");
+    std::fs::write(dir.path().join("vault.db.converting-journal"), [1u8; 512]).expect("journal");
+    let v = Vault::unlock(dir.path(), PASS).expect("unlocks");
+    assert_eq!(contents(&v), before);
+    drop(v);
+    assert!(reads_as(dir.path(), key, PageFormat::HmacSha256));
+    assert!(!dir.path().join("vault.db.converting").exists());
+    assert!(!dir.path().join("vault.db.converting-journal").exists());
+}
