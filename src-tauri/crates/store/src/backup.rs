@@ -8,14 +8,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::files::write_atomically;
 use crate::migrations::SCHEMA_VERSION;
 use crate::time::ts;
-use crate::vault::{raw_key, remove_db_files, PageFormat};
+use crate::vault::{export_copy, remove_db_files};
 use crate::{settings, Result, StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
 
 /// The first line of every backup file.
@@ -58,36 +57,8 @@ impl Vault {
     pub fn backup_to(&mut self, dest: &Path, now: DateTime<Utc>) -> Result<BackupInfo> {
         let snapshot = self.dir.join("backup-snapshot.db");
         let _ = std::fs::remove_file(&snapshot);
-        // ATTACH opens files with the connection's own flags, and a vault opened by unlock may
-        // not create files: the snapshot starts as an empty file (SQLite's "new database").
-        std::fs::File::create(&snapshot)?;
-        let key = raw_key(&self.key);
-        let path = snapshot
-            .to_str()
-            .ok_or(StoreError::Corrupt(
-                "the vault folder's name cannot be used",
-            ))?
-            .to_string();
-        let exported = (|| -> Result<Vec<u8>> {
-            self.conn.execute(
-                "ATTACH DATABASE ?1 AS snapshot KEY ?2",
-                params![path, key.as_str()],
-            )?;
-            let result = (|| -> Result<()> {
-                self.conn.execute_batch(&format!(
-                    "PRAGMA snapshot.cipher_hmac_algorithm = {};",
-                    PageFormat::CURRENT.pragma()
-                ))?;
-                self.conn
-                    .query_row("SELECT sqlcipher_export('snapshot')", [], |_| Ok(()))?;
-                self.conn
-                    .execute_batch(&format!("PRAGMA snapshot.user_version = {SCHEMA_VERSION};"))?;
-                Ok(())
-            })();
-            self.conn.execute_batch("DETACH DATABASE snapshot;")?;
-            result?;
-            Ok(std::fs::read(&snapshot)?)
-        })();
+        let exported = export_copy(&self.conn, &self.key, &snapshot)
+            .and_then(|()| Ok(std::fs::read(&snapshot)?));
         let _ = std::fs::remove_file(&snapshot);
         let db = exported?;
         let slots = std::fs::read(self.dir.join(KEYSLOTS_FILE))?;

@@ -125,7 +125,7 @@ pub(crate) fn open_db(
     let formats: &[PageFormat] = if create || key.is_none() {
         &[PageFormat::CURRENT]
     } else {
-        &[PageFormat::HmacSha256, PageFormat::HmacSha512]
+        &[PageFormat::CURRENT, PageFormat::HmacSha512]
     };
     let mut opened = None;
     let mut refused = None;
@@ -175,6 +175,33 @@ pub(crate) fn open_db(
     Ok((conn, format))
 }
 
+/// Writes an encrypted copy of `conn`'s database to `dest`, keyed with `key`, in the current
+/// page format and at the same schema version. `dest` is made a new, empty file first.
+pub(crate) fn export_copy(conn: &Connection, key: &DataKey, dest: &Path) -> Result<()> {
+    let path = dest.to_str().ok_or(StoreError::Corrupt(
+        "the vault folder's name cannot be used",
+    ))?;
+    // ATTACH opens files with the connection's own flags, and a vault opened by unlock may not
+    // create files: the copy starts as an empty file (SQLite's "new database").
+    std::fs::File::create(dest)?;
+    conn.execute(
+        "ATTACH DATABASE ?1 AS exported KEY ?2",
+        rusqlite::params![path, raw_key(key).as_str()],
+    )?;
+    let copied = (|| -> Result<()> {
+        conn.execute_batch(&format!(
+            "PRAGMA exported.cipher_hmac_algorithm = {};",
+            PageFormat::CURRENT.pragma()
+        ))?;
+        conn.query_row("SELECT sqlcipher_export('exported')", [], |_| Ok(()))?;
+        let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+        conn.execute_batch(&format!("PRAGMA exported.user_version = {version};"))?;
+        Ok(())
+    })();
+    conn.execute_batch("DETACH DATABASE exported;")?;
+    copied
+}
+
 /// The file a conversion writes before it replaces the database.
 const CONVERTING_FILE: &str = "vault.db.converting";
 
@@ -192,27 +219,7 @@ pub(crate) fn convert_page_format(dir: &Path, conn: Connection, key: &DataKey) -
     };
     remove_target();
     let result = (|| -> Result<()> {
-        let path = target.to_str().ok_or(StoreError::Corrupt(
-            "the vault folder's name cannot be used",
-        ))?;
-        // ATTACH opens files with the connection's flags, which do not allow creating one.
-        std::fs::File::create(&target)?;
-        conn.execute(
-            "ATTACH DATABASE ?1 AS converted KEY ?2",
-            rusqlite::params![path, raw_key(key).as_str()],
-        )?;
-        let copied = (|| -> Result<()> {
-            conn.execute_batch(&format!(
-                "PRAGMA converted.cipher_hmac_algorithm = {};",
-                PageFormat::CURRENT.pragma()
-            ))?;
-            conn.query_row("SELECT sqlcipher_export('converted')", [], |_| Ok(()))?;
-            let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
-            conn.execute_batch(&format!("PRAGMA converted.user_version = {version};"))?;
-            Ok(())
-        })();
-        conn.execute_batch("DETACH DATABASE converted;")?;
-        copied?;
+        export_copy(&conn, key, &target)?;
         // Closing the last connection writes the log into the database and removes it; a log
         // still there (another program has the vault open) must not meet the new file.
         conn.close().map_err(|(_, e)| StoreError::from(e))?;
