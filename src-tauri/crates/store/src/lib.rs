@@ -49,3 +49,5 @@ mod tests_incidents;
 mod tests_page_format;
 #[cfg(test)]
 mod tests_records;
+#[cfg(test)]
+mod tests_start;

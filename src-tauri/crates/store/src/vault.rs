@@ -99,6 +99,38 @@ pub(crate) fn raw_key(key: &DataKey) -> Zeroizing<String> {
     ))
 }
 
+/// Waits, once per process, until SQLCipher can key a connection.
+///
+/// SQLite marks itself initialised before SQLCipher's own set-up (which seeds the random
+/// generator) has finished, and that set-up runs on whichever thread opened the process's
+/// first connection. A connection keyed on another thread in that window is refused with
+/// SQLITE_ERROR ("sqlcipher not initialized"), which would surface as a failed unlock. So
+/// the first caller keys a throw-away in-memory connection until it is accepted, and every
+/// other caller waits for that.
+pub(crate) fn sqlcipher_ready() -> Result<()> {
+    /// Keys only the throw-away in-memory probe, which never holds data.
+    const PROBE: &str =
+        "PRAGMA key = \"x'0000000000000000000000000000000000000000000000000000000000000001'\";
+                         SELECT count(*) FROM sqlite_master;";
+    static READY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    // Up to about two seconds of retries; a probe that is never accepted means SQLCipher
+    // cannot key anything, and every open then fails with the same error.
+    let ready = *READY.get_or_init(|| {
+        (0..2_000).any(|_| {
+            let keyed = Connection::open_in_memory().and_then(|probe| probe.execute_batch(PROBE));
+            if keyed.is_err() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            keyed.is_ok()
+        })
+    });
+    if ready {
+        Ok(())
+    } else {
+        Err(StoreError::Crypto)
+    }
+}
+
 /// Opens the database with `key` and sets the connection up; `create` allows a new file, which
 /// is written in the current page format. An existing file is read in whichever format it is
 /// in, which is returned. Only the benchmarks' unkeyed baseline passes no key.
@@ -107,6 +139,7 @@ pub(crate) fn open_db(
     key: Option<&DataKey>,
     create: bool,
 ) -> Result<(Connection, PageFormat)> {
+    sqlcipher_ready()?;
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
