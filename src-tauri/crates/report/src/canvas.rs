@@ -19,6 +19,9 @@ pub const PAGE_H: f32 = 297.0;
 pub const MARGIN_X: f32 = 18.0;
 const MARGIN_TOP: f32 = 20.0;
 const MARGIN_BOTTOM: f32 = 22.0;
+/// The most lines a header or footer takes, and their spacing, in the page margins.
+const MARGIN_LINES: usize = 3;
+const MARGIN_LINE_H: f32 = 3.4;
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// How a run of text is set.
@@ -202,6 +205,22 @@ impl Canvas {
                 line = piece;
             }
             lines.push(line);
+        }
+        lines
+    }
+
+    /// `text` wrapped to `width` in at most `max` lines; when it needs more, the last line is
+    /// cut short and ends in an ellipsis.
+    fn wrap_at_most(&self, text: &str, style: Style, width: f32, max: usize) -> Vec<String> {
+        let mut lines = self.wrap(text, style, width);
+        if lines.len() > max {
+            lines.truncate(max.max(1));
+            if let Some(last) = lines.last_mut() {
+                while !last.is_empty() && self.text_width(&format!("{last}…"), style) > width {
+                    last.pop();
+                }
+                last.push('…');
+            }
         }
         lines
     }
@@ -525,20 +544,21 @@ impl Canvas {
         header: &str,
         footer: impl Fn(usize, usize) -> String,
     ) -> Vec<u8> {
+        let style = Style {
+            size: 8.5,
+            bold: true,
+            grey: 0.25,
+        };
+        // A long school name wraps upwards into the top margin, the last line just above the rule.
+        let lines = self.wrap_at_most(header, style, PAGE_W - 2.0 * MARGIN_X, MARGIN_LINES);
         let pages = std::mem::take(&mut self.pages);
         let mut with_header = Vec::with_capacity(pages.len());
         for ops in pages {
             self.pages = vec![ops];
-            self.text_at(
-                MARGIN_X,
-                MARGIN_TOP - 6.0,
-                header,
-                Style {
-                    size: 8.5,
-                    bold: true,
-                    grey: 0.25,
-                },
-            );
+            let first = MARGIN_TOP - 6.0 - lines.len().saturating_sub(1) as f32 * MARGIN_LINE_H;
+            for (i, line) in lines.iter().enumerate() {
+                self.text_at(MARGIN_X, first + i as f32 * MARGIN_LINE_H, line, style);
+            }
             self.line(
                 MARGIN_X,
                 MARGIN_TOP + 0.5,
@@ -560,14 +580,39 @@ impl Canvas {
         for (i, ops) in pages.into_iter().enumerate() {
             self.pages = vec![ops];
             let text = footer(i + 1, total);
-            let y = PAGE_H - MARGIN_BOTTOM + 8.0;
+            // A long footer (a long user name) wraps, centred on where one line would stand.
+            let lines =
+                self.wrap_at_most(&text, Style::SMALL, PAGE_W - 2.0 * MARGIN_X, MARGIN_LINES);
+            let y = PAGE_H - MARGIN_BOTTOM + 8.0
+                - lines.len().saturating_sub(1) as f32 * MARGIN_LINE_H / 2.0;
             self.line(MARGIN_X, y - 2.0, PAGE_W - MARGIN_X, y - 2.0, 0.4);
-            self.text_at(MARGIN_X, y, &text, Style::SMALL);
+            for (n, line) in lines.iter().enumerate() {
+                self.text_at(MARGIN_X, y + n as f32 * MARGIN_LINE_H, line, Style::SMALL);
+            }
             let ops = self.pages.pop().unwrap_or_default();
             out.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
         }
         self.doc
             .with_pages(out)
             .save(&PdfSaveOptions::default(), &mut Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_beyond_the_line_limit_is_cut_with_an_ellipsis_inside_the_width() {
+        let c = Canvas::new("test").expect("canvas");
+        let width = PAGE_W - 2.0 * MARGIN_X;
+        let text = "Siobhán Łukasz Zoë ".repeat(40);
+        assert!(c.wrap(&text, Style::SMALL, width).len() > 2);
+        let lines = c.wrap_at_most(&text, Style::SMALL, width, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…'));
+        assert!(lines.iter().all(|l| c.text_width(l, Style::SMALL) <= width));
+        let short = c.wrap_at_most("Page 1 of 1", Style::SMALL, width, 2);
+        assert_eq!(short, vec!["Page 1 of 1".to_string()]);
     }
 }
