@@ -6,7 +6,9 @@
 //! writes fail with EFBIG), which works for any user; run as root, a small tmpfs that fills up
 //! (ENOSPC) is used as well, with recovery in the same process once it is enlarged. A read-only
 //! folder is a read-only remount of a tmpfs as root (root ignores file modes), or the folder's
-//! mode otherwise. One binary plays both parts: with DSL_DISK_WRITER set it is the writer.
+//! mode otherwise; as root, the read-only case is run a second time as the unprivileged user
+//! `nobody`, so the folder-mode path is exercised too. One binary plays every part: with
+//! DSL_DISK_WRITER set it is the writer, with DSL_DISK_READ_ONLY set the unprivileged copy.
 
 mod common;
 
@@ -22,6 +24,8 @@ use dsl_store::{KdfParams, StoreError, Vault, WriteError, DB_FILE};
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 const WRITER_ENV: &str = "DSL_DISK_WRITER";
+/// Set in the copy that runs only the read-only case as an unprivileged user.
+const READ_ONLY_ENV: &str = "DSL_DISK_READ_ONLY";
 const PASS: &str = "lantern mauve copper harbour";
 const KDF: KdfParams = KdfParams {
     memory_kib: 19 * 1024,
@@ -309,10 +313,46 @@ fn moved_or_deleted() -> Res<String> {
     ))
 }
 
+/// Run as root: the read-only case again in a copy of this binary run as `nobody` (through
+/// util-linux's `setpriv`), where the folder's mode is what refuses the write, as it is for a
+/// DSL's own account.
+fn read_only_as_unprivileged_user() -> Res<String> {
+    use std::os::unix::fs::PermissionsExt;
+    const NOBODY: u32 = 65_534;
+    // Under /tmp, which every user can pass through, whatever TMPDIR says.
+    let tmp = tempfile::tempdir_in("/tmp")?;
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))?;
+    let exe = tmp.path().join("disk_faults");
+    std::fs::copy(std::env::current_exe()?, &exe)?;
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755))?;
+    let work = tmp.path().join("work");
+    std::fs::create_dir(&work)?;
+    std::os::unix::fs::chown(&work, Some(NOBODY), Some(NOBODY))?;
+    let out = Command::new("setpriv")
+        .args([
+            &format!("--reuid={NOBODY}"),
+            &format!("--regid={NOBODY}"),
+            "--clear-groups",
+        ])
+        .arg(&exe)
+        .env(READ_ONLY_ENV, "1")
+        .env("TMPDIR", &work)
+        .env("HOME", &work)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("setpriv (util-linux) is needed to run as another user: {e}"))?;
+    let said = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if !out.status.success() || !said.contains("folder mode 0555") {
+        return Err(format!("read-only case as an unprivileged user: {said}").into());
+    }
+    Ok(format!("as user nobody, {said}"))
+}
+
 fn harness() -> Res<()> {
     let mut results = vec![read_only()?, file_size_limit()?, moved_or_deleted()?];
     if is_root() {
         results.push(full_tmpfs()?);
+        results.push(read_only_as_unprivileged_user()?);
     } else {
         println!(
             "not root: the full tmpfs case needs mount; the file size limit covers a full disk"
@@ -327,6 +367,7 @@ fn harness() -> Res<()> {
 fn main() {
     let result = match std::env::var_os(WRITER_ENV) {
         Some(dir) => writer(Path::new(&dir)),
+        None if std::env::var_os(READ_ONLY_ENV).is_some() => read_only().map(|r| println!("{r}")),
         None => harness(),
     };
     if let Err(e) = result {
