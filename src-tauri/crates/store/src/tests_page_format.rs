@@ -51,8 +51,11 @@ fn make_older(v: Vault, dir: &Path) -> [u8; 32] {
     key
 }
 
+/// The records listed, the number a search finds, the audit trail's length.
+type Contents = (Vec<String>, usize, i64);
+
 /// What a DSL would check after the conversion: the records, a search, the audit trail.
-fn contents(v: &Vault) -> (Vec<String>, usize, i64) {
+fn contents(v: &Vault) -> Contents {
     let all = v
         .list_incidents(&IncidentFilter::default(), 1000)
         .expect("listed");
@@ -113,12 +116,18 @@ fn an_older_vault_is_converted_on_unlock_with_every_record() {
     assert!(after.2 > before.2);
 }
 
+/// A small demo vault in `dir` (from `seed`) rewritten in the older format: what it held, and
+/// its key.
+fn older_demo_vault(dir: &Path, seed: u64) -> (Contents, [u8; 32]) {
+    let v = demo_vault(dir, seed, 20, 20, 1, now());
+    let before = contents(&v);
+    (before, make_older(v, dir))
+}
+
 #[test]
 fn a_conversion_that_cannot_be_written_leaves_the_older_vault_working() {
     let dir = tempfile::tempdir().expect("tmp");
-    let v = demo_vault(dir.path(), 12, 20, 20, 1, now());
-    let before = contents(&v);
-    let key = make_older(v, dir.path());
+    let (before, key) = older_demo_vault(dir.path(), 12);
 
     // Something in the way of the converted copy: it cannot be written.
     let obstacle = dir.path().join("vault.db.converting");
@@ -139,9 +148,7 @@ fn a_conversion_that_cannot_be_written_leaves_the_older_vault_working() {
 #[test]
 fn a_copy_left_by_an_interrupted_conversion_is_discarded() {
     let dir = tempfile::tempdir().expect("tmp");
-    let v = demo_vault(dir.path(), 13, 20, 20, 1, now());
-    let before = contents(&v);
-    let key = make_older(v, dir.path());
+    let (before, key) = older_demo_vault(dir.path(), 13);
 
     // A crash part-way through a conversion leaves the old database as it was and a partial
     // copy (and its journal) beside it.

@@ -109,9 +109,10 @@ pub(crate) fn raw_key(key: &DataKey) -> Zeroizing<String> {
 /// other caller waits for that.
 pub(crate) fn sqlcipher_ready() -> Result<()> {
     /// Keys only the throw-away in-memory probe, which never holds data.
-    const PROBE: &str =
-        "PRAGMA key = \"x'0000000000000000000000000000000000000000000000000000000000000001'\";
-                         SELECT count(*) FROM sqlite_master;";
+    const PROBE: &str = concat!(
+        "PRAGMA key = \"x'0000000000000000000000000000000000000000000000000000000000000001'\";",
+        "SELECT count(*) FROM sqlite_master;"
+    );
     static READY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     // Up to about two seconds of retries; a probe that is never accepted means SQLCipher
     // cannot key anything, and every open then fails with the same error.
