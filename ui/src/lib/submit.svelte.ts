@@ -1,0 +1,56 @@
+// One way to call the backend from a screen: busy while the call runs, the error's message after.
+import { asApiError, type ApiError } from './api';
+
+export type RunOptions = {
+  /** False for a side action (e.g. opening a saved file) that must not disable the form's button. */
+  busy?: boolean;
+  /** Called with the error after its message is shown, for anything else a failure changes. */
+  onError?: (err: ApiError) => void;
+};
+
+/** The state of one form or action, shown with `<Alert message={x.error} />` and `disabled={x.busy}`. */
+export class Submission {
+  busy = $state(false);
+  error = $state<string | null>(null);
+  /** The input at fault, when the backend names one. */
+  field = $state<string | null>(null);
+
+  /** `aria-invalid` for the input named `name`. */
+  invalid = (name: string): 'true' | undefined => (this.field === name ? 'true' : undefined);
+
+  clear() {
+    this.error = null;
+    this.field = null;
+  }
+
+  /** Shows a problem found before anything was sent. Returns false, like a failed `run`. */
+  fail(message: string, field: string | null = null): false {
+    this.error = message;
+    this.field = field;
+    return false;
+  }
+
+  /**
+   * Clears the last error and runs `fn`; on failure shows the error's message (nothing when the
+   * user cancelled a file dialog). Returns whether `fn` succeeded.
+   */
+  async run(fn: () => unknown, { busy = true, onError }: RunOptions = {}): Promise<boolean> {
+    this.clear();
+    if (busy) this.busy = true;
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      const err = asApiError(e);
+      if (err.kind !== 'Cancelled') this.fail(err.message, err.field ?? null);
+      onError?.(err);
+      return false;
+    } finally {
+      if (busy) this.busy = false;
+    }
+  }
+}
+
+export function submission(): Submission {
+  return new Submission();
+}
