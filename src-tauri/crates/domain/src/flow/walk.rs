@@ -1,7 +1,6 @@
-//! Working out where an incident stands by walking its flow over its entries. Records are
-//! append-only: the state of an incident is worked out from its entries. An entry only counts if
-//! it was made after the answers that led to its step, so changing an earlier answer asks the
-//! steps that depended on it again, and nothing is lost.
+//! Working out where an incident stands by walking its flow over its entries alone. Records are
+//! append-only: an entry only counts if it was made after the answers that led to its step, so
+//! changing an earlier answer asks the steps that depended on it again, and nothing is lost.
 
 use super::ctx::Ctx;
 use super::definition::{
