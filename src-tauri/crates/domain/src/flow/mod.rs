@@ -1,11 +1,20 @@
 //! The guided flowcharts: definitions (data), entries (what was recorded) and the engine that
 //! works out, from the entries alone, where an incident stands.
 
+mod checks;
+mod chronology;
+mod ctx;
 mod definition;
-mod engine;
+mod entries;
+mod view;
+mod walk;
 
+pub use checks::check_entry;
+pub use chronology::{chronology, display_value, ChronologyEntry};
 pub use definition::*;
-pub use engine::*;
+pub use entries::{EntryBody, EntryInput, FlowEntry, IncidentStatus, ScreeningAnswer};
+pub use view::{ChoiceView, FlowState, ItemRecord, ItemView, PathStep, StepKind, StepView};
+pub use walk::{evaluate, reask};
 
 /// The flow shipped with DSL Desk (seed 003 §10.3 and seed 004's charts), embedded at build time.
 pub const ONLINE_SAFETY_JSON: &str = include_str!("../../../../../assets/flows/online-safety.json");

@@ -1,0 +1,190 @@
+//! The chronology: every entry of an incident in time order, in plain words.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::definition::{FlowDefinition, Node, NodeKind};
+use super::entries::{EntryBody, FlowEntry, ScreeningAnswer};
+use crate::incident::Involvement;
+
+/// One line of the chronology.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChronologyEntry {
+    pub entry: FlowEntry,
+    /// The step's title, or what the entry is.
+    pub step: String,
+    #[ts(optional)]
+    pub person_label: Option<String>,
+    /// A plain-words account of what was recorded.
+    pub text: String,
+    /// A later entry replaced this one.
+    pub superseded: bool,
+}
+
+/// A recorded detail as a UK reader expects it: "2026-11-20T10:30" becomes "20/11/2026 10:30",
+/// "2027-01-15" becomes "15/01/2027"; anything else is unchanged.
+pub fn display_value(v: &str) -> String {
+    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M") {
+        return dt.format("%d/%m/%Y %H:%M").to_string();
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        return d.format("%d/%m/%Y").to_string();
+    }
+    v.to_string()
+}
+
+/// Every entry in time order, in plain words, with who and when.
+pub fn chronology(
+    flow: &FlowDefinition,
+    people: &[Involvement],
+    entries: &[FlowEntry],
+) -> Vec<ChronologyEntry> {
+    let superseded: BTreeSet<i64> = entries.iter().filter_map(|e| e.supersedes).collect();
+    let mut out: Vec<ChronologyEntry> = entries
+        .iter()
+        .map(|e| {
+            let node = e.node_id.as_deref().and_then(|id| flow.find_any(id));
+            ChronologyEntry {
+                entry: e.clone(),
+                step: step_name(node, &e.body),
+                person_label: person_label(people, e.person_id),
+                text: entry_text(node, &e.body),
+                superseded: superseded.contains(&e.id),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.entry
+            .at
+            .cmp(&b.entry.at)
+            .then(a.entry.id.cmp(&b.entry.id))
+    });
+    out
+}
+
+/// The name of a person in the incident, if any.
+fn person_label(people: &[Involvement], person: Option<i64>) -> Option<String> {
+    person.and_then(|id| {
+        people
+            .iter()
+            .find(|i| i.person.id == id)
+            .map(|i| i.person.name.clone())
+    })
+}
+
+/// The step's title, or what an entry made outside the flow is.
+fn step_name(node: Option<&Node>, body: &EntryBody) -> String {
+    node.map(|n| n.title.clone()).unwrap_or_else(|| match body {
+        EntryBody::Closed { .. } => "Incident closed".into(),
+        EntryBody::Reopened { .. } => "Incident reopened".into(),
+        _ => "Note".into(),
+    })
+}
+
+/// A plain-words account of what an entry recorded at its step.
+fn entry_text(node: Option<&Node>, body: &EntryBody) -> String {
+    match body {
+        EntryBody::Answer { choice, reason } => answer_text(node, choice, reason),
+        EntryBody::Screening { answers, reason } => screening_text(node, answers, reason),
+        EntryBody::Item {
+            item,
+            done,
+            details,
+            reason,
+        } => item_text(node, item, *done, details, reason),
+        EntryBody::Complete { open } => {
+            if open.is_empty() {
+                "Step completed.".into()
+            } else {
+                format!(
+                    "Step completed with {} optional item(s) left open.",
+                    open.len()
+                )
+            }
+        }
+        EntryBody::Acknowledged => "Guidance read.".into(),
+        EntryBody::Note { text } => text.clone(),
+        EntryBody::Closed { reason } => format!("Closed. Reason: {reason}"),
+        EntryBody::Reopened { reason } => format!("Reopened. Reason: {reason}"),
+    }
+}
+
+/// The choice by its label (or its id, if the step no longer has it), with the reason.
+fn answer_text(node: Option<&Node>, choice: &str, reason: &str) -> String {
+    let label = node
+        .and_then(|n| match &n.kind {
+            NodeKind::Question { choices } => choices
+                .iter()
+                .find(|c| c.id == *choice)
+                .map(|c| c.label.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| choice.to_string());
+    format!("Answered \"{label}\". Reason: {reason}")
+}
+
+/// The questions answered yes (or that all were no), with the rationale.
+fn screening_text(node: Option<&Node>, answers: &[ScreeningAnswer], reason: &str) -> String {
+    let yes: Vec<String> = answers
+        .iter()
+        .filter(|a| a.yes)
+        .map(|a| {
+            node.and_then(|n| match &n.kind {
+                NodeKind::Screening { questions, .. } => questions
+                    .iter()
+                    .find(|q| q.id == a.question)
+                    .map(|q| q.text.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| a.question.clone())
+        })
+        .collect();
+    if yes.is_empty() {
+        format!("All answered no. Rationale: {reason}")
+    } else {
+        format!("Yes to: {} Rationale: {reason}", yes.join(" "))
+    }
+}
+
+/// A checklist item done (with its details and any note) or not done (with the reason).
+fn item_text(
+    node: Option<&Node>,
+    item: &str,
+    done: bool,
+    details: &BTreeMap<String, String>,
+    reason: &str,
+) -> String {
+    let def = node.and_then(|n| match &n.kind {
+        NodeKind::Action { items, .. } => items.iter().find(|i| i.id == *item),
+        _ => None,
+    });
+    let name = def
+        .map(|d| d.label.clone())
+        .unwrap_or_else(|| item.to_string());
+    let facts: Vec<String> = details
+        .iter()
+        .map(|(k, v)| {
+            let field = def
+                .and_then(|d| d.fields.iter().find(|f| f.id == *k))
+                .map(|f| f.label.clone())
+                .unwrap_or_else(|| k.clone());
+            format!("{field}: {}", display_value(v))
+        })
+        .collect();
+    let mut text = if done {
+        format!("Done: {name}.")
+    } else {
+        format!("Not done: {name}. Reason: {reason}")
+    };
+    if !facts.is_empty() {
+        text.push_str(&format!(" {}.", facts.join("; ")));
+    }
+    if done && !reason.is_empty() {
+        text.push_str(&format!(" Note: {reason}"));
+    }
+    text
+}

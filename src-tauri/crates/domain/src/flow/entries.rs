@@ -1,0 +1,99 @@
+//! What was recorded: an incident's status, its entries as stored and as sent by the UI.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Where an incident stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum IncidentStatus {
+    Open,
+    AwaitingPolice,
+    Closed,
+}
+
+impl IncidentStatus {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentStatus::Open => "open",
+            IncidentStatus::AwaitingPolice => "awaitingPolice",
+            IncidentStatus::Closed => "closed",
+        }
+    }
+}
+
+/// One screening answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScreeningAnswer {
+    pub question: String,
+    pub yes: bool,
+}
+
+/// What an entry records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
+pub enum EntryBody {
+    /// A question answered, with the reason.
+    Answer { choice: String, reason: String },
+    /// The screening questions answered, with the rationale.
+    Screening {
+        answers: Vec<ScreeningAnswer>,
+        reason: String,
+    },
+    /// A checklist item done (with details), or not done (with the reason).
+    Item {
+        item: String,
+        done: bool,
+        details: BTreeMap<String, String>,
+        reason: String,
+    },
+    /// An action step completed; `open` lists optional items left unresolved.
+    Complete { open: Vec<String> },
+    /// Guidance read.
+    Acknowledged,
+    /// A note or update at any time (e.g. news from the police).
+    Note { text: String },
+    /// The incident closed.
+    Closed { reason: String },
+    /// The incident reopened.
+    Reopened { reason: String },
+}
+
+/// An entry as stored: who, when, where in the flow, and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FlowEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub user_name: String,
+    #[ts(optional)]
+    pub node_id: Option<String>,
+    #[ts(optional, type = "number")]
+    pub person_id: Option<i64>,
+    /// The earlier entry this one replaces (both stay in the chronology).
+    #[ts(optional, type = "number")]
+    pub supersedes: Option<i64>,
+    pub body: EntryBody,
+}
+
+/// What the UI sends to record something.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EntryInput {
+    #[ts(optional)]
+    pub node_id: Option<String>,
+    #[ts(optional, type = "number")]
+    pub person_id: Option<i64>,
+    pub body: EntryBody,
+}
