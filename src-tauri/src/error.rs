@@ -1,67 +1,143 @@
-//! Maps each crate's errors to the one error the UI sees. No case data crosses here.
+//! The one error the UI sees, and how each crate's errors become it. No case data crosses here.
 
 use dsl_domain::{ApiError, ErrorKind};
+use dsl_report::ReportError;
 use dsl_store::{StoreError, WriteError};
 
+/// The error every command returns: an [`ApiError`], serialised exactly as one. Each crate's
+/// error converts into it, so a command body uses `?` throughout.
+#[derive(Debug, serde::Serialize)]
+#[serde(transparent)]
+pub struct CmdError(pub ApiError);
+
 /// The result every command returns.
-pub type CmdResult<T> = Result<T, ApiError>;
+pub type CmdResult<T> = Result<T, CmdError>;
+
+impl CmdError {
+    /// An error of `kind` with a message safe to show.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self(ApiError::new(kind, message))
+    }
+
+    /// A validation error about one input field.
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self(ApiError::validation(field, message))
+    }
+}
+
+impl From<ApiError> for CmdError {
+    fn from(e: ApiError) -> Self {
+        Self(e)
+    }
+}
 
 /// The UI-facing form of a store error.
-pub fn from_store(e: StoreError) -> ApiError {
-    let kind = match &e {
-        StoreError::NoVault => ErrorKind::NoVault,
-        StoreError::VaultExists => ErrorKind::VaultExists,
-        StoreError::WrongCredentials => ErrorKind::WrongCredentials,
-        StoreError::Corrupt(_) | StoreError::Backup(_) => ErrorKind::Corrupt,
-        StoreError::NewerVersion { .. } => ErrorKind::NewerVersion,
-        StoreError::NotFound => ErrorKind::NotFound,
-        StoreError::Conflict(_) => ErrorKind::Conflict,
-        StoreError::NotPermitted(_) => ErrorKind::Forbidden,
-        StoreError::Io(_)
-        | StoreError::ReadOnly
-        | StoreError::DiskFull
-        | StoreError::VaultMissing => ErrorKind::Io,
-        StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Crypto => {
-            ErrorKind::Internal
+impl From<StoreError> for CmdError {
+    fn from(e: StoreError) -> Self {
+        let kind = match &e {
+            StoreError::NoVault => ErrorKind::NoVault,
+            StoreError::VaultExists => ErrorKind::VaultExists,
+            StoreError::WrongCredentials => ErrorKind::WrongCredentials,
+            StoreError::Corrupt(_) | StoreError::Backup(_) => ErrorKind::Corrupt,
+            StoreError::NewerVersion { .. } => ErrorKind::NewerVersion,
+            StoreError::NotFound => ErrorKind::NotFound,
+            StoreError::Conflict(_) => ErrorKind::Conflict,
+            StoreError::NotPermitted(_) => ErrorKind::Forbidden,
+            StoreError::Io(_)
+            | StoreError::ReadOnly
+            | StoreError::DiskFull
+            | StoreError::VaultMissing => ErrorKind::Io,
+            StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Crypto => {
+                ErrorKind::Internal
+            }
+        };
+        match kind {
+            ErrorKind::Internal => {
+                // The detail goes to the log for support; it names no record and no person.
+                eprintln!("dsl-desk: internal store error: {e}");
+                Self::new(
+                    kind,
+                    "Something went wrong inside the vault. Nothing was saved by this action; try again, and restart DSL Desk if it keeps happening.",
+                )
+            }
+            ErrorKind::WrongCredentials => {
+                Self::new(kind, "That did not open the vault. Check it and try again.")
+            }
+            _ => Self::new(kind, e.to_string()),
         }
-    };
-    match kind {
-        ErrorKind::Internal => {
-            // The detail goes to the log for support; it names no record and no person.
-            eprintln!("dsl-desk: internal store error: {e}");
-            ApiError::new(
-                kind,
-                "Something went wrong inside the vault. Nothing was saved by this action; try again, and restart DSL Desk if it keeps happening.",
-            )
+    }
+}
+
+/// The UI-facing form of a write that the store or the domain rules refused.
+impl From<WriteError> for CmdError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Store(s) => s.into(),
+            WriteError::Rejected(a) => a.into(),
         }
-        ErrorKind::WrongCredentials => {
-            ApiError::new(kind, "That did not open the vault. Check it and try again.")
-        }
-        _ => ApiError::new(kind, e.to_string()),
+    }
+}
+
+/// A report that could not be drawn (its font is built in, so this is never the user's doing).
+impl From<ReportError> for CmdError {
+    fn from(e: ReportError) -> Self {
+        internal(&format!("a report could not be drawn: {e}"))
     }
 }
 
 /// The error for a command that needs the vault open.
-pub fn locked() -> ApiError {
-    ApiError::new(
+pub fn locked() -> CmdError {
+    CmdError::new(
         ErrorKind::Locked,
         "The vault is locked. Unlock it to continue.",
     )
 }
 
 /// The error for an unexpected failure outside the store.
-pub fn internal(what: &str) -> ApiError {
+pub fn internal(what: &str) -> CmdError {
     eprintln!("dsl-desk: internal error: {what}");
-    ApiError::new(
+    CmdError::new(
         ErrorKind::Internal,
         "Something went wrong. Try again, and restart DSL Desk if it keeps happening.",
     )
 }
 
-/// The UI-facing form of a write that the store or the domain rules refused.
-pub fn from_write(e: WriteError) -> ApiError {
-    match e {
-        WriteError::Store(s) => from_store(s),
-        WriteError::Rejected(a) => a,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_exactly_as_the_api_error_it_holds() {
+        let mut e = ApiError::validation("current", "Your passphrase is not right.");
+        e.retry_after_seconds = Some(5);
+        assert_eq!(
+            serde_json::to_value(CmdError(e.clone())).expect("json"),
+            serde_json::to_value(e).expect("json")
+        );
+    }
+
+    #[test]
+    fn store_and_write_errors_keep_their_kind_and_message() {
+        let wrong = CmdError::from(StoreError::WrongCredentials).0;
+        assert_eq!(wrong.kind, ErrorKind::WrongCredentials);
+        assert_eq!(
+            wrong.message,
+            "That did not open the vault. Check it and try again."
+        );
+        assert_eq!(
+            CmdError::from(WriteError::Store(StoreError::NotFound))
+                .0
+                .kind,
+            ErrorKind::NotFound
+        );
+        let rejected = ApiError::validation("summary", "Say what happened.");
+        assert_eq!(
+            CmdError::from(WriteError::Rejected(rejected.clone())).0,
+            rejected
+        );
+        assert_eq!(
+            CmdError::from(ReportError::Font).0.kind,
+            ErrorKind::Internal
+        );
     }
 }

@@ -209,7 +209,7 @@ fn mutate(valid: &Value, rng: &mut Rng) -> Value {
 
 /// A valid body for each command, on a vault with generated records (ids 1 and 2 exist), and
 /// how many mutated calls to make (fewer where a valid call derives a key).
-fn commands() -> Vec<(&'static str, Value, usize)> {
+pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
     let when = "2026-11-20T10:00:00Z";
     let facts = json!({
         "occurredAt": when, "reportedAt": when, "reportedByName": "Form Tutor",

@@ -8,6 +8,8 @@ mod paths;
 mod state;
 
 #[cfg(test)]
+mod command_list_tests;
+#[cfg(test)]
 mod ipc_tests;
 
 use std::time::{Duration, Instant};
@@ -30,66 +32,9 @@ fn is_app_url(url: &tauri::Url) -> bool {
     }
 }
 
-/// Every command the UI may call.
+/// Every command the UI may call: each `#[tauri::command]` in `src/commands`, listed by build.rs.
 fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        commands::vault::vault_status,
-        commands::vault::assess_passphrase,
-        commands::vault::create_vault,
-        commands::vault::save_recovery_sheet,
-        commands::vault::confirm_recovery_key,
-        commands::vault::regenerate_recovery_key,
-        commands::vault::unlock,
-        commands::vault::unlock_with_recovery,
-        commands::vault::lock,
-        commands::vault::report_activity,
-        commands::vault::get_session,
-        commands::settings::get_settings,
-        commands::settings::update_settings,
-        commands::settings::change_passphrase,
-        commands::settings::about,
-        commands::settings::verify_vault,
-        commands::backup::backup_vault,
-        commands::backup::restore_vault,
-        commands::incidents::activity_types,
-        commands::incidents::create_incident,
-        commands::incidents::get_incident,
-        commands::incidents::record_entry,
-        commands::incidents::reask_step,
-        commands::incidents::add_person,
-        commands::incidents::correct_facts,
-        commands::incidents::list_incidents,
-        commands::incidents::find_people,
-        commands::incidents::person_history,
-        commands::evidence::list_evidence,
-        commands::evidence::all_evidence,
-        commands::evidence::add_evidence,
-        commands::evidence::add_custody,
-        commands::evidence::fingerprint_file,
-        commands::evidence::check_file,
-        commands::evidence::add_device_review,
-        commands::evidence::list_device_reviews,
-        commands::reports::export_incident_report,
-        commands::reports::open_last_export,
-        commands::reports::export_governor_report,
-        commands::governor::term_choices,
-        commands::governor::terms_of_year,
-        commands::governor::save_terms,
-        commands::governor::term_dashboard,
-        commands::governor::save_governor_draft,
-        commands::vault::create_demo_vault,
-        commands::users::list_users,
-        commands::users::add_user,
-        commands::users::remove_user,
-        commands::records::retention_due,
-        commands::records::retention_of,
-        commands::records::decide_retention,
-        commands::records::list_tombstones,
-        commands::records::list_transfers,
-        commands::records::export_transfer,
-        commands::records::record_receipt,
-        commands::records::export_subject_access,
-    ]
+    include!(concat!(env!("OUT_DIR"), "/handler.rs"))
 }
 
 /// Starts DSL Desk.

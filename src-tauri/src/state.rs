@@ -1,6 +1,7 @@
 //! The app's state: the vault is either locked (no key, no connection) or unlocked.
 //! The backend owns the idle timer; the UI only reports activity.
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use dsl_domain::recovery::RecoveryKey;
 use dsl_domain::{ApiError, ErrorKind};
 use dsl_store::Vault;
 
-use crate::error::{internal, locked};
+use crate::error::{internal, locked, CmdResult};
 
 /// An unlocked vault and when the user last did anything.
 pub struct OpenVault {
@@ -129,22 +130,35 @@ impl AppState {
     }
 
     /// Runs `f` on the open vault, counting the call as activity.
-    pub fn with_vault<T>(
-        &self,
-        f: impl FnOnce(&mut Vault) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
+    pub fn with_vault<T>(&self, f: impl FnOnce(&mut Vault) -> CmdResult<T>) -> CmdResult<T> {
         let mut slot = self.open();
         let open = slot.as_mut().ok_or_else(locked)?;
         open.last_activity = Instant::now();
         f(&mut open.vault)
     }
 
+    /// Runs `f` on the open vault off the UI thread: the whole of most commands.
+    pub fn vault<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Vault) -> CmdResult<T> + Send + 'static,
+    ) -> impl Future<Output = CmdResult<T>> + Send + 'static {
+        let state = self.clone();
+        blocking(move || state.with_vault(f))
+    }
+
+    /// Runs `f` with the state off the UI thread, for a command that does more than one thing
+    /// with the vault (or opens it, or shows a dialog).
+    pub fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
+    ) -> impl Future<Output = CmdResult<T>> + Send + 'static {
+        let state = self.clone();
+        blocking(move || f(&state))
+    }
+
     /// Makes `vault` the open vault.
-    pub fn set_open(&self, vault: Vault) -> Result<(), ApiError> {
-        let idle_minutes = vault
-            .settings()
-            .map(|s| s.idle_minutes)
-            .map_err(crate::error::from_store)?;
+    pub fn set_open(&self, vault: Vault) -> CmdResult<()> {
+        let idle_minutes = vault.settings()?.idle_minutes;
         *self.open() = Some(OpenVault {
             vault,
             last_activity: Instant::now(),
@@ -188,8 +202,8 @@ impl AppState {
 
 /// Runs blocking work (SQLCipher, Argon2id, PDF) off the UI thread.
 pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
+    f: impl FnOnce() -> CmdResult<T> + Send + 'static,
+) -> CmdResult<T> {
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|_| internal("background task stopped"))?

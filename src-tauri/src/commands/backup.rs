@@ -1,7 +1,7 @@
 //! Encrypted backups to a file the user chooses, and restoring one where no vault is yet.
 
 use dsl_domain::vault::Session;
-use dsl_domain::{ApiError, ErrorKind};
+use dsl_domain::ErrorKind;
 use dsl_store::Vault;
 use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 use super::now;
 use super::vault::opened;
 use crate::dialogs::{pick_file, save_file};
-use crate::error::{from_store, CmdResult};
-use crate::state::{blocking, AppState};
+use crate::error::{CmdError, CmdResult};
+use crate::state::AppState;
 
 /// The extension of backup files.
 const EXTENSION: &str = "dsldesk-backup";
@@ -21,23 +21,23 @@ pub async fn backup_vault<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CmdResult<String> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let name = format!(
-            "DSL Desk backup {}.{EXTENSION}",
-            dsl_domain::time::uk_day(now()).format("%Y-%m-%d")
-        );
-        let path = save_file(
-            &app,
-            "Back up the vault",
-            &name,
-            ("DSL Desk backup", &[EXTENSION]),
-            "No backup was made.",
-        )?;
-        let info = state.with_vault(|v| v.backup_to(&path, now()).map_err(from_store))?;
-        Ok(info.path.to_string_lossy().into_owned())
-    })
-    .await
+    state
+        .run(move |state| {
+            let name = format!(
+                "DSL Desk backup {}.{EXTENSION}",
+                dsl_domain::time::uk_day(now()).format("%Y-%m-%d")
+            );
+            let path = save_file(
+                &app,
+                "Back up the vault",
+                &name,
+                ("DSL Desk backup", &[EXTENSION]),
+                "No backup was made.",
+            )?;
+            let info = state.with_vault(|v| Ok(v.backup_to(&path, now())?))?;
+            Ok(info.path.to_string_lossy().into_owned())
+        })
+        .await
 }
 
 /// Restores a backup the user chooses into the vault folder (which must hold no vault yet),
@@ -48,26 +48,26 @@ pub async fn restore_vault<R: Runtime>(
     state: State<'_, AppState>,
     passphrase: String,
 ) -> CmdResult<Session> {
-    let state = state.inner().clone();
     let passphrase = Zeroizing::new(passphrase);
-    blocking(move || {
-        if Vault::exists(&state.0.vault_dir) {
-            return Err(ApiError::new(
-                ErrorKind::Conflict,
-                "A vault already exists here. Restore into a new place: start DSL Desk with --vault and a new folder.",
-            ));
-        }
-        state.attempts().check(std::time::Instant::now())?;
-        let file = pick_file(
-            &app,
-            "Choose a DSL Desk backup",
-            Some(("DSL Desk backup", &[EXTENSION])),
-            "Nothing was restored.",
-        )?;
-        opened(
-            &state,
-            Vault::restore_from(&file, &state.0.vault_dir, &passphrase, now()),
-        )
-    })
-    .await
+    state
+        .run(move |state| {
+            if Vault::exists(&state.0.vault_dir) {
+                return Err(CmdError::new(
+                    ErrorKind::Conflict,
+                    "A vault already exists here. Restore into a new place: start DSL Desk with --vault and a new folder.",
+                ));
+            }
+            state.attempts().check(std::time::Instant::now())?;
+            let file = pick_file(
+                &app,
+                "Choose a DSL Desk backup",
+                Some(("DSL Desk backup", &[EXTENSION])),
+                "Nothing was restored.",
+            )?;
+            opened(
+                state,
+                Vault::restore_from(&file, &state.0.vault_dir, &passphrase, now()),
+            )
+        })
+        .await
 }

@@ -5,13 +5,13 @@ use dsl_domain::incident::{
     ActivityType, IncidentDetail, IncidentFacts, IncidentFilter, IncidentSummary, InvolvementInput,
     NewIncident, Person, ACTIVITY_TYPES,
 };
-use dsl_domain::{ApiError, ErrorKind};
+use dsl_domain::ErrorKind;
 use dsl_store::PersonHistory;
 use tauri::State;
 
 use super::now;
-use crate::error::{from_store, from_write, CmdResult};
-use crate::state::{blocking, AppState};
+use crate::error::{CmdError, CmdResult};
+use crate::state::AppState;
 
 /// The most rows the list returns at once.
 const LIST_LIMIT: u32 = 500;
@@ -28,21 +28,18 @@ pub async fn create_incident(
     state: State<'_, AppState>,
     input: NewIncident,
 ) -> CmdResult<IncidentDetail> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            let id = v.create_incident(&input, now()).map_err(from_write)?;
-            v.incident(id).map_err(from_store)
+    state
+        .vault(move |v| {
+            let id = v.create_incident(&input, now())?;
+            Ok(v.incident(id)?)
         })
-    })
-    .await
+        .await
 }
 
 /// One incident with where it stands and its chronology.
 #[tauri::command]
 pub async fn get_incident(state: State<'_, AppState>, id: i64) -> CmdResult<IncidentDetail> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.incident(id).map_err(from_store))).await
+    state.vault(move |v| Ok(v.incident(id)?)).await
 }
 
 /// Records an answer, item, note, close or reopen; returns the incident as it now stands.
@@ -52,14 +49,12 @@ pub async fn record_entry(
     id: i64,
     input: EntryInput,
 ) -> CmdResult<IncidentDetail> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            v.record_entry(id, &input, now()).map_err(from_write)?;
-            v.incident(id).map_err(from_store)
+    state
+        .vault(move |v| {
+            v.record_entry(id, &input, now())?;
+            Ok(v.incident(id)?)
         })
-    })
-    .await
+        .await
 }
 
 /// The question to show again when the DSL changes an earlier answer.
@@ -70,17 +65,13 @@ pub async fn reask_step(
     node_id: String,
     person_id: Option<i64>,
 ) -> CmdResult<StepView> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            v.reask(id, &node_id, person_id)
-                .map_err(from_store)?
-                .ok_or_else(|| {
-                    ApiError::new(ErrorKind::Conflict, "That answer cannot be changed now.")
-                })
+    state
+        .vault(move |v| {
+            v.reask(id, &node_id, person_id)?.ok_or_else(|| {
+                CmdError::new(ErrorKind::Conflict, "That answer cannot be changed now.")
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// Adds a person to an incident.
@@ -90,14 +81,12 @@ pub async fn add_person(
     id: i64,
     input: InvolvementInput,
 ) -> CmdResult<IncidentDetail> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            v.add_person(id, &input, now()).map_err(from_write)?;
-            v.incident(id).map_err(from_store)
+    state
+        .vault(move |v| {
+            v.add_person(id, &input, now())?;
+            Ok(v.incident(id)?)
         })
-    })
-    .await
+        .await
 }
 
 /// Corrects an incident's facts (the earlier version is kept).
@@ -107,14 +96,12 @@ pub async fn correct_facts(
     id: i64,
     facts: IncidentFacts,
 ) -> CmdResult<IncidentDetail> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            v.correct_facts(id, &facts, now()).map_err(from_write)?;
-            v.incident(id).map_err(from_store)
+    state
+        .vault(move |v| {
+            v.correct_facts(id, &facts, now())?;
+            Ok(v.incident(id)?)
         })
-    })
-    .await
+        .await
 }
 
 /// Incidents matching the filters, newest first.
@@ -123,18 +110,15 @@ pub async fn list_incidents(
     state: State<'_, AppState>,
     filter: IncidentFilter,
 ) -> CmdResult<Vec<IncidentSummary>> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| v.list_incidents(&filter, LIST_LIMIT).map_err(from_store))
-    })
-    .await
+    state
+        .vault(move |v| Ok(v.list_incidents(&filter, LIST_LIMIT)?))
+        .await
 }
 
 /// Known people whose name contains the text.
 #[tauri::command]
 pub async fn find_people(state: State<'_, AppState>, text: String) -> CmdResult<Vec<Person>> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.find_people(&text, 20).map_err(from_store))).await
+    state.vault(move |v| Ok(v.find_people(&text, 20)?)).await
 }
 
 /// A person's incidents across the vault.
@@ -143,6 +127,5 @@ pub async fn person_history(
     state: State<'_, AppState>,
     person_id: i64,
 ) -> CmdResult<PersonHistory> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.person_history(person_id).map_err(from_store))).await
+    state.vault(move |v| Ok(v.person_history(person_id)?)).await
 }

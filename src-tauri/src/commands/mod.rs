@@ -1,5 +1,7 @@
-//! The commands the UI calls, one file per area. Each takes the state, calls the crates and
-//! maps the error.
+//! The commands the UI calls, one file per area. Each is a `#[tauri::command]` with a one-line
+//! doc comment; build.rs finds them here and lists them for the handler and the permissions.
+//! A command's body runs off the UI thread through `AppState::vault` or `AppState::run`, and
+//! every crate's error becomes the UI's with `?`.
 
 pub mod backup;
 pub mod evidence;

@@ -2,31 +2,31 @@
 //! subject access exports.
 
 use chrono::NaiveDate;
+use dsl_domain::incident::PersonKind;
 use dsl_domain::retention::{RetentionDecision, RetentionItem, Tombstone};
 use dsl_domain::time::uk_day;
 use dsl_domain::transfer::{
     check_transfer, subject_access_bundle, transfer_bundle, BundleContext, ReceiptInput, Transfer,
     TransferInput,
 };
+use dsl_domain::ErrorKind;
 use tauri::{AppHandle, Runtime, State};
 
 use super::now;
 use super::reports::{save_path, write_report};
-use crate::error::{from_store, from_write, internal, CmdResult};
-use crate::state::{blocking, AppState};
+use crate::error::{CmdError, CmdResult};
+use crate::state::AppState;
 
 /// Records whose review date has come.
 #[tauri::command]
 pub async fn retention_due(state: State<'_, AppState>) -> CmdResult<Vec<RetentionItem>> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.retention_due(uk_day(now())).map_err(from_store))).await
+    state.vault(|v| Ok(v.retention_due(uk_day(now()))?)).await
 }
 
 /// When one incident comes up for review.
 #[tauri::command]
 pub async fn retention_of(state: State<'_, AppState>, id: i64) -> CmdResult<RetentionItem> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.retention_of(id).map_err(from_store))).await
+    state.vault(move |v| Ok(v.retention_of(id)?)).await
 }
 
 /// Keeps a due record until a new review date, or destroys it leaving a tombstone.
@@ -36,18 +36,15 @@ pub async fn decide_retention(
     id: i64,
     decision: RetentionDecision,
 ) -> CmdResult<()> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| v.decide_retention(id, &decision, now()).map_err(from_write))
-    })
-    .await
+    state
+        .vault(move |v| Ok(v.decide_retention(id, &decision, now())?))
+        .await
 }
 
 /// What is left of each destroyed record.
 #[tauri::command]
 pub async fn list_tombstones(state: State<'_, AppState>) -> CmdResult<Vec<Tombstone>> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.tombstones().map_err(from_store))).await
+    state.vault(|v| Ok(v.tombstones()?)).await
 }
 
 /// The transfer log, for one person or everyone.
@@ -56,11 +53,9 @@ pub async fn list_transfers(
     state: State<'_, AppState>,
     person_id: Option<i64>,
 ) -> CmdResult<Vec<Transfer>> {
-    let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| v.transfers(person_id, uk_day(now())).map_err(from_store))
-    })
-    .await
+    state
+        .vault(move |v| Ok(v.transfers(person_id, uk_day(now()))?))
+        .await
 }
 
 fn file_day(day: NaiveDate) -> String {
@@ -75,62 +70,57 @@ pub async fn export_transfer<R: Runtime>(
     state: State<'_, AppState>,
     transfer: TransferInput,
 ) -> CmdResult<Transfer> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let at = now();
-        let (bytes, refs) = state.with_vault(|v| {
-            v.require_editor("only a DSL or deputy can send records")
-                .map_err(from_store)?;
-            let t = check_transfer(&transfer, at)?;
-            let session = v.session().map_err(from_store)?;
-            let set = v
-                .person_reports(
+    state
+        .run(move |state| {
+            let at = now();
+            let (bytes, refs) = state.with_vault(|v| {
+                v.require_editor("only a DSL or deputy can send records")?;
+                let t = check_transfer(&transfer, at)?;
+                let session = v.session()?;
+                let set = v.person_reports(
                     t.person_id,
                     &session.user_name,
                     at,
                     env!("CARGO_PKG_VERSION"),
-                )
-                .map_err(from_store)?;
-            if set.person.kind != dsl_domain::incident::PersonKind::Pupil {
-                return Err(dsl_domain::ApiError::new(
-                    dsl_domain::ErrorKind::Conflict,
-                    "Only a pupil's records are transferred to a new school.",
-                ));
-            }
-            let refs: Vec<String> = set.reports.iter().map(|r| r.reference.clone()).collect();
-            let ctx = BundleContext {
-                school_name: &session.school_name,
-                generated_by: &session.user_name,
-                generated_at: at,
-                app_version: env!("CARGO_PKG_VERSION"),
-            };
-            let bundle = transfer_bundle(
-                &ctx,
-                &set.person,
-                &t.to_school,
-                &t.method,
-                t.sent_at,
-                set.reports,
-                &set.roles,
-            );
-            let bytes = dsl_report::bundle::render(&bundle)
-                .map_err(|_| internal("transfer package could not be drawn"))?;
-            Ok((bytes, refs))
-        })?;
-        let name = format!("Records transfer {}.pdf", file_day(uk_day(at)));
-        let path = save_path(&app, "Save the transfer package", &name)?;
-        write_report(&path, &bytes)?;
-        *state.last_export() = Some(path);
-        state.with_vault(|v| v.log_transfer(&transfer, &refs, at).map_err(from_write))
-    })
-    .await
+                )?;
+                if set.person.kind != PersonKind::Pupil {
+                    return Err(CmdError::new(
+                        ErrorKind::Conflict,
+                        "Only a pupil's records are transferred to a new school.",
+                    ));
+                }
+                let refs: Vec<String> = set.reports.iter().map(|r| r.reference.clone()).collect();
+                let ctx = BundleContext {
+                    school_name: &session.school_name,
+                    generated_by: &session.user_name,
+                    generated_at: at,
+                    app_version: env!("CARGO_PKG_VERSION"),
+                };
+                let bundle = transfer_bundle(
+                    &ctx,
+                    &set.person,
+                    &t.to_school,
+                    &t.method,
+                    t.sent_at,
+                    set.reports,
+                    &set.roles,
+                );
+                Ok((dsl_report::bundle::render(&bundle)?, refs))
+            })?;
+            let name = format!("Records transfer {}.pdf", file_day(uk_day(at)));
+            let path = save_path(&app, "Save the transfer package", &name)?;
+            write_report(&path, &bytes)?;
+            *state.last_export() = Some(path);
+            state.with_vault(|v| Ok(v.log_transfer(&transfer, &refs, at)?))
+        })
+        .await
 }
 
 /// Records the new school's acknowledgement.
 #[tauri::command]
 pub async fn record_receipt(state: State<'_, AppState>, receipt: ReceiptInput) -> CmdResult<()> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.record_receipt(&receipt, now()).map_err(from_write)))
+    state
+        .vault(move |v| Ok(v.record_receipt(&receipt, now())?))
         .await
 }
 
@@ -142,33 +132,29 @@ pub async fn export_subject_access<R: Runtime>(
     state: State<'_, AppState>,
     person_id: i64,
 ) -> CmdResult<String> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let at = now();
-        let bytes = state.with_vault(|v| {
-            let session = v.session().map_err(from_store)?;
-            let set = v
-                .person_reports(person_id, &session.user_name, at, env!("CARGO_PKG_VERSION"))
-                .map_err(from_store)?;
-            let transfers = v
-                .transfers(Some(person_id), uk_day(at))
-                .map_err(from_store)?;
-            let ctx = BundleContext {
-                school_name: &session.school_name,
-                generated_by: &session.user_name,
-                generated_at: at,
-                app_version: env!("CARGO_PKG_VERSION"),
-            };
-            let bundle =
-                subject_access_bundle(&ctx, &set.person, set.reports, &set.roles, &transfers);
-            dsl_report::bundle::render(&bundle)
-                .map_err(|_| internal("subject access bundle could not be drawn"))
-        })?;
-        let name = format!("Subject access {}.pdf", file_day(uk_day(at)));
-        let path = save_path(&app, "Save the subject access export", &name)?;
-        write_report(&path, &bytes)?;
-        *state.last_export() = Some(path.clone());
-        Ok(path.to_string_lossy().into_owned())
-    })
-    .await
+    state
+        .run(move |state| {
+            let at = now();
+            let bytes = state.with_vault(|v| {
+                let session = v.session()?;
+                let set =
+                    v.person_reports(person_id, &session.user_name, at, env!("CARGO_PKG_VERSION"))?;
+                let transfers = v.transfers(Some(person_id), uk_day(at))?;
+                let ctx = BundleContext {
+                    school_name: &session.school_name,
+                    generated_by: &session.user_name,
+                    generated_at: at,
+                    app_version: env!("CARGO_PKG_VERSION"),
+                };
+                let bundle =
+                    subject_access_bundle(&ctx, &set.person, set.reports, &set.roles, &transfers);
+                Ok(dsl_report::bundle::render(&bundle)?)
+            })?;
+            let name = format!("Subject access {}.pdf", file_day(uk_day(at)));
+            let path = save_path(&app, "Save the subject access export", &name)?;
+            write_report(&path, &bytes)?;
+            *state.last_export() = Some(path.clone());
+            Ok(path.to_string_lossy().into_owned())
+        })
+        .await
 }

@@ -1,14 +1,17 @@
 //! Printable reports: saved where the user chooses (the file is not encrypted, and the screen
 //! says so), then opened in the system's PDF viewer on request.
 
-use dsl_domain::{ApiError, ErrorKind};
+use std::path::{Path, PathBuf};
+
+use dsl_domain::terms::TermName;
+use dsl_domain::ErrorKind;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
 use super::now;
 use crate::dialogs::save_file;
-use crate::error::{from_store, from_write, internal, CmdResult};
-use crate::state::{blocking, AppState};
+use crate::error::{CmdError, CmdResult};
+use crate::state::AppState;
 
 /// Draws one incident's report (full, or redacted to name only `keep_person_id`) and saves it
 /// where the user chooses. Returns the saved file's path.
@@ -20,39 +23,38 @@ pub async fn export_incident_report<R: Runtime>(
     redact: bool,
     keep_person_id: Option<i64>,
 ) -> CmdResult<String> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let (bytes, reference) = state.with_vault(|v| {
-            let detail = v.incident(id).map_err(from_store)?;
-            let evidence = v.evidence_for_incident(id).map_err(from_store)?;
-            let reviews = v.device_reviews(id).map_err(from_store)?;
-            let session = v.session().map_err(from_store)?;
-            let view = dsl_domain::report::incident_report(
-                &session.school_name,
-                &detail,
-                &evidence,
-                &reviews,
-                redact.then_some(keep_person_id),
-                &session.user_name,
-                now(),
-                env!("CARGO_PKG_VERSION"),
-            );
-            let bytes = dsl_report::incident_report::render(&view)
-                .map_err(|_| internal("incident report could not be drawn"))?;
-            Ok((bytes, detail.reference))
-        })?;
-        let name = if redact {
-            format!("{reference} incident report (redacted).pdf")
-        } else {
-            format!("{reference} incident report.pdf")
-        };
-        let path = save_path(&app, "Save the incident report", &name)?;
-        write_report(&path, &bytes)?;
-        *state.last_export() = Some(path.clone());
-        state.touch();
-        Ok(path.to_string_lossy().into_owned())
-    })
-    .await
+    state
+        .run(move |state| {
+            let (bytes, reference) = state.with_vault(|v| {
+                let detail = v.incident(id)?;
+                let evidence = v.evidence_for_incident(id)?;
+                let reviews = v.device_reviews(id)?;
+                let session = v.session()?;
+                let view = dsl_domain::report::incident_report(
+                    &session.school_name,
+                    &detail,
+                    &evidence,
+                    &reviews,
+                    redact.then_some(keep_person_id),
+                    &session.user_name,
+                    now(),
+                    env!("CARGO_PKG_VERSION"),
+                );
+                let bytes = dsl_report::incident_report::render(&view)?;
+                Ok((bytes, detail.reference))
+            })?;
+            let name = if redact {
+                format!("{reference} incident report (redacted).pdf")
+            } else {
+                format!("{reference} incident report.pdf")
+            };
+            let path = save_path(&app, "Save the incident report", &name)?;
+            write_report(&path, &bytes)?;
+            *state.last_export() = Some(path.clone());
+            state.touch();
+            Ok(path.to_string_lossy().into_owned())
+        })
+        .await
 }
 
 /// Draws the governor report for a term from its figures and saved draft, and saves it where
@@ -62,58 +64,59 @@ pub async fn export_governor_report<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     year: i32,
-    term: dsl_domain::terms::TermName,
+    term: TermName,
 ) -> CmdResult<String> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let (figures, draft, school, demo) = state.with_vault(|v| {
-            let figures = v.term_figures(year, term).map_err(from_write)?;
-            let draft = v.governor_draft(year, term).map_err(from_store)?;
-            let session = v.session().map_err(from_store)?;
-            Ok((figures, draft, session.school_name, session.demo))
-        })?;
-        let name = format!(
-            "{}{} governor report.pdf",
-            if demo { "DEMO " } else { "" },
-            figures.term_label
-        );
-        let path = save_path(&app, "Save the governor report", &name)?;
-        // Drawn after the place is chosen, so the time measured is the report's own.
-        let view = dsl_domain::governor::governor_report(
-            &school,
-            demo,
-            &figures,
-            &draft,
-            &dsl_domain::time::uk_date_time(now()),
-            env!("CARGO_PKG_VERSION"),
-        );
-        let bytes = dsl_report::governor_report::render(&view)
-            .map_err(|_| internal("governor report could not be drawn"))?;
-        write_report(&path, &bytes)?;
-        *state.last_export() = Some(path.clone());
-        state.touch();
-        Ok(path.to_string_lossy().into_owned())
-    })
-    .await
+    state
+        .run(move |state| {
+            let (figures, draft, school, demo) = state.with_vault(|v| {
+                let figures = v.term_figures(year, term)?;
+                let draft = v.governor_draft(year, term)?;
+                let session = v.session()?;
+                Ok((figures, draft, session.school_name, session.demo))
+            })?;
+            let name = format!(
+                "{}{} governor report.pdf",
+                if demo { "DEMO " } else { "" },
+                figures.term_label
+            );
+            let path = save_path(&app, "Save the governor report", &name)?;
+            // Drawn after the place is chosen, so the time measured is the report's own.
+            let view = dsl_domain::governor::governor_report(
+                &school,
+                demo,
+                &figures,
+                &draft,
+                &dsl_domain::time::uk_date_time(now()),
+                env!("CARGO_PKG_VERSION"),
+            );
+            let bytes = dsl_report::governor_report::render(&view)?;
+            write_report(&path, &bytes)?;
+            *state.last_export() = Some(path.clone());
+            state.touch();
+            Ok(path.to_string_lossy().into_owned())
+        })
+        .await
 }
 
+/// Asks where to save a PDF report called `name`.
 pub(crate) fn save_path<R: Runtime>(
     app: &AppHandle<R>,
     title: &str,
     name: &str,
-) -> Result<std::path::PathBuf, ApiError> {
-    save_file(
+) -> CmdResult<PathBuf> {
+    Ok(save_file(
         app,
         title,
         name,
         ("PDF", &["pdf"]),
         "The report was not saved.",
-    )
+    )?)
 }
 
-pub(crate) fn write_report(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+/// Writes a report's bytes where the user chose.
+pub(crate) fn write_report(path: &Path, bytes: &[u8]) -> CmdResult<()> {
     std::fs::write(path, bytes).map_err(|_| {
-        ApiError::new(
+        CmdError::new(
             ErrorKind::Io,
             "The report could not be written there. Choose another place.",
         )
@@ -129,11 +132,11 @@ pub async fn open_last_export<R: Runtime>(
     let path = state
         .last_export()
         .clone()
-        .ok_or_else(|| ApiError::new(ErrorKind::Conflict, "Save a report first."))?;
+        .ok_or_else(|| CmdError::new(ErrorKind::Conflict, "Save a report first."))?;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
         .map_err(|_| {
-            ApiError::new(
+            CmdError::new(
                 ErrorKind::Io,
                 "No PDF viewer could open the file. Open it from where you saved it.",
             )

@@ -1,21 +1,22 @@
 //! Settings, passphrase change and About.
 
 use dsl_domain::vault::{
-    check_backup_reminder, check_idle_minutes, check_threshold, clean_name, AboutInfo, Settings,
+    check_backup_reminder, check_idle_minutes, check_threshold, clean_name, AboutInfo, AuditCheck,
+    Settings,
 };
-use dsl_store::KdfParams;
+use dsl_store::{KdfParams, StoreError};
 use tauri::State;
+use zeroize::Zeroizing;
 
 use super::now;
 use super::vault::check_new_passphrase;
-use crate::error::{from_store, CmdResult};
-use crate::state::{blocking, AppState};
+use crate::error::{CmdError, CmdResult};
+use crate::state::AppState;
 
 /// The school's settings.
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> CmdResult<Settings> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.settings().map_err(from_store))).await
+    state.vault(|v| Ok(v.settings()?)).await
 }
 
 /// Saves the school's settings; a new idle timeout applies at once.
@@ -24,22 +25,22 @@ pub async fn update_settings(
     state: State<'_, AppState>,
     settings: Settings,
 ) -> CmdResult<Settings> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let clean = Settings {
-            school_name: clean_name("schoolName", &settings.school_name)?,
-            idle_minutes: check_idle_minutes(settings.idle_minutes)?,
-            small_number_threshold: check_threshold(settings.small_number_threshold)?,
-            backup_reminder_days: check_backup_reminder(settings.backup_reminder_days)?,
-        };
-        let saved = state.with_vault(|v| {
-            v.update_settings(&clean, now()).map_err(from_store)?;
-            v.settings().map_err(from_store)
-        })?;
-        state.set_idle(saved.idle_minutes);
-        Ok(saved)
-    })
-    .await
+    state
+        .run(move |state| {
+            let clean = Settings {
+                school_name: clean_name("schoolName", &settings.school_name)?,
+                idle_minutes: check_idle_minutes(settings.idle_minutes)?,
+                small_number_threshold: check_threshold(settings.small_number_threshold)?,
+                backup_reminder_days: check_backup_reminder(settings.backup_reminder_days)?,
+            };
+            let saved = state.with_vault(|v| {
+                v.update_settings(&clean, now())?;
+                Ok(v.settings()?)
+            })?;
+            state.set_idle(saved.idle_minutes);
+            Ok(saved)
+        })
+        .await
 }
 
 /// Changes the signed-in user's passphrase (the data key is rewrapped, not re-encrypted).
@@ -50,15 +51,14 @@ pub async fn change_passphrase(
     new_passphrase: String,
     new_passphrase_repeat: String,
 ) -> CmdResult<()> {
-    let state = state.inner().clone();
     let (current, new_passphrase, new_passphrase_repeat) = (
-        zeroize::Zeroizing::new(current),
-        zeroize::Zeroizing::new(new_passphrase),
-        zeroize::Zeroizing::new(new_passphrase_repeat),
+        Zeroizing::new(current),
+        Zeroizing::new(new_passphrase),
+        Zeroizing::new(new_passphrase_repeat),
     );
-    blocking(move || {
-        state.with_vault(|v| {
-            let session = v.session().map_err(from_store)?;
+    state
+        .vault(move |v| {
+            let session = v.session()?;
             check_new_passphrase(
                 "newPassphrase",
                 &new_passphrase,
@@ -67,37 +67,34 @@ pub async fn change_passphrase(
             )?;
             v.change_passphrase(&current, &new_passphrase, KdfParams::default(), now())
                 .map_err(|e| match e {
-                    dsl_store::StoreError::WrongCredentials => dsl_domain::ApiError::validation(
-                        "current",
-                        "Your current passphrase is not right.",
-                    ),
-                    other => from_store(other),
+                    StoreError::WrongCredentials => {
+                        CmdError::validation("current", "Your current passphrase is not right.")
+                    }
+                    other => other.into(),
                 })
         })
-    })
-    .await
+        .await
 }
 
 /// Walks the audit chain: intact, or the first broken link.
 #[tauri::command]
-pub async fn verify_vault(state: State<'_, AppState>) -> CmdResult<dsl_domain::vault::AuditCheck> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.verify_audit().map_err(from_store))).await
+pub async fn verify_vault(state: State<'_, AppState>) -> CmdResult<AuditCheck> {
+    state.vault(|v| Ok(v.verify_audit()?)).await
 }
 
 /// Version and where the vault is.
 #[tauri::command]
 pub async fn about(state: State<'_, AppState>) -> CmdResult<AboutInfo> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let schema_version = state
-            .with_vault(|v| v.schema_version().map_err(from_store))
-            .unwrap_or(dsl_store::SCHEMA_VERSION);
-        Ok(AboutInfo {
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            vault_dir: state.0.vault_dir.to_string_lossy().into_owned(),
-            schema_version,
+    state
+        .run(|state| {
+            let schema_version = state
+                .with_vault(|v| Ok(v.schema_version()?))
+                .unwrap_or(dsl_store::SCHEMA_VERSION);
+            Ok(AboutInfo {
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                vault_dir: state.0.vault_dir.to_string_lossy().into_owned(),
+                schema_version,
+            })
         })
-    })
-    .await
+        .await
 }

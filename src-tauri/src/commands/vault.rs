@@ -4,14 +4,14 @@ use dsl_domain::passphrase::{self, PassphraseAssessment};
 use dsl_domain::recovery::{RecoveryKey, GROUPS};
 use dsl_domain::vault::{clean_name, CreateVaultInput, RecoveryKeyShown, Session, VaultStatus};
 use dsl_domain::{ApiError, ErrorKind};
-use dsl_store::{KdfParams, Vault};
+use dsl_store::{KdfParams, StoreError, Vault};
 use rand::seq::index::sample;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use zeroize::Zeroizing;
 
 use super::now;
 use crate::dialogs::save_file;
-use crate::error::{from_store, internal, CmdResult};
+use crate::error::{CmdError, CmdResult};
 use crate::state::{blocking, AppState, PendingRecovery};
 
 /// The event the UI listens for: the vault was locked and the UI must forget what it holds.
@@ -71,41 +71,38 @@ pub const DEMO_PASSPHRASE: &str = "demo vault generated data";
 /// closures. Opens it.
 #[tauri::command]
 pub async fn create_demo_vault(state: State<'_, AppState>) -> CmdResult<Session> {
-    let state = state.inner().clone();
-    blocking(move || {
-        if !state.0.demo_mode {
-            return Err(ApiError::new(
-                ErrorKind::Conflict,
-                "Demo data can only be made in the demo vault: start DSL Desk with --demo.",
-            ));
-        }
-        let at = now();
-        let created = Vault::create(
-            &state.0.vault_dir,
-            "Demo Academy",
-            "Demo DSL",
-            dsl_domain::vault::Role::Dsl,
-            DEMO_PASSPHRASE,
-            KdfParams::default(),
-            at,
-        )
-        .map_err(from_store)?;
-        let mut vault = created.vault;
-        vault.mark_demo(at).map_err(from_store)?;
-        vault
-            .generate_demo(&dsl_store::demo::DemoSpec {
+    state
+        .run(|state| {
+            if !state.0.demo_mode {
+                return Err(CmdError::new(
+                    ErrorKind::Conflict,
+                    "Demo data can only be made in the demo vault: start DSL Desk with --demo.",
+                ));
+            }
+            let at = now();
+            let mut vault = Vault::create(
+                &state.0.vault_dir,
+                "Demo Academy",
+                "Demo DSL",
+                dsl_domain::vault::Role::Dsl,
+                DEMO_PASSPHRASE,
+                KdfParams::default(),
+                at,
+            )?
+            .vault;
+            vault.mark_demo(at)?;
+            vault.generate_demo(&dsl_store::demo::DemoSpec {
                 seed: 2026,
                 incidents: 420,
                 pupils: 700,
                 years: 3,
                 until: at,
-            })
-            .map_err(crate::error::from_write)?;
-        let session = vault.session().map_err(from_store)?;
-        state.set_open(vault)?;
-        Ok(session)
-    })
-    .await
+            })?;
+            let session = vault.session()?;
+            state.set_open(vault)?;
+            Ok(session)
+        })
+        .await
 }
 
 /// The strength check, as the user types a new passphrase.
@@ -127,31 +124,30 @@ pub async fn create_vault(
     state: State<'_, AppState>,
     input: CreateVaultInput,
 ) -> CmdResult<RecoveryKeyShown> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let school = clean_name("schoolName", &input.school_name)?;
-        let user = clean_name("userName", &input.user_name)?;
-        check_new_passphrase(
-            "passphrase",
-            &input.passphrase,
-            &input.passphrase_repeat,
-            &[&school, &user],
-        )?;
-        let at = now();
-        let created = Vault::create(
-            &state.0.vault_dir,
-            &school,
-            &user,
-            input.role,
-            &input.passphrase,
-            KdfParams::default(),
-            at,
-        )
-        .map_err(from_store)?;
-        state.set_open(created.vault)?;
-        Ok(hold_recovery_key(&state, created.recovery_key, at, false))
-    })
-    .await
+    state
+        .run(move |state| {
+            let school = clean_name("schoolName", &input.school_name)?;
+            let user = clean_name("userName", &input.user_name)?;
+            check_new_passphrase(
+                "passphrase",
+                &input.passphrase,
+                &input.passphrase_repeat,
+                &[&school, &user],
+            )?;
+            let at = now();
+            let created = Vault::create(
+                &state.0.vault_dir,
+                &school,
+                &user,
+                input.role,
+                &input.passphrase,
+                KdfParams::default(),
+                at,
+            )?;
+            state.set_open(created.vault)?;
+            Ok(hold_recovery_key(state, created.recovery_key, at, false))
+        })
+        .await
 }
 
 /// Keeps a recovery key until the user types back two of its groups; returns what to show.
@@ -186,24 +182,23 @@ pub async fn regenerate_recovery_key(
     state: State<'_, AppState>,
     current: String,
 ) -> CmdResult<RecoveryKeyShown> {
-    let state = state.inner().clone();
     let current = Zeroizing::new(current);
-    blocking(move || {
-        let ok = state.with_vault(|v| v.check_passphrase(&current).map_err(from_store))?;
-        if !ok {
-            return Err(ApiError::validation(
-                "current",
-                "Your passphrase is not right.",
-            ));
-        }
-        Ok(hold_recovery_key(
-            &state,
-            Vault::new_recovery_key(),
-            now(),
-            true,
-        ))
-    })
-    .await
+    state
+        .run(move |state| {
+            if !state.with_vault(|v| Ok(v.check_passphrase(&current)?))? {
+                return Err(CmdError::validation(
+                    "current",
+                    "Your passphrase is not right.",
+                ));
+            }
+            Ok(hold_recovery_key(
+                state,
+                Vault::new_recovery_key(),
+                now(),
+                true,
+            ))
+        })
+        .await
 }
 
 /// Saves the one-page recovery sheet where the user chooses. Returns the file's path.
@@ -212,47 +207,44 @@ pub async fn save_recovery_sheet<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CmdResult<String> {
-    let state = state.inner().clone();
-    blocking(move || {
-        let sheet = {
-            let pending = state.pending_recovery();
-            let pending = pending.as_ref().ok_or_else(|| {
-                ApiError::new(
-                    ErrorKind::Conflict,
-                    "The recovery key is shown only once, when it is made.",
+    state
+        .run(move |state| {
+            let sheet = {
+                let pending = state.pending_recovery();
+                let pending = pending.as_ref().ok_or_else(|| {
+                    CmdError::new(
+                        ErrorKind::Conflict,
+                        "The recovery key is shown only once, when it is made.",
+                    )
+                })?;
+                let session = state.with_vault(|v| Ok(v.session()?))?;
+                dsl_report::recovery_sheet::RecoverySheet {
+                    school_name: session.school_name,
+                    created_by: format!("{}, {}", session.user_name, session.role.label()),
+                    created_at: dsl_domain::time::uk_date_time(pending.created_at),
+                    grouped_key: pending.key.grouped().to_string(),
+                    app_version: env!("CARGO_PKG_VERSION").to_string(),
+                }
+            };
+            let bytes = Zeroizing::new(dsl_report::recovery_sheet::render(&sheet)?);
+            drop(sheet);
+            let path = save_file(
+                &app,
+                "Save the recovery sheet",
+                "DSL Desk recovery sheet.pdf",
+                ("PDF", &["pdf"]),
+                "The recovery sheet was not saved.",
+            )?;
+            std::fs::write(&path, bytes.as_slice()).map_err(|_| {
+                CmdError::new(
+                    ErrorKind::Io,
+                    "The recovery sheet could not be written there. Choose another place.",
                 )
             })?;
-            let session = state.with_vault(|v| v.session().map_err(from_store))?;
-            dsl_report::recovery_sheet::RecoverySheet {
-                school_name: session.school_name,
-                created_by: format!("{}, {}", session.user_name, session.role.label()),
-                created_at: dsl_domain::time::uk_date_time(pending.created_at),
-                grouped_key: pending.key.grouped().to_string(),
-                app_version: env!("CARGO_PKG_VERSION").to_string(),
-            }
-        };
-        let bytes = zeroize::Zeroizing::new(
-            dsl_report::recovery_sheet::render(&sheet)
-                .map_err(|_| internal("recovery sheet could not be drawn"))?,
-        );
-        drop(sheet);
-        let path = save_file(
-            &app,
-            "Save the recovery sheet",
-            "DSL Desk recovery sheet.pdf",
-            ("PDF", &["pdf"]),
-            "The recovery sheet was not saved.",
-        )?;
-        std::fs::write(&path, bytes.as_slice()).map_err(|_| {
-            ApiError::new(
-                ErrorKind::Io,
-                "The recovery sheet could not be written there. Choose another place.",
-            )
-        })?;
-        state.touch();
-        Ok(path.to_string_lossy().into_owned())
-    })
-    .await
+            state.touch();
+            Ok(path.to_string_lossy().into_owned())
+        })
+        .await
 }
 
 /// Checks the groups typed back from the recovery key; on success the key is forgotten.
@@ -261,58 +253,54 @@ pub async fn confirm_recovery_key(
     state: State<'_, AppState>,
     answers: Vec<String>,
 ) -> CmdResult<Session> {
-    let state = state.inner().clone();
-    blocking(move || {
-        {
-            let mut pending = state.pending_recovery();
-            let p = pending.as_ref().ok_or_else(|| {
-                ApiError::new(ErrorKind::Conflict, "There is no recovery key to confirm.")
-            })?;
-            if answers.len() != p.confirm_groups.len() {
-                return Err(ApiError::validation(
-                    "answers",
-                    "Type each group asked for.",
-                ));
-            }
-            for (n, typed) in p.confirm_groups.iter().zip(&answers) {
-                if !p.key.group_matches(*n as usize, typed) {
-                    return Err(ApiError::validation(
-                        &format!("group{n}"),
-                        format!("Group {n} does not match the key. Check what you wrote down."),
+    state
+        .run(move |state| {
+            {
+                let mut pending = state.pending_recovery();
+                let p = pending.as_ref().ok_or_else(|| {
+                    CmdError::new(ErrorKind::Conflict, "There is no recovery key to confirm.")
+                })?;
+                if answers.len() != p.confirm_groups.len() {
+                    return Err(CmdError::validation(
+                        "answers",
+                        "Type each group asked for.",
                     ));
                 }
+                for (n, typed) in p.confirm_groups.iter().zip(&answers) {
+                    if !p.key.group_matches(*n as usize, typed) {
+                        return Err(CmdError::validation(
+                            &format!("group{n}"),
+                            format!("Group {n} does not match the key. Check what you wrote down."),
+                        ));
+                    }
+                }
+                if p.replaces_current {
+                    // Kept until it is in place, so a failure here loses nothing.
+                    state.with_vault(|v| {
+                        Ok(v.replace_recovery_key(&p.key, KdfParams::default(), now())?)
+                    })?;
+                }
+                pending.take();
             }
-            if p.replaces_current {
-                // Kept until it is in place, so a failure here loses nothing.
-                state.with_vault(|v| {
-                    v.replace_recovery_key(&p.key, KdfParams::default(), now())
-                        .map_err(from_store)
-                })?;
-            }
-            pending.take();
-        }
-        state.with_vault(|v| v.session().map_err(from_store))
-    })
-    .await
+            state.with_vault(|v| Ok(v.session()?))
+        })
+        .await
 }
 
 /// Makes an unlocked vault the open one, or counts a wrong passphrase or key towards the delay.
-pub fn opened(
-    state: &AppState,
-    result: Result<Vault, dsl_store::StoreError>,
-) -> Result<Session, ApiError> {
+pub fn opened(state: &AppState, result: Result<Vault, StoreError>) -> CmdResult<Session> {
     match result {
         Ok(vault) => {
             state.attempts().succeeded();
-            let session = vault.session().map_err(from_store)?;
+            let session = vault.session()?;
             state.set_open(vault)?;
             Ok(session)
         }
         Err(e) => {
-            if matches!(e, dsl_store::StoreError::WrongCredentials) {
+            if matches!(e, StoreError::WrongCredentials) {
                 state.attempts().failed(std::time::Instant::now());
             }
-            Err(from_store(e))
+            Err(e.into())
         }
     }
 }
@@ -320,14 +308,13 @@ pub fn opened(
 /// Opens the vault with a passphrase.
 #[tauri::command]
 pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<Session> {
-    let state = state.inner().clone();
     let passphrase = Zeroizing::new(passphrase);
-    blocking(move || {
-        let started = std::time::Instant::now();
-        state.attempts().check(started)?;
-        opened(&state, Vault::unlock(&state.0.vault_dir, &passphrase))
-    })
-    .await
+    state
+        .run(move |state| {
+            state.attempts().check(std::time::Instant::now())?;
+            opened(state, Vault::unlock(&state.0.vault_dir, &passphrase))
+        })
+        .await
 }
 
 /// Opens the vault with the recovery key and sets a new passphrase.
@@ -338,33 +325,33 @@ pub async fn unlock_with_recovery(
     new_passphrase: String,
     new_passphrase_repeat: String,
 ) -> CmdResult<Session> {
-    let state = state.inner().clone();
     let (recovery_key, new_passphrase, new_passphrase_repeat) = (
         Zeroizing::new(recovery_key),
         Zeroizing::new(new_passphrase),
         Zeroizing::new(new_passphrase_repeat),
     );
-    blocking(move || {
-        state.attempts().check(std::time::Instant::now())?;
-        let key = RecoveryKey::parse(&recovery_key)
-            .map_err(|e| ApiError::validation("recoveryKey", e.to_string()))?;
-        check_new_passphrase(
-            "newPassphrase",
-            &new_passphrase,
-            &new_passphrase_repeat,
-            &[],
-        )?;
-        let result = Vault::unlock_with_recovery(
-            &state.0.vault_dir,
-            &key,
-            None,
-            &new_passphrase,
-            KdfParams::default(),
-            now(),
-        );
-        opened(&state, result)
-    })
-    .await
+    state
+        .run(move |state| {
+            state.attempts().check(std::time::Instant::now())?;
+            let key = RecoveryKey::parse(&recovery_key)
+                .map_err(|e| CmdError::validation("recoveryKey", e.to_string()))?;
+            check_new_passphrase(
+                "newPassphrase",
+                &new_passphrase,
+                &new_passphrase_repeat,
+                &[],
+            )?;
+            let result = Vault::unlock_with_recovery(
+                &state.0.vault_dir,
+                &key,
+                None,
+                &new_passphrase,
+                KdfParams::default(),
+                now(),
+            );
+            opened(state, result)
+        })
+        .await
 }
 
 /// Locks the vault now (the Lock button and the quick-hide shortcut).
@@ -384,6 +371,5 @@ pub async fn report_activity(state: State<'_, AppState>) -> CmdResult<()> {
 /// Who is signed in.
 #[tauri::command]
 pub async fn get_session(state: State<'_, AppState>) -> CmdResult<Session> {
-    let state = state.inner().clone();
-    blocking(move || state.with_vault(|v| v.session().map_err(from_store))).await
+    state.vault(|v| Ok(v.session()?)).await
 }
