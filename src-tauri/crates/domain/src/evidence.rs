@@ -75,46 +75,7 @@ pub enum CustodyAction {
     Destroyed,
 }
 
-impl EvidenceKind {
-    /// The kind in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            EvidenceKind::Device => "Device",
-            EvidenceKind::Screenshot => "Screenshot",
-            EvidenceKind::File => "File",
-            EvidenceKind::Url => "Web address",
-            EvidenceKind::Message => "Message",
-            EvidenceKind::Email => "Email",
-            EvidenceKind::MonitoringCapture => "Monitoring capture",
-            EvidenceKind::Paper => "Paper",
-            EvidenceKind::Other => "Other",
-        }
-    }
-}
-
-impl Tristate {
-    /// Yes, no or not known, in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Tristate::Yes => "yes",
-            Tristate::No => "no",
-            Tristate::NotKnown => "not known",
-        }
-    }
-}
-
 impl CustodyAction {
-    /// The action in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            CustodyAction::HandedOver => "Handed over",
-            CustodyAction::Moved => "Moved",
-            CustodyAction::Returned => "Returned to owner",
-            CustodyAction::Retained => "Retained",
-            CustodyAction::Destroyed => "Destroyed",
-        }
-    }
-
     /// True for the actions that end an item's life in the register.
     pub fn is_final(self) -> bool {
         matches!(

@@ -191,16 +191,7 @@ impl PersonKind {
 
     /// Reads the stored form.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            PersonKind::Pupil,
-            PersonKind::Staff,
-            PersonKind::Volunteer,
-            PersonKind::Parent,
-            PersonKind::AdultOutside,
-            PersonKind::Unknown,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        PersonKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -230,15 +221,7 @@ impl PersonRole {
 
     /// Reads the stored form.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            PersonRole::Victim,
-            PersonRole::Instigator,
-            PersonRole::Alleged,
-            PersonRole::Witness,
-            PersonRole::Reporter,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
+        PersonRole::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod evidence;
 pub mod flow;
 pub mod governor;
 pub mod incident;
+pub mod labels;
 pub mod passphrase;
 pub mod recovery;
 pub mod report;

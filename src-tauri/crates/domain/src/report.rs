@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::evidence::{DeviceReview, EvidenceItem};
-use crate::flow::{display_value, EntryBody, IncidentStatus};
+use crate::flow::{display_value, EntryBody};
 use crate::incident::{activity_type, IncidentDetail, PersonKind, PersonRole};
 use crate::time::uk_date_time;
 
@@ -66,26 +66,21 @@ pub fn field(label: &str, value: impl Into<String>) -> Field {
     }
 }
 
-/// A person's kind as printed.
+/// A person's kind as printed: the label the screen shows.
 pub fn kind_name(k: PersonKind) -> &'static str {
-    match k {
-        PersonKind::Pupil => "Pupil",
-        PersonKind::Staff => "Staff member",
-        PersonKind::Volunteer => "Volunteer",
-        PersonKind::Parent => "Parent or carer",
-        PersonKind::AdultOutside => "Adult outside school",
-        PersonKind::Unknown => "Person",
-    }
+    k.label()
 }
 
-/// A person's part in an incident as printed.
+/// A person's part in an incident as printed: the label the screen shows.
 pub fn role_name(r: PersonRole) -> &'static str {
-    match r {
-        PersonRole::Victim => "Victim",
-        PersonRole::Instigator => "Instigator",
-        PersonRole::Alleged => "Alleged",
-        PersonRole::Witness => "Witness",
-        PersonRole::Reporter => "Reporter",
+    r.label()
+}
+
+/// The word a redacted copy calls someone by ("Pupil A"); someone of unknown kind is "Person A".
+fn pseudonym_stem(k: PersonKind) -> &'static str {
+    match k {
+        PersonKind::Unknown => "Person",
+        k => k.label(),
     }
 }
 
@@ -203,7 +198,7 @@ pub fn incident_report(
             if Some(inv.person.id) == keep || pseudonym.contains_key(&inv.person.id) {
                 continue;
             }
-            let label = format!("{} {}", kind_name(inv.person.kind), char::from(next));
+            let label = format!("{} {}", pseudonym_stem(inv.person.kind), char::from(next));
             next = if next == b'Z' { b'A' } else { next + 1 };
             pseudonym.insert(inv.person.id, label);
         }
@@ -285,13 +280,7 @@ pub fn incident_report(
                 detail.created_by
             ),
         ),
-        field(
-            "How it came to light",
-            format!("{:?}", f.discovery)
-                .replace("ParentCarer", "Parent or carer")
-                .replace("StaffObservation", "Staff observation")
-                .replace("ExternalAgency", "External agency"),
-        ),
+        field("How it came to light", f.discovery.label()),
     ];
     if let Some(m) = &f.monitoring {
         facts.push(field(
@@ -313,11 +302,7 @@ pub fn incident_report(
         "Where",
         format!(
             "{}{}",
-            match f.location {
-                crate::incident::Location::InSchool => "In school",
-                crate::incident::Location::OffSiteActivity => "Off site on a school activity",
-                crate::incident::Location::OutsideSchool => "Outside school",
-            },
+            f.location.label(),
             if f.platform.is_empty() {
                 String::new()
             } else {
@@ -325,7 +310,7 @@ pub fn incident_report(
             }
         ),
     ));
-    facts.push(field("Risk area", format!("{:?}", f.risk_area)));
+    facts.push(field("Risk area", f.risk_area.label()));
     facts.push(field("Type", activity));
     facts.push(field("What happened", r(&f.summary)));
     if !f.childs_words.is_empty() {
@@ -698,11 +683,7 @@ pub fn incident_report(
             }
         }
     }
-    let status = match detail.flow.status {
-        IncidentStatus::Open => "Open",
-        IncidentStatus::AwaitingPolice => "Awaiting police",
-        IncidentStatus::Closed => "Closed",
-    };
+    let status = detail.flow.status.label();
     if outcome.is_empty() {
         outcome.push(field(
             "Outcome",

@@ -26,27 +26,6 @@ pub enum Agency {
 }
 
 impl Agency {
-    pub const ALL: [Agency; 6] = [
-        Agency::Police,
-        Agency::Ceop,
-        Agency::Iwf,
-        Agency::Lado,
-        Agency::SocialCare,
-        Agency::Prevent,
-    ];
-
-    /// The agency in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Agency::Police => "Police",
-            Agency::Ceop => "CEOP",
-            Agency::Iwf => "Internet Watch Foundation",
-            Agency::Lado => "LADO",
-            Agency::SocialCare => "Children's social care",
-            Agency::Prevent => "Prevent",
-        }
-    }
-
     /// The agency a completed checklist item is a referral to, if it is one.
     fn of_item(node: Option<&str>, item: &str) -> Option<Agency> {
         match item {
@@ -75,15 +54,6 @@ pub enum KeyStage {
 }
 
 impl KeyStage {
-    pub const ALL: [KeyStage; 6] = [
-        KeyStage::EarlyYears,
-        KeyStage::Ks1,
-        KeyStage::Ks2,
-        KeyStage::Ks3,
-        KeyStage::Ks4,
-        KeyStage::Ks5,
-    ];
-
     /// Reception is year 0.
     pub fn of_year(year: u8) -> KeyStage {
         match year {
@@ -93,18 +63,6 @@ impl KeyStage {
             7..=9 => KeyStage::Ks3,
             10..=11 => KeyStage::Ks4,
             _ => KeyStage::Ks5,
-        }
-    }
-
-    /// The key stage in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            KeyStage::EarlyYears => "Reception",
-            KeyStage::Ks1 => "KS1",
-            KeyStage::Ks2 => "KS2",
-            KeyStage::Ks3 => "KS3",
-            KeyStage::Ks4 => "KS4",
-            KeyStage::Ks5 => "Sixth form",
         }
     }
 }
@@ -475,26 +433,6 @@ fn median(mut days: Vec<i64>) -> Option<f64> {
     })
 }
 
-fn discovery_label(d: Discovery) -> &'static str {
-    match d {
-        Discovery::Disclosure => "Pupil disclosure",
-        Discovery::StaffObservation => "Staff observation",
-        Discovery::ParentCarer => "Parent or carer",
-        Discovery::Monitoring => "Filtering or monitoring alert",
-        Discovery::ExternalAgency => "External agency",
-        Discovery::Other => "Other",
-    }
-}
-
-fn risk_label(r: RiskArea) -> &'static str {
-    match r {
-        RiskArea::Content => "Content",
-        RiskArea::Contact => "Contact",
-        RiskArea::Conduct => "Conduct",
-        RiskArea::Commerce => "Commerce",
-    }
-}
-
 fn type_label(id: &str) -> String {
     activity_type(id)
         .map(|a| a.label.to_string())
@@ -574,15 +512,10 @@ pub fn term_figures(
 
     let risk = breakdown(
         "Risk area",
-        [
-            RiskArea::Content,
-            RiskArea::Contact,
-            RiskArea::Conduct,
-            RiskArea::Commerce,
-        ]
-        .into_iter()
-        .map(|r| (risk_label(r).to_string(), count(&|s| s.risk_area == r)))
-        .collect(),
+        RiskArea::ALL
+            .into_iter()
+            .map(|r| (r.label().to_string(), count(&|s| s.risk_area == r)))
+            .collect(),
         n,
         threshold,
     );
@@ -619,11 +552,11 @@ pub fn term_figures(
         "Illegal or not",
         vec![
             (
-                "Illegal".to_string(),
+                Mark::Illegal.label().to_string(),
                 count(&|s| s.mark == Some(Mark::Illegal)),
             ),
             (
-                "Not illegal".to_string(),
+                Mark::NotIllegal.label().to_string(),
                 count(&|s| s.mark == Some(Mark::NotIllegal)),
             ),
             ("Not yet decided".to_string(), count(&|s| s.mark.is_none())),
@@ -687,17 +620,10 @@ pub fn term_figures(
 
     let discovery = breakdown(
         "How incidents came to light",
-        [
-            Discovery::Disclosure,
-            Discovery::StaffObservation,
-            Discovery::ParentCarer,
-            Discovery::Monitoring,
-            Discovery::ExternalAgency,
-            Discovery::Other,
-        ]
-        .into_iter()
-        .map(|d| (discovery_label(d).to_string(), count(&|s| s.discovery == d)))
-        .collect(),
+        Discovery::ALL
+            .into_iter()
+            .map(|d| (d.label().to_string(), count(&|s| s.discovery == d)))
+            .collect(),
         n,
         threshold,
     );
