@@ -7,6 +7,7 @@ pub mod flow;
 pub mod governor;
 pub mod incident;
 pub mod labels;
+pub mod meaning;
 pub mod passphrase;
 pub mod recovery;
 pub mod report;
@@ -18,3 +19,6 @@ pub mod transfer;
 pub mod vault;
 
 pub use error::{ApiError, ErrorKind};
+
+#[cfg(test)]
+mod agreement_tests;

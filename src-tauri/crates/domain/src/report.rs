@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::evidence::{DeviceReview, EvidenceItem};
 use crate::flow::{display_value, EntryBody};
 use crate::incident::{activity_type, IncidentDetail, PersonKind, PersonRole};
+use crate::meaning::{fields, ItemMeaning};
 use crate::time::uk_date_time;
 
 /// A label and its value.
@@ -46,6 +47,8 @@ pub struct IncidentReport {
     pub people: Table,
     pub route: Table,
     pub referrals: Table,
+    /// Advice sought (e.g. from the police before deciding): not a referral.
+    pub advice: Table,
     pub support_and_sanctions: Table,
     pub evidence: Vec<EvidenceBlock>,
     pub reviews: Table,
@@ -387,26 +390,11 @@ pub fn incident_report(
             .collect(),
     };
 
-    // Referrals and support or sanctions, drawn from the checklist items done.
-    let referral_items = [
-        ("police-report", "Police"),
-        ("ceop", "CEOP"),
-        ("iwf", "IWF"),
-        ("prevent", "Prevent"),
-        ("social-care", "Children's social care / CSPLO"),
-        ("lado", "LADO"),
-        ("advice", "Police (advice)"),
-    ];
-    let support_items = [
-        ("support", "Support"),
-        ("wellbeing", "Wellbeing"),
-        ("sanction", "Sanction"),
-        ("course", "Staff course of action"),
-        ("low-level", "Low-level concern"),
-        ("parents", "Parents informed"),
-        ("parents-updated", "Parents updated"),
-    ];
+    // Referrals, advice and support or sanctions, drawn from the checklist items by the
+    // meaning the flow tags them with.
+    let flow = crate::flow::find(&detail.flow_id, detail.flow_version).ok();
     let mut referrals = Vec::new();
+    let mut advice = Vec::new();
     let mut support = Vec::new();
     let superseded: std::collections::BTreeSet<i64> = detail
         .chronology
@@ -425,6 +413,12 @@ pub fn incident_report(
             reason,
         } = &c.entry.body
         {
+            let Some(meaning) = flow
+                .zip(c.entry.node_id.as_deref())
+                .and_then(|(f, node)| f.item_meaning(node, item))
+            else {
+                continue;
+            };
             let who = person_label(c.entry.person_id);
             let detail_text = |keys: &[&str]| {
                 keys.iter()
@@ -433,28 +427,41 @@ pub fn incident_report(
                     .collect::<Vec<_>>()
                     .join("; ")
             };
-            if let Some((_, agency)) = referral_items.iter().find(|(id, _)| id == item) {
-                referrals.push(vec![
-                    agency.to_string(),
+            let when = || {
+                details
+                    .get(fields::WHEN)
+                    .map(|w| display_value(w))
+                    .unwrap_or_else(|| uk_date_time(c.entry.at))
+            };
+            match meaning {
+                ItemMeaning::Referral(_) => referrals.push(vec![
+                    meaning.label().to_string(),
+                    if *done { when() } else { "Not made".into() },
                     if *done {
-                        details
-                            .get("when")
-                            .map(|w| display_value(w))
-                            .unwrap_or_else(|| uk_date_time(c.entry.at))
-                    } else {
-                        "Not made".into()
-                    },
-                    if *done {
-                        detail_text(&["contact", "officer", "force", "who"])
+                        detail_text(&fields::CONTACT)
                     } else {
                         r(reason)
                     },
-                    detail_text(&["crimeRef", "reference"]),
-                    who.clone(),
-                ]);
-            } else if let Some((_, what)) = support_items.iter().find(|(id, _)| id == item) {
-                support.push(vec![
-                    what.to_string(),
+                    detail_text(&fields::REFERENCE),
+                    who,
+                ]),
+                ItemMeaning::Advice(_) => advice.push(vec![
+                    meaning.label().to_string(),
+                    if *done { when() } else { "Not sought".into() },
+                    if *done {
+                        detail_text(&[fields::ADVISER])
+                    } else {
+                        String::new()
+                    },
+                    if *done {
+                        detail_text(&[fields::ADVICE])
+                    } else {
+                        r(reason)
+                    },
+                    who,
+                ]),
+                m if m.is_support_or_sanction() => support.push(vec![
+                    m.label().to_string(),
                     who,
                     if *done {
                         details
@@ -465,7 +472,8 @@ pub fn incident_report(
                     } else {
                         format!("Not done: {}", r(reason))
                     },
-                ]);
+                ]),
+                _ => {}
             }
         }
     }
@@ -479,6 +487,17 @@ pub fn incident_report(
         ],
         widths: vec![2.2, 1.8, 2.5, 2.0, 1.5],
         rows: referrals,
+    };
+    let advice = Table {
+        headers: vec![
+            "Advice from".into(),
+            "When".into(),
+            "Adviser".into(),
+            "Advice".into(),
+            "For".into(),
+        ],
+        widths: vec![2.2, 1.8, 2.0, 3.0, 1.5],
+        rows: advice,
     };
     let support_and_sanctions = Table {
         headers: vec!["What".into(), "For".into(), "Detail".into()],
@@ -669,12 +688,12 @@ pub fn incident_report(
             ..
         } = &c.entry.body
         {
-            if item == "complete" && !c.superseded {
-                for (k, label) in [
-                    ("outcome", "Outcome"),
-                    ("reason", "Closure reason"),
-                    ("reviewDate", "Review date"),
-                ] {
+            let closes = flow
+                .zip(c.entry.node_id.as_deref())
+                .and_then(|(f, node)| f.item_meaning(node, item))
+                == Some(ItemMeaning::Closure);
+            if closes && !c.superseded {
+                for (k, label) in fields::CLOSURE {
                     if let Some(v) = details.get(k) {
                         outcome.push(field(label, r(&display_value(v))));
                     }
@@ -700,6 +719,7 @@ pub fn incident_report(
         people,
         route,
         referrals,
+        advice,
         support_and_sanctions,
         evidence,
         reviews,

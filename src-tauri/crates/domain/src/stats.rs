@@ -8,8 +8,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::flow::{EntryBody, FlowEntry, Mark};
+use crate::flow::{EntryBody, FlowDefinition, FlowEntry, Mark};
 use crate::incident::{activity_type, Discovery, IncidentFacts, Involvement, PersonKind, RiskArea};
+use crate::meaning::{fields, ItemMeaning, FOR_GOVERNORS};
 use crate::terms::Term;
 use crate::time::uk_day;
 
@@ -25,21 +26,7 @@ pub enum Agency {
     Prevent,
 }
 
-impl Agency {
-    /// The agency a completed checklist item is a referral to, if it is one.
-    fn of_item(node: Option<&str>, item: &str) -> Option<Agency> {
-        match item {
-            "police-report" => Some(Agency::Police),
-            "ceop" => Some(Agency::Ceop),
-            "iwf" => Some(Agency::Iwf),
-            "prevent" => Some(Agency::Prevent),
-            "lado" => Some(Agency::Lado),
-            // The instigator's "social care considered" is a decision, not a referral.
-            "social-care" if node == Some("child-referral") => Some(Agency::SocialCare),
-            _ => None,
-        }
-    }
-}
+impl Agency {}
 
 /// A pupil's key stage, from their year group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -127,8 +114,43 @@ pub struct IncidentStat {
 }
 
 /// Draws an incident's contribution from its facts, people and entries (replaced entries
-/// do not count).
+/// do not count), reading what each checklist item means from the current flow.
 pub fn incident_stat(
+    facts: &IncidentFacts,
+    people: &[Involvement],
+    entries: &[FlowEntry],
+    mark: Option<Mark>,
+) -> IncidentStat {
+    let meanings = crate::flow::current().ok();
+    incident_stat_in(meanings, facts, people, entries, mark)
+}
+
+/// The event a done checklist item contributes, from the meaning its flow tags it with.
+fn item_event(
+    meaning: ItemMeaning,
+    entry_id: i64,
+    at: DateTime<Utc>,
+    details: &BTreeMap<String, String>,
+) -> Option<StatEvent> {
+    let detail = |id: &str| details.get(id).cloned();
+    match meaning {
+        ItemMeaning::Referral(agency) => Some(StatEvent::Referral { at, agency }),
+        ItemMeaning::Sanction => {
+            detail(fields::CATEGORY).map(|category| StatEvent::PupilSanction { at, category })
+        }
+        ItemMeaning::StaffAction => {
+            detail(fields::ACTION).map(|action| StatEvent::StaffAction { at, action })
+        }
+        ItemMeaning::Lesson if detail(fields::GOVERNORS).as_deref() == Some(FOR_GOVERNORS) => {
+            detail(fields::LESSONS).map(|text| StatEvent::Lesson { at, entry_id, text })
+        }
+        _ => None,
+    }
+}
+
+/// As [`incident_stat`], reading meanings from `flow` (the version the incident followed).
+pub fn incident_stat_in(
+    flow: Option<&FlowDefinition>,
     facts: &IncidentFacts,
     people: &[Involvement],
     entries: &[FlowEntry],
@@ -153,33 +175,10 @@ pub fn incident_stat(
                 details,
                 ..
             } => {
-                if let Some(agency) = Agency::of_item(e.node_id.as_deref(), item) {
-                    events.push(StatEvent::Referral { at, agency });
-                } else if item == "sanction" {
-                    if let Some(category) = details.get("category") {
-                        events.push(StatEvent::PupilSanction {
-                            at,
-                            category: category.clone(),
-                        });
-                    }
-                } else if item == "course" {
-                    if let Some(action) = details.get("action") {
-                        events.push(StatEvent::StaffAction {
-                            at,
-                            action: action.clone(),
-                        });
-                    }
-                } else if item == "learning"
-                    && details.get("governors").map(String::as_str) == Some("Yes")
-                {
-                    if let Some(text) = details.get("lessons") {
-                        events.push(StatEvent::Lesson {
-                            at,
-                            entry_id: e.id,
-                            text: text.clone(),
-                        });
-                    }
-                }
+                let meaning = flow
+                    .zip(e.node_id.as_deref())
+                    .and_then(|(f, node)| f.item_meaning(node, item));
+                events.extend(meaning.and_then(|m| item_event(m, e.id, at, details)));
             }
             _ => {}
         }

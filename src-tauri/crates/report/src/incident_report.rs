@@ -65,6 +65,19 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
     table(c, &r.route);
     c.heading("4. Referrals");
     table(c, &r.referrals);
+    if !r.advice.rows.is_empty() {
+        c.gap(1.5);
+        c.paragraph(
+            "Advice sought (not a referral)",
+            Style {
+                size: 10.5,
+                bold: true,
+                grey: 0.0,
+            },
+        );
+        c.gap(0.5);
+        table(c, &r.advice);
+    }
     c.heading("5. Support and sanctions");
     table(c, &r.support_and_sanctions);
     c.heading("6. Evidence register");

@@ -62,6 +62,16 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
                 "".into(),
             ]],
         ),
+        advice: table(
+            &["Advice from", "When", "Adviser", "Advice", "For"],
+            vec![vec![
+                "Police".into(),
+                "20/11/2026 09:30".into(),
+                "PC 1234".into(),
+                "Secure the device; do not view the images".into(),
+                "".into(),
+            ]],
+        ),
         support_and_sanctions: table(
             &["What", "For", "Detail"],
             vec![vec![
