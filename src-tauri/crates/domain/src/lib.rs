@@ -12,6 +12,8 @@ pub mod passphrase;
 pub mod recovery;
 pub mod report;
 pub mod retention;
+#[doc(hidden)]
+pub mod specimen;
 pub mod stats;
 pub mod terms;
 pub mod time;

@@ -1,6 +1,7 @@
 //! The printed record of one incident: for the police, the LADO, social care, the child's file.
 
 use dsl_domain::report::{Field, IncidentReport, Table};
+use dsl_domain::vault::Role;
 
 use crate::canvas::{Canvas, Style};
 use crate::ReportError;
@@ -121,5 +122,5 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
         },
     );
     c.gap(4.0);
-    c.sign_off(&["Designated Safeguarding Lead", "Headteacher"], 28.0);
+    c.sign_off(&[Role::Dsl.label(), Role::Headteacher.label()], 28.0);
 }

@@ -1,6 +1,11 @@
 //! A sample incident report view model, for the report's tests and benchmark.
 
+use dsl_domain::evidence::{CustodyAction, EvidenceKind};
+use dsl_domain::flow::IncidentStatus;
+use dsl_domain::incident::{PersonKind, PersonRole};
+use dsl_domain::meaning::ItemMeaning;
 use dsl_domain::report::{EvidenceBlock, Field, IncidentReport, Table};
+use dsl_domain::stats::Agency;
 
 fn f(label: &str, value: &str) -> Field {
     Field {
@@ -25,7 +30,7 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
     IncidentReport {
         school_name: "Ysgol Gyfun Oakfield".into(),
         reference: "OS-2026-0007".into(),
-        status: "Closed".into(),
+        status: IncidentStatus::Closed.label().into(),
         redaction_note: None,
         facts: vec![
             f("Happened", "20/11/2026 09:00"),
@@ -41,7 +46,13 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
                 "Αλέξανδρος Παππάς",
             ]
             .iter()
-            .map(|n| vec![n.to_string(), "Victim".into(), "Pupil, Year 9".into()])
+            .map(|n| {
+                vec![
+                    n.to_string(),
+                    PersonRole::Victim.label().into(),
+                    format!("{}, Year 9", PersonKind::Pupil.label()),
+                ]
+            })
             .collect(),
         ),
         route: table(
@@ -55,7 +66,7 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
         referrals: table(
             &["Agency", "When", "Contact", "Reference", "For"],
             vec![vec![
-                "Police".into(),
+                Agency::Police.label().into(),
                 "2026-11-20T10:30".into(),
                 "PC 1234".into(),
                 "CR/118/26".into(),
@@ -65,7 +76,7 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
         advice: table(
             &["Advice from", "When", "Adviser", "Advice", "For"],
             vec![vec![
-                "Police".into(),
+                Agency::Police.label().into(),
                 "20/11/2026 09:30".into(),
                 "PC 1234".into(),
                 "Secure the device; do not view the images".into(),
@@ -75,7 +86,7 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
         support_and_sanctions: table(
             &["What", "For", "Detail"],
             vec![vec![
-                "Sanction".into(),
+                ItemMeaning::Sanction.label().into(),
                 "Pupil B".into(),
                 "Category B; detention".into(),
             ]],
@@ -84,7 +95,7 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
             .map(|i| EvidenceBlock {
                 title: format!("E{i}: Item number {i}"),
                 fields: vec![
-                    f("Kind", "Device"),
+                    f("Kind", EvidenceKind::Device.label()),
                     f("Now", "with PC 1234 at the police property store"),
                 ],
                 custody: table(
@@ -99,7 +110,7 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
                         ],
                         vec![
                             "20/11/2026 11:00".into(),
-                            "HandedOver".into(),
+                            CustodyAction::HandedOver.label().into(),
                             "Jo Bloggs → PC 1234".into(),
                             "Police store".into(),
                             "CR/118/26".into(),
