@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::flow::{
     check_entry, chronology, current, evaluate, EntryBody, EntryInput, FieldKind, FlowDefinition,
-    FlowEntry, ScreeningAnswer, StepKind,
+    FlowEntry, ScreeningAnswer, StepKind, StepView,
 };
 use crate::incident::{
     Discovery, IncidentDetail, IncidentFacts, Involvement, Location, Person, PersonKind,
@@ -53,24 +53,24 @@ fn details(fields: &[crate::flow::ItemField]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Walks the flow to its end, answering each question from `answers` (in turn, per step;
-/// otherwise the first choice), screening all "no", and doing every checklist item.
-fn walk(flow: &FlowDefinition, people: &[Involvement], answers: &[(&str, &str)]) -> Vec<FlowEntry> {
-    let mut queued: BTreeMap<&str, VecDeque<&str>> = BTreeMap::new();
-    for (node, choice) in answers {
-        queued.entry(node).or_default().push_back(choice);
-    }
-    let mut entries: Vec<FlowEntry> = Vec::new();
-    let record = |entries: &mut Vec<FlowEntry>, node: Option<&str>, pid, body| {
+/// An incident being walked: each entry is checked as the app checks it.
+struct Walk<'a> {
+    flow: &'a FlowDefinition,
+    people: &'a [Involvement],
+    entries: Vec<FlowEntry>,
+}
+
+impl Walk<'_> {
+    fn record(&mut self, node: Option<&str>, person_id: Option<i64>, body: EntryBody) {
         let input = EntryInput {
             node_id: node.map(str::to_string),
-            person_id: pid,
+            person_id,
             body,
         };
         let (body, supersedes) =
-            check_entry(flow, people, entries, &input).expect("entry accepted");
-        let id = entries.len() as i64 + 1;
-        entries.push(FlowEntry {
+            check_entry(self.flow, self.people, &self.entries, &input).expect("entry accepted");
+        let id = self.entries.len() as i64 + 1;
+        self.entries.push(FlowEntry {
             id,
             at: t0() + Duration::minutes(id),
             user_name: "DSL".into(),
@@ -79,84 +79,81 @@ fn walk(flow: &FlowDefinition, people: &[Involvement], answers: &[(&str, &str)])
             supersedes,
             body,
         });
+    }
+
+    /// Screening with every question answered no.
+    fn screening(step: &StepView) -> EntryBody {
+        EntryBody::Screening {
+            answers: step
+                .questions
+                .iter()
+                .map(|q| ScreeningAnswer {
+                    question: q.id.clone(),
+                    yes: false,
+                })
+                .collect(),
+            reason: "rationale".into(),
+        }
+    }
+
+    /// Every item of the step done, then the step completed.
+    fn do_every_item(&mut self, step: &StepView) {
+        let node = Some(step.node_id.as_str());
+        for item in &step.items {
+            self.record(
+                node,
+                step.person_id,
+                EntryBody::Item {
+                    item: item.item.id.clone(),
+                    done: true,
+                    details: details(&item.item.fields),
+                    reason: String::new(),
+                },
+            );
+        }
+        self.record(node, step.person_id, EntryBody::Complete { open: vec![] });
+    }
+}
+
+/// Walks the flow to its end, answering each question from `answers` (in turn, per step;
+/// otherwise the first choice), screening all "no", and doing every checklist item.
+fn walk(flow: &FlowDefinition, people: &[Involvement], answers: &[(&str, &str)]) -> Vec<FlowEntry> {
+    let mut queued: BTreeMap<&str, VecDeque<&str>> = BTreeMap::new();
+    for (node, choice) in answers {
+        queued.entry(node).or_default().push_back(choice);
+    }
+    let mut w = Walk {
+        flow,
+        people,
+        entries: Vec::new(),
     };
     for _ in 0..500 {
-        let state = evaluate(flow, people, &entries);
+        let state = evaluate(flow, people, &w.entries);
         let step = match state.current {
             Some(step) if step.kind != StepKind::End => step,
             _ => {
                 assert!(state.at_end, "the walk reached the end");
-                record(
-                    &mut entries,
-                    None,
-                    None,
-                    EntryBody::Closed {
-                        reason: "All done".into(),
-                    },
-                );
-                return entries;
+                let closed = EntryBody::Closed {
+                    reason: "All done".into(),
+                };
+                w.record(None, None, closed);
+                return w.entries;
             }
         };
         let node = Some(step.node_id.as_str());
-        let pid = step.person_id;
         match step.kind {
-            StepKind::Info => record(&mut entries, node, pid, EntryBody::Acknowledged),
+            StepKind::Info => w.record(node, step.person_id, EntryBody::Acknowledged),
             StepKind::Question => {
                 let choice = queued
                     .get_mut(step.node_id.as_str())
                     .and_then(VecDeque::pop_front)
                     .map(str::to_string)
                     .unwrap_or_else(|| step.choices[0].id.clone());
-                record(
-                    &mut entries,
-                    node,
-                    pid,
-                    EntryBody::Answer {
-                        choice,
-                        reason: "reason".into(),
-                    },
-                );
+                let reason = "reason".into();
+                w.record(node, step.person_id, EntryBody::Answer { choice, reason });
             }
-            StepKind::Screening => {
-                let answers = step
-                    .questions
-                    .iter()
-                    .map(|q| ScreeningAnswer {
-                        question: q.id.clone(),
-                        yes: false,
-                    })
-                    .collect();
-                record(
-                    &mut entries,
-                    node,
-                    pid,
-                    EntryBody::Screening {
-                        answers,
-                        reason: "rationale".into(),
-                    },
-                );
-            }
-            StepKind::Action => {
-                for item in &step.items {
-                    record(
-                        &mut entries,
-                        node,
-                        pid,
-                        EntryBody::Item {
-                            item: item.item.id.clone(),
-                            done: true,
-                            details: details(&item.item.fields),
-                            reason: String::new(),
-                        },
-                    );
-                }
-                record(
-                    &mut entries,
-                    node,
-                    pid,
-                    EntryBody::Complete { open: vec![] },
-                );
-            }
+            StepKind::Screening => w.record(node, step.person_id, Walk::screening(&step)),
+            StepKind::Action => w.do_every_item(&step),
             StepKind::End => unreachable!("handled above"),
         }
     }

@@ -1,6 +1,7 @@
 //! DSL Desk's domain: the types that cross to the UI, validation and the rules a DSL relies on.
 //! Pure Rust: no database, no files, no clock (time is passed in).
 
+pub mod activity;
 pub mod error;
 pub mod evidence;
 pub mod flow;
