@@ -38,6 +38,30 @@ pub fn render(r: &IncidentReport) -> Result<Vec<u8>, ReportError> {
     }))
 }
 
+/// The evidence register: each item's details and custody log.
+fn draw_evidence(c: &mut Canvas, r: &IncidentReport) {
+    if r.evidence.is_empty() {
+        c.paragraph("No evidence recorded.", Style::SMALL);
+    }
+    for e in &r.evidence {
+        c.ensure_space(30.0);
+        c.gap(1.5);
+        c.paragraph(
+            &e.title,
+            Style {
+                size: 10.5,
+                bold: true,
+                grey: 0.0,
+            },
+        );
+        c.gap(0.5);
+        c.fields(&pairs(&e.fields));
+        c.gap(0.5);
+        table(c, &e.custody);
+        c.gap(2.0);
+    }
+}
+
 /// Draws one incident's record from where the canvas stands: also used for each record in a
 /// transfer package or subject access bundle.
 pub fn draw(c: &mut Canvas, r: &IncidentReport) {
@@ -82,26 +106,7 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
     c.heading("5. Support and sanctions");
     table(c, &r.support_and_sanctions);
     c.heading("6. Evidence register");
-    if r.evidence.is_empty() {
-        c.paragraph("No evidence recorded.", Style::SMALL);
-    }
-    for e in &r.evidence {
-        c.ensure_space(30.0);
-        c.gap(1.5);
-        c.paragraph(
-            &e.title,
-            Style {
-                size: 10.5,
-                bold: true,
-                grey: 0.0,
-            },
-        );
-        c.gap(0.5);
-        c.fields(&pairs(&e.fields));
-        c.gap(0.5);
-        table(c, &e.custody);
-        c.gap(2.0);
-    }
+    draw_evidence(c, r);
     c.heading("7. Reviews of devices or sites");
     table(c, &r.reviews);
     c.heading("8. Outcome");

@@ -22,6 +22,53 @@ fn table(headers: &[&str], rows: Vec<Vec<String>>) -> Table {
     }
 }
 
+/// Evidence item `i`: a device handed to the police.
+fn evidence_block(i: usize) -> EvidenceBlock {
+    EvidenceBlock {
+        title: format!("E{i}: Item number {i}"),
+        fields: vec![
+            f("Kind", EvidenceKind::Device.label()),
+            f("Now", "with PC 1234 at the police property store"),
+        ],
+        custody: table(
+            &["When", "What", "Holder", "Where", "Why"],
+            vec![
+                vec![
+                    "20/11/2026 09:10".into(),
+                    "Secured".into(),
+                    "Jo Bloggs".into(),
+                    format!("Sealed bag {i:04}"),
+                    "".into(),
+                ],
+                vec![
+                    "20/11/2026 11:00".into(),
+                    CustodyAction::HandedOver.label().into(),
+                    "Jo Bloggs → PC 1234".into(),
+                    "Police store".into(),
+                    "CR/118/26".into(),
+                ],
+            ],
+        ),
+    }
+}
+
+/// `entries` chronology lines, every tenth a long one.
+fn chronology(entries: usize, long: &str) -> Table {
+    table(
+        &["When", "Who", "Step", "What was recorded"],
+        (1..=entries)
+            .map(|i| {
+                vec![
+                    "20/11/2026 10:00".into(),
+                    "Jo Bloggs".into(),
+                    format!("Step {i}"),
+                    format!("CHRON-{i:04} {}", if i % 10 == 0 { long } else { "done" }),
+                ]
+            })
+            .collect(),
+    )
+}
+
 /// A report with `entries` chronology lines and `items` evidence items, names in several scripts.
 pub fn report(entries: usize, items: usize) -> IncidentReport {
     let long =
@@ -91,51 +138,9 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
                 "Category B; detention".into(),
             ]],
         ),
-        evidence: (1..=items)
-            .map(|i| EvidenceBlock {
-                title: format!("E{i}: Item number {i}"),
-                fields: vec![
-                    f("Kind", EvidenceKind::Device.label()),
-                    f("Now", "with PC 1234 at the police property store"),
-                ],
-                custody: table(
-                    &["When", "What", "Holder", "Where", "Why"],
-                    vec![
-                        vec![
-                            "20/11/2026 09:10".into(),
-                            "Secured".into(),
-                            "Jo Bloggs".into(),
-                            format!("Sealed bag {i:04}"),
-                            "".into(),
-                        ],
-                        vec![
-                            "20/11/2026 11:00".into(),
-                            CustodyAction::HandedOver.label().into(),
-                            "Jo Bloggs → PC 1234".into(),
-                            "Police store".into(),
-                            "CR/118/26".into(),
-                        ],
-                    ],
-                ),
-            })
-            .collect(),
+        evidence: (1..=items).map(evidence_block).collect(),
         reviews: table(&["When", "Reviewers", "Reviewed", "Conclusion"], vec![]),
-        chronology: table(
-            &["When", "Who", "Step", "What was recorded"],
-            (1..=entries)
-                .map(|i| {
-                    vec![
-                        "20/11/2026 10:00".into(),
-                        "Jo Bloggs".into(),
-                        format!("Step {i}"),
-                        format!(
-                            "CHRON-{i:04} {}",
-                            if i % 10 == 0 { long.as_str() } else { "done" }
-                        ),
-                    ]
-                })
-                .collect(),
-        ),
+        chronology: chronology(entries, &long),
         outcome: vec![f("Outcome", "Handled in line with policy")],
         integrity: "ab".repeat(32),
         generated_by: "Jo Bloggs".into(),
