@@ -220,6 +220,15 @@ mod tests {
     }
 
     #[test]
+    fn the_sanction_categories_come_from_the_flow() {
+        let flow = crate::flow::online_safety().expect("flow");
+        assert_eq!(
+            flow.options_of(ItemMeaning::Sanction, fields::CATEGORY),
+            vec!["Category A", "Category B", "Category C"]
+        );
+    }
+
+    #[test]
     fn an_unknown_meaning_is_refused() {
         let json = flow_with("illegal-police", "ceop", |it| {
             it["meaning"] = serde_json::json!({"referral": "the-press"});

@@ -227,6 +227,33 @@ impl FlowDefinition {
         }
     }
 
+    /// The options of field `field` on every item tagged `meaning`, in flow order, each once
+    /// (e.g. the sanction categories the figures list even when none was given).
+    pub fn options_of(&self, meaning: ItemMeaning, field: &str) -> Vec<String> {
+        fn walk(nodes: &[Node], meaning: ItemMeaning, field: &str, out: &mut Vec<String>) {
+            for n in nodes {
+                match &n.kind {
+                    NodeKind::Action { items, .. } => {
+                        let fields = items
+                            .iter()
+                            .filter(|i| i.meaning == Some(meaning))
+                            .flat_map(|i| i.fields.iter().filter(|f| f.id == field));
+                        for option in fields.flat_map(|f| f.options.iter()) {
+                            if !out.contains(option) {
+                                out.push(option.clone());
+                            }
+                        }
+                    }
+                    NodeKind::PerPerson { steps, .. } => walk(steps, meaning, field, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.nodes, meaning, field, &mut out);
+        out
+    }
+
     /// Checks: ids unique, every reference resolves, every node reachable, no loops, every path
     /// ends, and every item's meaning is one the record and the figures can read.
     pub fn validate(&self) -> Result<(), FlowError> {

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::flow::Mark;
 use crate::incident::{activity_type, Discovery, PersonKind, RiskArea};
+use crate::meaning::{fields, ItemMeaning};
 use crate::terms::Term;
 use crate::time::uk_day;
 
@@ -269,7 +270,11 @@ fn referral_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
 }
 
 fn sanction_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
-    let mut counts: BTreeMap<String, u32> = ["Category A", "Category B", "Category C"]
+    // Every category the flow offers is listed, even at 0.
+    let categories = crate::flow::current()
+        .map(|f| f.options_of(ItemMeaning::Sanction, fields::CATEGORY))
+        .unwrap_or_default();
+    let mut counts: BTreeMap<String, u32> = categories
         .into_iter()
         .map(|c| (format!("Pupil sanction: {c}"), 0))
         .collect();
