@@ -7,6 +7,8 @@ use ts_rs::TS;
 use crate::flow::{FlowState, IncidentStatus, Mark};
 use crate::ApiError;
 
+pub use crate::activity::{activity_type, ActivityType, ACTIVITY_TYPES};
+
 /// The longest free text accepted in one field (about 20 pages).
 pub const MAX_TEXT_CHARS: usize = 50_000;
 /// The longest short field (a name, a reference).
@@ -80,89 +82,6 @@ pub struct IncidentFacts {
     pub activity_type: String,
 }
 
-/// One entry of the policy's "User Actions" table (seed 003 §10.1), plus the common cases.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ActivityType {
-    pub id: &'static str,
-    pub label: &'static str,
-    pub illegal: bool,
-}
-
-const fn at(id: &'static str, label: &'static str, illegal: bool) -> ActivityType {
-    ActivityType { id, label, illegal }
-}
-
-/// The activity types a DSL chooses from; the first four rows are illegal.
-pub const ACTIVITY_TYPES: &[ActivityType] = &[
-    at(
-        "child-abuse-images",
-        "Child sexual abuse images (making, possessing or distributing)",
-        true,
-    ),
-    at(
-        "grooming",
-        "Grooming, incitement or facilitation of sexual acts against children",
-        true,
-    ),
-    at("extreme-pornography", "Extreme pornography", true),
-    at("criminal-hate", "Criminally racist or hate material", true),
-    at("nudes-sharing", "Sharing nudes or semi-nudes", false),
-    at(
-        "bullying",
-        "Offensive, harassing or bullying messages",
-        false,
-    ),
-    at("pornography", "Pornography", false),
-    at("discrimination", "Promotion of discrimination", false),
-    at(
-        "threats",
-        "Threatening behaviour, promotion of violence or mental harm",
-        false,
-    ),
-    at("extremism", "Promotion of extremism or terrorism", false),
-    at(
-        "offensive",
-        "Offensive material or bringing the school into disrepute",
-        false,
-    ),
-    at(
-        "private-business",
-        "Using school systems to run a private business",
-        false,
-    ),
-    at(
-        "filtering-bypass",
-        "Bypassing filtering or other safeguards",
-        false,
-    ),
-    at("copyright", "Infringing copyright", false),
-    at(
-        "confidential",
-        "Revealing confidential information or passwords",
-        false,
-    ),
-    at(
-        "viruses",
-        "Creating or spreading viruses or harmful files",
-        false,
-    ),
-    at(
-        "unfair-usage",
-        "Unfair usage (large downloads or uploads)",
-        false,
-    ),
-    at("gaming", "Online gaming (non-educational)", false),
-    at("gambling", "Online gambling", false),
-    at("other", "Other", false),
-];
-
-/// The activity type with this id.
-pub fn activity_type(id: &str) -> Option<&'static ActivityType> {
-    ACTIVITY_TYPES.iter().find(|a| a.id == id)
-}
-
 /// What kind of person someone is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -191,16 +110,7 @@ impl PersonKind {
 
     /// Reads the stored form.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            PersonKind::Pupil,
-            PersonKind::Staff,
-            PersonKind::Volunteer,
-            PersonKind::Parent,
-            PersonKind::AdultOutside,
-            PersonKind::Unknown,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        PersonKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -230,15 +140,7 @@ impl PersonRole {
 
     /// Reads the stored form.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            PersonRole::Victim,
-            PersonRole::Instigator,
-            PersonRole::Alleged,
-            PersonRole::Witness,
-            PersonRole::Reporter,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
+        PersonRole::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 
@@ -494,107 +396,5 @@ pub fn reference(year: i32, n: u32) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
-            .single()
-            .expect("valid")
-    }
-
-    fn facts() -> IncidentFacts {
-        IncidentFacts {
-            occurred_at: now() - chrono::Duration::hours(3),
-            reported_at: now() - chrono::Duration::hours(2),
-            reported_by_name: "Ms Nguyễn".into(),
-            reported_by_role: "Form tutor".into(),
-            discovery: Discovery::Disclosure,
-            monitoring: None,
-            location: Location::OutsideSchool,
-            platform: "Snapchat".into(),
-            summary: "<script>alert(1)</script> a pupil said…".into(),
-            childs_words: "He sent me a picture".into(),
-            risk_area: RiskArea::Contact,
-            activity_type: "child-abuse-images".into(),
-        }
-    }
-
-    #[test]
-    fn good_facts_pass_and_html_is_kept_as_text() {
-        let f = check_facts(&facts(), now()).expect("valid");
-        assert_eq!(f.summary, "<script>alert(1)</script> a pupil said…");
-    }
-
-    #[test]
-    fn bad_facts_get_clear_messages() {
-        let mut f = facts();
-        f.occurred_at = now() + chrono::Duration::minutes(5);
-        assert_eq!(
-            check_facts(&f, now()).expect_err("future").field.as_deref(),
-            Some("occurredAt")
-        );
-        let mut f = facts();
-        f.reported_at = f.occurred_at - chrono::Duration::minutes(1);
-        assert!(check_facts(&f, now())
-            .expect_err("before")
-            .message
-            .contains("before it happened"));
-        let mut f = facts();
-        f.summary = "   ".into();
-        assert_eq!(
-            check_facts(&f, now()).expect_err("empty").field.as_deref(),
-            Some("summary")
-        );
-        let mut f = facts();
-        f.summary = "x".repeat(1_000_000);
-        assert!(check_facts(&f, now())
-            .expect_err("huge")
-            .message
-            .contains("too long"));
-        let mut f = facts();
-        f.platform = "bad\u{0}byte".into();
-        assert!(check_facts(&f, now())
-            .expect_err("control")
-            .message
-            .contains("control characters"));
-        let mut f = facts();
-        f.activity_type = "nonsense".into();
-        assert!(check_facts(&f, now()).is_err());
-        let mut f = facts();
-        f.discovery = Discovery::Monitoring;
-        assert!(check_facts(&f, now()).is_err(), "monitoring needs a vendor");
-    }
-
-    #[test]
-    fn pupils_need_year_and_birth_date() {
-        let today = now().date_naive();
-        let pupil = NewPerson {
-            kind: PersonKind::Pupil,
-            name: "Zoë".into(),
-            year_group: Some(9),
-            date_of_birth: NaiveDate::from_ymd_opt(2012, 3, 4),
-            job_title: String::new(),
-        };
-        assert!(check_person(&pupil, today).is_ok());
-        let mut no_year = pupil.clone();
-        no_year.year_group = None;
-        assert!(check_person(&no_year, today).is_err());
-        let mut future = pupil.clone();
-        future.date_of_birth = NaiveDate::from_ymd_opt(2030, 1, 1);
-        assert!(check_person(&future, today).is_err());
-    }
-
-    #[test]
-    fn references_are_padded() {
-        assert_eq!(reference(2026, 7), "OS-2026-0007");
-    }
-
-    #[test]
-    fn the_first_four_activity_types_are_the_illegal_ones() {
-        let illegal: Vec<bool> = ACTIVITY_TYPES.iter().map(|a| a.illegal).collect();
-        assert!(illegal[..4].iter().all(|x| *x));
-        assert!(illegal[4..].iter().all(|x| !*x));
-    }
-}
+#[path = "incident_tests.rs"]
+mod tests;

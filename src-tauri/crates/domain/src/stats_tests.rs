@@ -2,10 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::TimeZone;
+use chrono::{DateTime, Duration, TimeZone, Utc};
 
+use super::suppression::{breakdown, cross_tab};
 use super::*;
-use crate::incident::{Location, Person, PersonRole};
+use crate::flow::{EntryBody, FlowEntry, Mark};
+use crate::incident::{
+    Discovery, IncidentFacts, Involvement, Location, Person, PersonKind, PersonRole, RiskArea,
+};
 use crate::terms::default_terms;
 
 fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {

@@ -31,18 +31,6 @@ impl TermName {
     pub fn parse(s: &str) -> Option<Self> {
         TermName::ALL.into_iter().find(|t| t.as_str() == s)
     }
-
-    /// The name in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            TermName::Autumn => "Autumn",
-            TermName::Spring => "Spring",
-            TermName::Summer => "Summer",
-        }
-    }
-
-    /// All three, in the order of the year.
-    pub const ALL: [TermName; 3] = [TermName::Autumn, TermName::Spring, TermName::Summer];
 }
 
 /// One term's dates (both inclusive). `academic_year` is the year it starts in: 2026 for 2026/27.

@@ -45,15 +45,6 @@ impl Role {
     pub fn can_edit(self) -> bool {
         self != Role::Headteacher
     }
-
-    /// The role as the school says it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Dsl => "Designated Safeguarding Lead",
-            Role::DeputyDsl => "Deputy DSL",
-            Role::Headteacher => "Headteacher",
-        }
-    }
 }
 
 /// Whether a vault exists at the vault location and whether it is open.

@@ -1,6 +1,7 @@
 //! The printed record of one incident: for the police, the LADO, social care, the child's file.
 
 use dsl_domain::report::{Field, IncidentReport, Table};
+use dsl_domain::vault::Role;
 
 use crate::canvas::{Canvas, Style};
 use crate::ReportError;
@@ -37,6 +38,30 @@ pub fn render(r: &IncidentReport) -> Result<Vec<u8>, ReportError> {
     }))
 }
 
+/// The evidence register: each item's details and custody log.
+fn draw_evidence(c: &mut Canvas, r: &IncidentReport) {
+    if r.evidence.is_empty() {
+        c.paragraph("No evidence recorded.", Style::SMALL);
+    }
+    for e in &r.evidence {
+        c.ensure_space(30.0);
+        c.gap(1.5);
+        c.paragraph(
+            &e.title,
+            Style {
+                size: 10.5,
+                bold: true,
+                grey: 0.0,
+            },
+        );
+        c.gap(0.5);
+        c.fields(&pairs(&e.fields));
+        c.gap(0.5);
+        table(c, &e.custody);
+        c.gap(2.0);
+    }
+}
+
 /// Draws one incident's record from where the canvas stands: also used for each record in a
 /// transfer package or subject access bundle.
 pub fn draw(c: &mut Canvas, r: &IncidentReport) {
@@ -65,17 +90,10 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
     table(c, &r.route);
     c.heading("4. Referrals");
     table(c, &r.referrals);
-    c.heading("5. Support and sanctions");
-    table(c, &r.support_and_sanctions);
-    c.heading("6. Evidence register");
-    if r.evidence.is_empty() {
-        c.paragraph("No evidence recorded.", Style::SMALL);
-    }
-    for e in &r.evidence {
-        c.ensure_space(30.0);
+    if !r.advice.rows.is_empty() {
         c.gap(1.5);
         c.paragraph(
-            &e.title,
+            "Advice sought (not a referral)",
             Style {
                 size: 10.5,
                 bold: true,
@@ -83,11 +101,12 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
             },
         );
         c.gap(0.5);
-        c.fields(&pairs(&e.fields));
-        c.gap(0.5);
-        table(c, &e.custody);
-        c.gap(2.0);
+        table(c, &r.advice);
     }
+    c.heading("5. Support and sanctions");
+    table(c, &r.support_and_sanctions);
+    c.heading("6. Evidence register");
+    draw_evidence(c, r);
     c.heading("7. Reviews of devices or sites");
     table(c, &r.reviews);
     c.heading("8. Outcome");
@@ -108,5 +127,5 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
         },
     );
     c.gap(4.0);
-    c.sign_off(&["Designated Safeguarding Lead", "Headteacher"], 28.0);
+    c.sign_off(&[Role::Dsl.label(), Role::Headteacher.label()], 28.0);
 }

@@ -15,11 +15,8 @@ pub struct RecoverySheet {
     pub app_version: String,
 }
 
-/// Draws the recovery sheet.
-pub fn render(sheet: &RecoverySheet) -> Result<Vec<u8>, ReportError> {
-    let mut c = Canvas::new("DSL Desk recovery sheet")?;
-    let width = PAGE_W - 2.0 * MARGIN_X;
-
+/// The marking, the title, the school and who made the vault.
+fn heading(c: &mut Canvas, sheet: &RecoverySheet, width: f32) {
     let top = c.y();
     c.rect(MARGIN_X, top, width, 9.0, Some(0.12), false);
     c.text_at(
@@ -45,7 +42,10 @@ pub fn render(sheet: &RecoverySheet) -> Result<Vec<u8>, ReportError> {
         Style::BODY,
     );
     c.gap(8.0);
+}
 
+/// The key itself, in groups of four, in a box.
+fn key_box(c: &mut Canvas, sheet: &RecoverySheet, width: f32) {
     let key_style = Style {
         size: 22.0,
         bold: true,
@@ -64,7 +64,10 @@ pub fn render(sheet: &RecoverySheet) -> Result<Vec<u8>, ReportError> {
         y += key_style.line_height() * 1.3;
     }
     c.gap(box_h + 8.0);
+}
 
+/// What the key is for, how to use it and how to keep it safe.
+fn guidance(c: &mut Canvas) {
     let sections: [(&str, &[&str]); 3] = [
         (
             "What this key is for",
@@ -98,7 +101,15 @@ pub fn render(sheet: &RecoverySheet) -> Result<Vec<u8>, ReportError> {
         }
         c.gap(3.0);
     }
+}
 
+/// Draws the recovery sheet.
+pub fn render(sheet: &RecoverySheet) -> Result<Vec<u8>, ReportError> {
+    let mut c = Canvas::new("DSL Desk recovery sheet")?;
+    let width = PAGE_W - 2.0 * MARGIN_X;
+    heading(&mut c, sheet, width);
+    key_box(&mut c, sheet, width);
+    guidance(&mut c);
     c.gap(4.0);
     c.paragraph(
         "Placed in the safe by (name, signature, date):",

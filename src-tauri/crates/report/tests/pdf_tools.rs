@@ -26,6 +26,13 @@ pub fn text(path: &Path) -> String {
     run("pdftotext", &["-layout", &path.to_string_lossy(), "-"])
 }
 
+/// The text in the order it was drawn (`pdftotext -raw`): a table cell's wrapped lines stay
+/// together.
+#[allow(dead_code)]
+pub fn raw_text(path: &Path) -> String {
+    run("pdftotext", &["-raw", &path.to_string_lossy(), "-"])
+}
+
 /// The `pdffonts` table.
 #[allow(dead_code)]
 pub fn fonts(path: &Path) -> String {

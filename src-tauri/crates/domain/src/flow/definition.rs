@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::meaning::ItemMeaning;
+
 /// A whole flowchart.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -111,6 +113,10 @@ pub struct ActionItem {
     pub guidance: Option<String>,
     #[serde(default)]
     pub fields: Vec<ItemField>,
+    /// What the item means to the incident report and the governor figures, when done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub meaning: Option<ItemMeaning>,
 }
 
 /// A detail recorded when an item is done (e.g. a crime reference number).
@@ -212,12 +218,74 @@ impl FlowDefinition {
         walk(&self.nodes, id)
     }
 
-    /// Checks: ids unique, every reference resolves, every node reachable, no loops, every path ends.
+    /// The meaning tagged on checklist item `item` of step `node` (step ids are unique across
+    /// the flow, per-person steps included).
+    pub fn item_meaning(&self, node: &str, item: &str) -> Option<ItemMeaning> {
+        match &self.find_any(node)?.kind {
+            NodeKind::Action { items, .. } => items.iter().find(|i| i.id == item)?.meaning,
+            _ => None,
+        }
+    }
+
+    /// The options of field `field` on every item tagged `meaning`, in flow order, each once
+    /// (e.g. the sanction categories the figures list even when none was given).
+    pub fn options_of(&self, meaning: ItemMeaning, field: &str) -> Vec<String> {
+        fn walk(nodes: &[Node], meaning: ItemMeaning, field: &str, out: &mut Vec<String>) {
+            for n in nodes {
+                match &n.kind {
+                    NodeKind::Action { items, .. } => {
+                        let fields = items
+                            .iter()
+                            .filter(|i| i.meaning == Some(meaning))
+                            .flat_map(|i| i.fields.iter().filter(|f| f.id == field));
+                        for option in fields.flat_map(|f| f.options.iter()) {
+                            if !out.contains(option) {
+                                out.push(option.clone());
+                            }
+                        }
+                    }
+                    NodeKind::PerPerson { steps, .. } => walk(steps, meaning, field, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.nodes, meaning, field, &mut out);
+        out
+    }
+
+    /// Checks: ids unique, every reference resolves, every node reachable, no loops, every path
+    /// ends, and every item's meaning is one the record and the figures can read.
     pub fn validate(&self) -> Result<(), FlowError> {
         let mut seen = BTreeSet::new();
         check_ids(&self.nodes, &mut seen)?;
-        check_scope(&self.nodes, &self.start, false)
+        check_scope(&self.nodes, &self.start, false)?;
+        check_one_closure(&self.nodes, &mut 0)
     }
+}
+
+/// At most one item closes the record: the report prints its outcome.
+fn check_one_closure(nodes: &[Node], found: &mut u32) -> Result<(), FlowError> {
+    for n in nodes {
+        match &n.kind {
+            NodeKind::Action { items, .. } => {
+                for item in items {
+                    if item.meaning == Some(ItemMeaning::Closure) {
+                        *found += 1;
+                        if *found > 1 {
+                            return Err(FlowError::Invalid(
+                                n.id.clone(),
+                                format!("item {} is a second closing item", item.id),
+                            ));
+                        }
+                    }
+                }
+            }
+            NodeKind::PerPerson { steps, .. } => check_one_closure(steps, found)?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn check_ids(nodes: &[Node], seen: &mut BTreeSet<String>) -> Result<(), FlowError> {
@@ -247,6 +315,11 @@ fn check_ids(nodes: &[Node], seen: &mut BTreeSet<String>) -> Result<(), FlowErro
                     ));
                 }
                 for item in items {
+                    if let Some(meaning) = item.meaning {
+                        meaning
+                            .check(item)
+                            .map_err(|why| FlowError::Invalid(n.id.clone(), why))?;
+                    }
                     for field in &item.fields {
                         if field.kind == FieldKind::Choice && field.options.is_empty() {
                             return Err(FlowError::Invalid(

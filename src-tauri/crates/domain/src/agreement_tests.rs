@@ -1,0 +1,277 @@
+//! The incident report and the governor figures read the same facts the same way: incidents
+//! walked through the shipped flow give the same referrals in both.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+
+use crate::flow::{
+    check_entry, chronology, current, evaluate, EntryBody, EntryInput, FieldKind, FlowDefinition,
+    FlowEntry, ScreeningAnswer, StepKind, StepView,
+};
+use crate::incident::{
+    Discovery, IncidentDetail, IncidentFacts, Involvement, Location, Person, PersonKind,
+    PersonRole, RiskArea,
+};
+use crate::report::incident_report;
+use crate::stats::{incident_stat, StatEvent};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn person(id: i64, kind: PersonKind, role: PersonRole) -> Involvement {
+    Involvement {
+        id,
+        person: Person {
+            id,
+            kind,
+            name: format!("Person {id}"),
+            year_group: (kind == PersonKind::Pupil).then_some(9),
+            date_of_birth: NaiveDate::from_ymd_opt(2012, 1, 1),
+            job_title: String::new(),
+        },
+        role,
+        added_at: t0(),
+    }
+}
+
+fn details(fields: &[crate::flow::ItemField]) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .map(|f| {
+            let v = match f.kind {
+                FieldKind::Datetime => "2026-11-20T10:30".to_string(),
+                FieldKind::Date => "2027-01-15".to_string(),
+                FieldKind::Choice => f.options[0].clone(),
+                _ => format!("{} value", f.label),
+            };
+            (f.id.clone(), v)
+        })
+        .collect()
+}
+
+/// An incident being walked: each entry is checked as the app checks it.
+struct Walk<'a> {
+    flow: &'a FlowDefinition,
+    people: &'a [Involvement],
+    entries: Vec<FlowEntry>,
+}
+
+impl Walk<'_> {
+    fn record(&mut self, node: Option<&str>, person_id: Option<i64>, body: EntryBody) {
+        let input = EntryInput {
+            node_id: node.map(str::to_string),
+            person_id,
+            body,
+        };
+        let (body, supersedes) =
+            check_entry(self.flow, self.people, &self.entries, &input).expect("entry accepted");
+        let id = self.entries.len() as i64 + 1;
+        self.entries.push(FlowEntry {
+            id,
+            at: t0() + Duration::minutes(id),
+            user_name: "DSL".into(),
+            node_id: input.node_id,
+            person_id: input.person_id,
+            supersedes,
+            body,
+        });
+    }
+
+    /// Screening with every question answered no.
+    fn screening(step: &StepView) -> EntryBody {
+        EntryBody::Screening {
+            answers: step
+                .questions
+                .iter()
+                .map(|q| ScreeningAnswer {
+                    question: q.id.clone(),
+                    yes: false,
+                })
+                .collect(),
+            reason: "rationale".into(),
+        }
+    }
+
+    /// Every item of the step done, then the step completed.
+    fn do_every_item(&mut self, step: &StepView) {
+        let node = Some(step.node_id.as_str());
+        for item in &step.items {
+            self.record(
+                node,
+                step.person_id,
+                EntryBody::Item {
+                    item: item.item.id.clone(),
+                    done: true,
+                    details: details(&item.item.fields),
+                    reason: String::new(),
+                },
+            );
+        }
+        self.record(node, step.person_id, EntryBody::Complete { open: vec![] });
+    }
+}
+
+/// Walks the flow to its end, answering each question from `answers` (in turn, per step;
+/// otherwise the first choice), screening all "no", and doing every checklist item.
+fn walk(flow: &FlowDefinition, people: &[Involvement], answers: &[(&str, &str)]) -> Vec<FlowEntry> {
+    let mut queued: BTreeMap<&str, VecDeque<&str>> = BTreeMap::new();
+    for (node, choice) in answers {
+        queued.entry(node).or_default().push_back(choice);
+    }
+    let mut w = Walk {
+        flow,
+        people,
+        entries: Vec::new(),
+    };
+    for _ in 0..500 {
+        let state = evaluate(flow, people, &w.entries);
+        let step = match state.current {
+            Some(step) if step.kind != StepKind::End => step,
+            _ => {
+                assert!(state.at_end, "the walk reached the end");
+                let closed = EntryBody::Closed {
+                    reason: "All done".into(),
+                };
+                w.record(None, None, closed);
+                return w.entries;
+            }
+        };
+        let node = Some(step.node_id.as_str());
+        match step.kind {
+            StepKind::Info => w.record(node, step.person_id, EntryBody::Acknowledged),
+            StepKind::Question => {
+                let choice = queued
+                    .get_mut(step.node_id.as_str())
+                    .and_then(VecDeque::pop_front)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| step.choices[0].id.clone());
+                let reason = "reason".into();
+                w.record(node, step.person_id, EntryBody::Answer { choice, reason });
+            }
+            StepKind::Screening => w.record(node, step.person_id, Walk::screening(&step)),
+            StepKind::Action => w.do_every_item(&step),
+            StepKind::End => unreachable!("handled above"),
+        }
+    }
+    panic!("the walk did not end");
+}
+
+fn facts() -> IncidentFacts {
+    IncidentFacts {
+        occurred_at: t0(),
+        reported_at: t0(),
+        reported_by_name: "Ms Tutor".into(),
+        reported_by_role: "Tutor".into(),
+        discovery: Discovery::Disclosure,
+        monitoring: None,
+        location: Location::InSchool,
+        platform: String::new(),
+        summary: "Messages in a group chat".into(),
+        childs_words: String::new(),
+        risk_area: RiskArea::Contact,
+        activity_type: "bullying".into(),
+    }
+}
+
+/// The referrals each side lists, as agency words, sorted; and the report's advice rows.
+fn both_sides(
+    people: Vec<Involvement>,
+    answers: &[(&str, &str)],
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let flow = current().expect("flow");
+    let entries = walk(flow, &people, answers);
+    let state = evaluate(flow, &people, &entries);
+    let detail = IncidentDetail {
+        id: 1,
+        reference: "OS-2026-0001".into(),
+        flow_id: flow.id.clone(),
+        flow_version: flow.version,
+        created_at: t0(),
+        created_by: "DSL".into(),
+        facts: facts(),
+        people: people.clone(),
+        flow: state.clone(),
+        chronology: chronology(flow, &people, &entries),
+    };
+    let report = incident_report("School", &detail, &[], &[], None, "DSL", t0(), "0");
+    let mut printed: Vec<String> = report.referrals.rows.iter().map(|r| r[0].clone()).collect();
+    printed.sort();
+    let stat = incident_stat(&facts(), &people, &entries, state.mark);
+    let mut counted: Vec<String> = stat
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            StatEvent::Referral { agency, .. } => Some(agency.label().to_string()),
+            _ => None,
+        })
+        .collect();
+    counted.sort();
+    let advice = report.advice.rows.iter().map(|r| r[0].clone()).collect();
+    (printed, counted, advice)
+}
+
+#[test]
+fn the_report_lists_the_referrals_the_figures_count() {
+    // Police advice first, then the illegal route (police, CEOP, IWF, Prevent, social care for
+    // the victim, the LADO for the staff member), then, not confirmed, the internal procedures:
+    // the staff member to the LADO, the instigator's "social care considered" (a decision).
+    let people = vec![
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::Staff, PersonRole::Alleged),
+        person(3, PersonKind::Pupil, PersonRole::Instigator),
+        person(4, PersonKind::Volunteer, PersonRole::Victim),
+    ];
+    let (printed, counted, advice) = both_sides(
+        people,
+        &[
+            ("nudes-check", "no"),
+            ("illegal-decision", "not-sure"),
+            ("illegal-decision-after-advice", "yes"),
+            ("illegal-await-police", "not-confirmed"),
+            ("unsuitable-staff", "yes"),
+            ("staff-threshold", "yes"),
+        ],
+    );
+    assert_eq!(printed, counted);
+    for agency in [
+        "Police",
+        "CEOP",
+        "Internet Watch Foundation",
+        "Prevent",
+        "LADO",
+        "Children's social care",
+    ] {
+        assert!(
+            printed.iter().any(|p| p == agency),
+            "{agency} in {printed:?}"
+        );
+    }
+    assert_eq!(advice, vec!["Police".to_string()], "advice is listed apart");
+    assert!(!printed.iter().any(|p| p.contains("advice")));
+}
+
+#[test]
+fn a_route_without_referrals_lists_and_counts_none_or_the_same() {
+    let people = vec![
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::Pupil, PersonRole::Instigator),
+        person(3, PersonKind::Staff, PersonRole::Alleged),
+    ];
+    let (printed, counted, advice) = both_sides(
+        people,
+        &[
+            ("nudes-check", "no"),
+            ("illegal-decision", "no"),
+            ("unsuitable-staff", "yes"),
+            ("staff-threshold", "no"),
+        ],
+    );
+    assert_eq!(printed, counted);
+    assert!(advice.is_empty());
+    // The victim's "children's social care informed" is the only referral on this route.
+    assert_eq!(printed, vec!["Children's social care".to_string()]);
+}

@@ -1,0 +1,174 @@
+//! What one incident contributes to the figures: kept as a projection, rebuilt with the
+//! incident, holding no names and no references.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Agency, KeyStage};
+use crate::flow::{EntryBody, FlowDefinition, FlowEntry, Mark};
+use crate::incident::{Discovery, IncidentFacts, Involvement, PersonKind, RiskArea};
+use crate::meaning::{fields, ItemMeaning, FOR_GOVERNORS};
+use crate::time::uk_day;
+
+/// Something that happened in an incident that the figures count, with when it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum StatEvent {
+    Closed {
+        at: DateTime<Utc>,
+    },
+    Reopened {
+        at: DateTime<Utc>,
+    },
+    Referral {
+        at: DateTime<Utc>,
+        agency: Agency,
+    },
+    /// A pupil's sanction, by the policy's infringement category.
+    PupilSanction {
+        at: DateTime<Utc>,
+        category: String,
+    },
+    /// The course of action decided for a member of staff.
+    StaffAction {
+        at: DateTime<Utc>,
+        action: String,
+    },
+    /// Learning the DSL flagged for the governor report.
+    Lesson {
+        at: DateTime<Utc>,
+        entry_id: i64,
+        text: String,
+    },
+}
+
+impl StatEvent {
+    pub(super) fn at(&self) -> DateTime<Utc> {
+        match self {
+            StatEvent::Closed { at }
+            | StatEvent::Reopened { at }
+            | StatEvent::Referral { at, .. }
+            | StatEvent::PupilSanction { at, .. }
+            | StatEvent::StaffAction { at, .. }
+            | StatEvent::Lesson { at, .. } => *at,
+        }
+    }
+}
+
+/// What one incident contributes to the figures: no names, no references.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentStat {
+    pub reported_at: DateTime<Utc>,
+    pub risk_area: RiskArea,
+    pub activity_type: String,
+    pub mark: Option<Mark>,
+    pub discovery: Discovery,
+    pub kinds: Vec<PersonKind>,
+    pub key_stages: Vec<KeyStage>,
+    pub events: Vec<StatEvent>,
+}
+
+/// Draws an incident's contribution from its facts, people and entries (replaced entries
+/// do not count), reading what each checklist item means from the current flow.
+pub fn incident_stat(
+    facts: &IncidentFacts,
+    people: &[Involvement],
+    entries: &[FlowEntry],
+    mark: Option<Mark>,
+) -> IncidentStat {
+    let meanings = crate::flow::current().ok();
+    incident_stat_in(meanings, facts, people, entries, mark)
+}
+
+/// The event a done checklist item contributes, from the meaning its flow tags it with.
+fn item_event(
+    meaning: ItemMeaning,
+    entry_id: i64,
+    at: DateTime<Utc>,
+    details: &BTreeMap<String, String>,
+) -> Option<StatEvent> {
+    let detail = |id: &str| details.get(id).cloned();
+    match meaning {
+        ItemMeaning::Referral(agency) => Some(StatEvent::Referral { at, agency }),
+        ItemMeaning::Sanction => {
+            detail(fields::CATEGORY).map(|category| StatEvent::PupilSanction { at, category })
+        }
+        ItemMeaning::StaffAction => {
+            detail(fields::ACTION).map(|action| StatEvent::StaffAction { at, action })
+        }
+        ItemMeaning::Lesson if detail(fields::GOVERNORS).as_deref() == Some(FOR_GOVERNORS) => {
+            detail(fields::LESSONS).map(|text| StatEvent::Lesson { at, entry_id, text })
+        }
+        _ => None,
+    }
+}
+
+/// As [`incident_stat`], reading meanings from `flow` (the version the incident followed).
+pub fn incident_stat_in(
+    flow: Option<&FlowDefinition>,
+    facts: &IncidentFacts,
+    people: &[Involvement],
+    entries: &[FlowEntry],
+    mark: Option<Mark>,
+) -> IncidentStat {
+    let kinds: BTreeSet<PersonKind> = people.iter().map(|i| i.person.kind).collect();
+    let key_stages: BTreeSet<KeyStage> = people
+        .iter()
+        .filter(|i| i.person.kind == PersonKind::Pupil)
+        .filter_map(|i| i.person.year_group.map(KeyStage::of_year))
+        .collect();
+    let superseded: BTreeSet<i64> = entries.iter().filter_map(|e| e.supersedes).collect();
+    let mut events = Vec::new();
+    for e in entries.iter().filter(|e| !superseded.contains(&e.id)) {
+        let at = e.at;
+        match &e.body {
+            EntryBody::Closed { .. } => events.push(StatEvent::Closed { at }),
+            EntryBody::Reopened { .. } => events.push(StatEvent::Reopened { at }),
+            EntryBody::Item {
+                item,
+                done: true,
+                details,
+                ..
+            } => {
+                let meaning = flow
+                    .zip(e.node_id.as_deref())
+                    .and_then(|(f, node)| f.item_meaning(node, item));
+                events.extend(meaning.and_then(|m| item_event(m, e.id, at, details)));
+            }
+            _ => {}
+        }
+    }
+    events.sort_by_key(StatEvent::at);
+    IncidentStat {
+        reported_at: facts.reported_at,
+        risk_area: facts.risk_area,
+        activity_type: facts.activity_type.clone(),
+        mark,
+        discovery: facts.discovery,
+        kinds: kinds.into_iter().collect(),
+        key_stages: key_stages.into_iter().collect(),
+        events,
+    }
+}
+
+impl IncidentStat {
+    pub(super) fn reported_day(&self) -> NaiveDate {
+        uk_day(self.reported_at)
+    }
+
+    /// Open at the end of `day`: reported by then and not closed (or reopened since).
+    pub(super) fn open_at_end_of(&self, day: NaiveDate) -> bool {
+        if self.reported_day() > day {
+            return false;
+        }
+        let last = self
+            .events
+            .iter()
+            .filter(|e| matches!(e, StatEvent::Closed { .. } | StatEvent::Reopened { .. }))
+            .rfind(|e| uk_day(e.at()) <= day);
+        !matches!(last, Some(StatEvent::Closed { .. }))
+    }
+}
