@@ -10,7 +10,7 @@ use dsl_domain::transfer::{ReceiptInput, TransferInput};
 use dsl_domain::vault::Role;
 use dsl_domain::ErrorKind;
 
-use crate::test_support::{now, vault, PASS};
+use crate::tests::support::{now, vault, PASS};
 use crate::{KdfParams, StoreError, Vault, WriteError};
 
 const DEPUTY_PASS: &str = "orchard velvet lantern quarry";
