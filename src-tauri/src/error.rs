@@ -21,9 +21,10 @@ pub fn from_store(e: StoreError) -> ApiError {
         | StoreError::ReadOnly
         | StoreError::DiskFull
         | StoreError::VaultMissing => ErrorKind::Io,
-        StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Crypto => {
-            ErrorKind::Internal
-        }
+        StoreError::Sqlite(_)
+        | StoreError::Migration(_)
+        | StoreError::Encoding(_)
+        | StoreError::Crypto => ErrorKind::Internal,
     };
     match kind {
         ErrorKind::Internal => {

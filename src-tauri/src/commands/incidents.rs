@@ -29,13 +29,8 @@ pub async fn create_incident(
     input: NewIncident,
 ) -> CmdResult<IncidentDetail> {
     let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            let id = v.create_incident(&input, now()).map_err(from_write)?;
-            v.incident(id).map_err(from_store)
-        })
-    })
-    .await
+    blocking(move || state.with_vault(|v| v.create_incident(&input, now()).map_err(from_write)))
+        .await
 }
 
 /// One incident with where it stands and its chronology.
@@ -53,13 +48,8 @@ pub async fn record_entry(
     input: EntryInput,
 ) -> CmdResult<IncidentDetail> {
     let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            v.record_entry(id, &input, now()).map_err(from_write)?;
-            v.incident(id).map_err(from_store)
-        })
-    })
-    .await
+    blocking(move || state.with_vault(|v| v.record_entry(id, &input, now()).map_err(from_write)))
+        .await
 }
 
 /// The question to show again when the DSL changes an earlier answer.
@@ -91,13 +81,8 @@ pub async fn add_person(
     input: InvolvementInput,
 ) -> CmdResult<IncidentDetail> {
     let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            v.add_person(id, &input, now()).map_err(from_write)?;
-            v.incident(id).map_err(from_store)
-        })
-    })
-    .await
+    blocking(move || state.with_vault(|v| v.add_person(id, &input, now()).map_err(from_write)))
+        .await
 }
 
 /// Corrects an incident's facts (the earlier version is kept).
@@ -108,13 +93,8 @@ pub async fn correct_facts(
     facts: IncidentFacts,
 ) -> CmdResult<IncidentDetail> {
     let state = state.inner().clone();
-    blocking(move || {
-        state.with_vault(|v| {
-            v.correct_facts(id, &facts, now()).map_err(from_write)?;
-            v.incident(id).map_err(from_store)
-        })
-    })
-    .await
+    blocking(move || state.with_vault(|v| v.correct_facts(id, &facts, now()).map_err(from_write)))
+        .await
 }
 
 /// Incidents matching the filters, newest first.

@@ -19,11 +19,11 @@ use crate::time::{parse_ts, ts};
 use crate::{Result, StoreError, Vault};
 
 fn json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|_| StoreError::Corrupt("an evidence record is unreadable"))
+    crate::columns::json::from_text(s, "an evidence record is unreadable")
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|_| StoreError::Crypto)
+    crate::columns::json::to_text(v, "an evidence record")
 }
 
 /// Reads a file through SHA-256 in 1 MiB pieces, never holding more than that in memory and

@@ -6,6 +6,7 @@ mod audit;
 pub mod backup;
 #[cfg(feature = "bench-baseline")]
 mod baseline;
+mod columns;
 pub mod demo;
 mod error;
 pub mod evidence;

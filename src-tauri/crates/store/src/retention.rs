@@ -11,8 +11,9 @@ use dsl_domain::retention::{
 use dsl_domain::time::uk_day;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::columns::json;
 use crate::incidents::WriteError;
-use crate::time::{parse_date, parse_ts, ts};
+use crate::time::{parse_ts, ts, StoredDate};
 use crate::{audit, Result, StoreError, Vault};
 
 /// Everyone in each incident, with what the retention rule needs.
@@ -26,7 +27,7 @@ fn people_by_incident(conn: &Connection) -> Result<BTreeMap<i64, Vec<RetainedPer
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<StoredDate>>(3)?,
         ))
     })?;
     let mut out: BTreeMap<i64, Vec<RetainedPerson>> = BTreeMap::new();
@@ -35,7 +36,7 @@ fn people_by_incident(conn: &Connection) -> Result<BTreeMap<i64, Vec<RetainedPer
         out.entry(incident).or_default().push(RetainedPerson {
             kind: PersonKind::parse(&kind).ok_or(StoreError::Corrupt("unknown person kind"))?,
             role: PersonRole::parse(&role).ok_or(StoreError::Corrupt("unknown person role"))?,
-            date_of_birth: dob.as_deref().map(parse_date).transpose()?,
+            date_of_birth: dob.map(NaiveDate::from),
         });
     }
     Ok(out)
@@ -54,7 +55,7 @@ fn last_keeps(conn: &Connection) -> Result<BTreeMap<i64, KeepDecision>> {
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
+            r.get::<_, StoredDate>(4)?,
         ))
     })?;
     let mut out = BTreeMap::new();
@@ -66,7 +67,7 @@ fn last_keeps(conn: &Connection) -> Result<BTreeMap<i64, KeepDecision>> {
                 decided_at: parse_ts(&at)?,
                 decided_by: by,
                 reason,
-                next_review: parse_date(&next)?,
+                next_review: next.0,
             },
         );
     }
@@ -108,8 +109,7 @@ fn all_items(conn: &Connection) -> Result<Vec<RetentionItem>> {
             reported_at,
             activity_type: dsl_domain::incident::activity_type(&activity)
                 .map_or(activity.clone(), |a| a.label.to_string()),
-            people: serde_json::from_str(&names)
-                .map_err(|_| StoreError::Corrupt("names are unreadable"))?,
+            people: json::from_text(&names, "names are unreadable")?,
             review_from: rule.review_from,
             basis: rule.basis,
             check_retirement: rule.check_retirement,
@@ -218,7 +218,7 @@ impl Vault {
                 tx.execute(
                     "INSERT INTO retention_reviews (incident_id, decided_at, decided_by, reason, next_review)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![incident, ts(now), user, reason, next_review.format("%Y-%m-%d").to_string()],
+                    params![incident, ts(now), user, reason, StoredDate(*next_review)],
                 )?;
                 audit::record(
                     &tx,

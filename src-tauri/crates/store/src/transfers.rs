@@ -12,8 +12,9 @@ use dsl_domain::transfer::{
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::columns::json;
 use crate::incidents::WriteError;
-use crate::time::{parse_date, parse_ts, ts};
+use crate::time::{parse_ts, ts, StoredDate, StoredTime};
 use crate::{audit, Result, StoreError, Vault};
 
 /// A person's incident reports, oldest first, redacted so only they are named, with their
@@ -53,13 +54,13 @@ fn read_transfers(
         String,
         String,
         String,
+        StoredTime,
         String,
         String,
-        String,
+        Option<StoredDate>,
         Option<String>,
         Option<String>,
-        Option<String>,
-        Option<String>,
+        Option<StoredTime>,
     );
     let rows = stmt.query_map([person], |r| {
         Ok((
@@ -81,13 +82,13 @@ fn read_transfers(
     for row in rows {
         let (id, person_id, pupil_name, to_school, method, sent, sent_by, refs, on, ack, by, at): Row =
             row?;
-        let sent_at = parse_ts(&sent)?;
+        let sent_at = sent.0;
         let receipt = match (on, ack, by, at) {
             (Some(on), Some(ack), Some(by), Some(at)) => Some(Receipt {
-                received_on: parse_date(&on)?,
+                received_on: on.0,
                 acknowledged_by: ack,
                 recorded_by: by,
-                recorded_at: parse_ts(&at)?,
+                recorded_at: at.0,
             }),
             _ => None,
         };
@@ -101,8 +102,7 @@ fn read_transfers(
             method,
             sent_at,
             sent_by,
-            references: serde_json::from_str(&refs)
-                .map_err(|_| StoreError::Corrupt("a transfer's references are unreadable"))?,
+            references: json::from_text(&refs, "a transfer's references are unreadable")?,
             overdue: receipt.is_none() && today > receipt_due,
             receipt,
             receipt_due,
@@ -192,7 +192,7 @@ impl Vault {
                 ts(t.sent_at),
                 t.to_school,
                 t.method,
-                serde_json::to_string(references).map_err(|_| StoreError::Crypto)?,
+                json::to_text(references, "a transfer's references")?,
                 ts(now),
                 user
             ],
@@ -240,7 +240,7 @@ impl Vault {
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 r.transfer_id,
-                r.received_on.format("%Y-%m-%d").to_string(),
+                StoredDate(r.received_on),
                 r.acknowledged_by,
                 ts(now),
                 user

@@ -1,9 +1,10 @@
 //! The people who can open the vault.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use dsl_domain::vault::Role;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::time::StoredTime;
 use crate::{Result, StoreError};
 
 /// A vault user as stored.
@@ -18,11 +19,7 @@ pub struct User {
 pub fn insert(conn: &Connection, name: &str, role: Role, now: DateTime<Utc>) -> Result<i64> {
     conn.execute(
         "INSERT INTO users (name, role, created_at) VALUES (?1, ?2, ?3)",
-        params![
-            name,
-            role.as_str(),
-            now.to_rfc3339_opts(SecondsFormat::Millis, true)
-        ],
+        params![name, role.as_str(), StoredTime(now)],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -63,17 +60,18 @@ pub fn list(conn: &Connection) -> Result<Vec<User>> {
 
 /// When each current user was added.
 pub fn added_at(conn: &Connection, id: i64) -> Result<DateTime<Utc>> {
-    let at: String = conn.query_row("SELECT created_at FROM users WHERE id = ?1", [id], |r| {
-        r.get(0)
-    })?;
-    crate::time::parse_ts(&at)
+    let at: StoredTime =
+        conn.query_row("SELECT created_at FROM users WHERE id = ?1", [id], |r| {
+            r.get("created_at")
+        })?;
+    Ok(at.into())
 }
 
 /// Marks a user as removed; their past entries keep naming them.
 pub fn mark_removed(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
     let changed = conn.execute(
         "UPDATE users SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
-        params![id, now.to_rfc3339_opts(SecondsFormat::Millis, true)],
+        params![id, StoredTime(now)],
     )?;
     if changed == 0 {
         return Err(StoreError::NotFound);

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use dsl_domain::flow::{EntryBody, EntryInput, IncidentStatus, Mark, ScreeningAnswer};
 use dsl_domain::incident::{
-    Discovery, IncidentFacts, IncidentFilter, InvolvementInput, Location, MonitoringAlert,
-    NewIncident, NewPerson, PersonKind, PersonRole, RiskArea,
+    Discovery, IncidentDetail, IncidentFacts, IncidentFilter, InvolvementInput, Location,
+    MonitoringAlert, NewIncident, NewPerson, PersonKind, PersonRole, RiskArea,
 };
 use dsl_domain::vault::Role as UserRole;
 use dsl_domain::ErrorKind;
@@ -69,7 +69,7 @@ fn pupil(name: &str, role: PersonRole) -> InvolvementInput {
     }
 }
 
-fn rejected(r: Result<i64, WriteError>) -> dsl_domain::ApiError {
+fn rejected<T: std::fmt::Debug>(r: Result<T, WriteError>) -> dsl_domain::ApiError {
     match r {
         Err(WriteError::Rejected(e)) => e,
         other => panic!("expected a rejection, got {other:?}"),
@@ -82,7 +82,7 @@ fn record(
     node: Option<&str>,
     person: Option<i64>,
     body: EntryBody,
-) -> Result<i64, WriteError> {
+) -> Result<IncidentDetail, WriteError> {
     v.record_entry(
         id,
         &EntryInput {
@@ -102,7 +102,7 @@ fn every_record_type_round_trips() {
         facts: facts("<b>Image</b> sent to a pupil", "child-abuse-images"),
         people: vec![pupil("Zoë Ålesund", PersonRole::Victim)],
     };
-    let id = v.create_incident(&new, now()).expect("created");
+    let id = v.create_incident(&new, now()).expect("created").id;
     let detail = v.incident(id).expect("loaded");
     assert_eq!(detail.reference, "OS-2026-0001");
     assert_eq!(detail.flow_id, "online-safety");
@@ -244,7 +244,8 @@ fn records_cannot_be_updated_or_deleted() {
             },
             now(),
         )
-        .expect("created");
+        .expect("created")
+        .id;
     record(&mut v, id, None, None, EntryBody::Note { text: "n".into() }).expect("note");
     for sql in [
         "UPDATE flow_entries SET body = '{}'",
@@ -319,7 +320,8 @@ fn bad_input_is_refused_and_nothing_is_half_written() {
             },
             now(),
         )
-        .expect("ok");
+        .expect("ok")
+        .id;
     let e = rejected(record(
         &mut v,
         id,
@@ -351,7 +353,8 @@ fn list_filters_search_and_person_history() {
             },
             now(),
         )
-        .expect("a");
+        .expect("a")
+        .id;
     let siobhan = v.incident(a).expect("a").people[0].person.id;
     let b = v
         .create_incident(
@@ -368,7 +371,8 @@ fn list_filters_search_and_person_history() {
             },
             now() + Duration::minutes(1),
         )
-        .expect("b");
+        .expect("b")
+        .id;
     assert_eq!(v.incident(b).expect("b").reference, "OS-2026-0002");
     record(
         &mut v,
@@ -638,4 +642,54 @@ fn demo_pupils_are_on_roll_and_the_right_age_when_named() {
         repeat > 20,
         "some pupils are named more than once: {repeat}"
     );
+}
+
+#[test]
+fn each_write_returns_the_incident_as_it_then_loads() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let same = |v: &Vault, d: &IncidentDetail| {
+        assert_eq!(
+            format!("{d:?}"),
+            format!("{:?}", v.incident(d.id).expect("loads"))
+        );
+    };
+    // A time with more than milliseconds, as the clock gives.
+    let at = now() + Duration::nanoseconds(123_456_789);
+    let created = v
+        .create_incident(
+            &NewIncident {
+                facts: facts("Messages on a group chat", "bullying"),
+                people: vec![pupil("Zoë Ålesund", PersonRole::Victim)],
+            },
+            at,
+        )
+        .expect("created");
+    same(&v, &created);
+    let id = created.id;
+    let noted = v
+        .record_entry(
+            id,
+            &EntryInput {
+                node_id: None,
+                person_id: None,
+                body: EntryBody::Note {
+                    text: "Parents informed by phone".into(),
+                },
+            },
+            at,
+        )
+        .expect("note");
+    assert_eq!(noted.chronology.len(), created.chronology.len() + 1);
+    same(&v, &noted);
+    let added = v
+        .add_person(id, &pupil("Kai Brown", PersonRole::Witness), at)
+        .expect("added");
+    assert_eq!(added.people.len(), 2);
+    same(&v, &added);
+    let mut fixed = added.facts.clone();
+    fixed.summary = "Messages and an image on a group chat".into();
+    let corrected = v.correct_facts(id, &fixed, at).expect("corrected");
+    assert_eq!(corrected.facts.summary, fixed.summary);
+    same(&v, &corrected);
 }

@@ -72,6 +72,7 @@ fn incident(
         },
         now(),
     )
+    .map(|detail| detail.id)
 }
 
 fn person_id(v: &Vault, incident: i64, name: &str) -> i64 {
