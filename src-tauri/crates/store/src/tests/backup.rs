@@ -35,8 +35,7 @@ fn vault_with_backup(dir: &Path, file: &Path) -> Vault {
         },
         now(),
     )
-    .expect("incident")
-    .id;
+    .expect("incident");
     // Backed up as a DSL does it on a later day: on a vault opened by unlock, not the one
     // just created.
     drop(v);
