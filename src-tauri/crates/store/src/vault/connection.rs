@@ -90,14 +90,7 @@ pub(crate) fn open_db(
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     } else {
-        match std::fs::metadata(path) {
-            Ok(m) if m.len() == 0 => return Err(StoreError::Corrupt("database file is empty")),
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::Corrupt("database file is missing"))
-            }
-            Err(e) => return Err(e.into()),
-        }
+        check_present(path)?;
     }
     // The current format first; an existing file that does not read in it is tried in the
     // older one. A page that fails its check in both is damaged, or the key is not its key.
@@ -106,7 +99,30 @@ pub(crate) fn open_db(
     } else {
         &[PageFormat::CURRENT, PageFormat::HmacSha512]
     };
-    let mut opened = None;
+    let (conn, format) = open_keyed(path, flags, key, formats)?;
+    set_pragmas(&conn)?;
+    Ok((conn, format))
+}
+
+/// Refuses a database file that is missing or empty (SQLite would make a new one).
+fn check_present(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() == 0 => Err(StoreError::Corrupt("database file is empty")),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(StoreError::Corrupt("database file is missing"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Opens and keys the file in the first of `formats` its pages read in.
+fn open_keyed(
+    path: &Path,
+    flags: OpenFlags,
+    key: Option<&DataKey>,
+    formats: &[PageFormat],
+) -> Result<(Connection, PageFormat)> {
     let mut refused = None;
     for &format in formats {
         let conn = Connection::open_with_flags(path, flags)?;
@@ -123,21 +139,21 @@ pub(crate) fn open_db(
         match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         }) {
-            Ok(_) => {
-                opened = Some((conn, format));
-                break;
-            }
+            Ok(_) => return Ok((conn, format)),
             Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
                 refused = Some(e);
             }
             Err(e) => return Err(e.into()),
         }
     }
-    let (conn, format) = match (opened, refused) {
-        (Some(opened), _) => opened,
-        (None, Some(e)) => return Err(e.into()),
-        (None, None) => return Err(StoreError::Corrupt("not readable with its key")),
-    };
+    Err(match refused {
+        Some(e) => e.into(),
+        None => StoreError::Corrupt("not readable with its key"),
+    })
+}
+
+/// The connection's settings: write-ahead log, full syncs, secure deletes.
+fn set_pragmas(conn: &Connection) -> Result<()> {
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Corrupt("journal mode could not be set"));
@@ -151,7 +167,7 @@ pub(crate) fn open_db(
          PRAGMA trusted_schema = OFF;",
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok((conn, format))
+    Ok(())
 }
 
 /// Writes an encrypted copy of `conn`'s database to `dest`, keyed with `key`, in the current
