@@ -2,11 +2,14 @@
 
 mod audit;
 mod backup;
+mod demo;
 mod evidence;
 mod governor;
+mod incident_list;
 mod incidents;
 mod page_format;
 mod records;
 mod start;
 pub(crate) mod support;
+mod transfers;
 mod vault;
