@@ -7,11 +7,14 @@ use rusqlite::{params, OptionalExtension};
 use super::rows::{role, PERSON_COLUMNS, SUMMARY_COLUMNS};
 use super::{PersonHistory, PersonIncident};
 use crate::columns::{collect, FromRow};
+use crate::time::StoredTime;
 use crate::{Result, StoreError, Vault};
 
-/// The start of a day as stored times compare (`YYYY-MM-DDT00:00:00.000Z`).
+/// The start of a day (UTC) as a stored time, to compare stored times with.
 fn day_start(day: chrono::NaiveDate) -> Value {
-    format!("{}T00:00:00.000Z", day.format("%Y-%m-%d")).into()
+    StoredTime(day.and_time(chrono::NaiveTime::MIN).and_utc())
+        .text()
+        .into()
 }
 
 /// Adds the search words to the list query: each word must be found in the incident's text.
