@@ -47,9 +47,10 @@ impl From<StoreError> for CmdError {
             | StoreError::ReadOnly
             | StoreError::DiskFull
             | StoreError::VaultMissing => ErrorKind::Io,
-            StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Crypto => {
-                ErrorKind::Internal
-            }
+            StoreError::Sqlite(_)
+            | StoreError::Migration(_)
+            | StoreError::Encoding(_)
+            | StoreError::Crypto => ErrorKind::Internal,
         };
         match kind {
             ErrorKind::Internal => {

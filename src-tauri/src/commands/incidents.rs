@@ -29,10 +29,7 @@ pub async fn create_incident(
     input: NewIncident,
 ) -> CmdResult<IncidentDetail> {
     state
-        .vault(move |v| {
-            let id = v.create_incident(&input, now())?;
-            Ok(v.incident(id)?)
-        })
+        .vault(move |v| Ok(v.create_incident(&input, now())?))
         .await
 }
 
@@ -50,10 +47,7 @@ pub async fn record_entry(
     input: EntryInput,
 ) -> CmdResult<IncidentDetail> {
     state
-        .vault(move |v| {
-            v.record_entry(id, &input, now())?;
-            Ok(v.incident(id)?)
-        })
+        .vault(move |v| Ok(v.record_entry(id, &input, now())?))
         .await
 }
 
@@ -82,10 +76,7 @@ pub async fn add_person(
     input: InvolvementInput,
 ) -> CmdResult<IncidentDetail> {
     state
-        .vault(move |v| {
-            v.add_person(id, &input, now())?;
-            Ok(v.incident(id)?)
-        })
+        .vault(move |v| Ok(v.add_person(id, &input, now())?))
         .await
 }
 
@@ -97,10 +88,7 @@ pub async fn correct_facts(
     facts: IncidentFacts,
 ) -> CmdResult<IncidentDetail> {
     state
-        .vault(move |v| {
-            v.correct_facts(id, &facts, now())?;
-            Ok(v.incident(id)?)
-        })
+        .vault(move |v| Ok(v.correct_facts(id, &facts, now())?))
         .await
 }
 

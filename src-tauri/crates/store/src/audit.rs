@@ -1,7 +1,7 @@
 //! The audit chain: every write appends who, when, what kind of change and which record,
 //! chained by hash so that a change made outside the app shows.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
@@ -48,7 +48,7 @@ pub fn append(conn: &Connection, now: DateTime<Utc>, change: &Change<'_>) -> Res
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_string()),
     };
-    let at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
+    let at = crate::time::StoredTime(now).text();
     let hash = entry_hash(&prev, id, &at, change);
     conn.execute(
         "INSERT INTO audit (id, at, user_id, action, record_kind, record_id, prev_hash, hash)

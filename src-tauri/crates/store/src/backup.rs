@@ -71,7 +71,8 @@ impl Vault {
             keyslots_sha256: sha(&slots),
             db_sha256: sha(&db),
         };
-        let mut line = serde_json::to_vec(&header).map_err(|_| StoreError::Crypto)?;
+        let mut line =
+            serde_json::to_vec(&header).map_err(|_| StoreError::Encoding("the backup header"))?;
         line.push(b'\n');
         write_atomically(dest, &[MAGIC, &line, &slots, &db])?;
         let tx = self.conn.transaction()?;

@@ -27,6 +27,8 @@ pub enum StoreError {
     Backup(&'static str),
     #[error("Your role does not allow this: {0}.")]
     NotPermitted(&'static str),
+    #[error("A record could not be put in the vault's stored form ({0}). Nothing was saved.")]
+    Encoding(&'static str),
     #[error("A cryptographic operation failed.")]
     Crypto,
     #[error("The vault folder cannot be written to. Nothing was saved. Check that the folder and its drive are not read-only, then try again.")]
@@ -68,6 +70,12 @@ fn is_write_failure(e: &rusqlite::Error) -> bool {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
+        // A column whose stored text does not read (see `columns::Unreadable`).
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(unreadable) = inner.downcast_ref::<crate::columns::Unreadable>() {
+                return StoreError::Corrupt(unreadable.0);
+            }
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => StoreError::Corrupt("not readable with its key"),
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt("database pages are damaged"),

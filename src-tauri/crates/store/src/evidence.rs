@@ -14,16 +14,19 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::audit;
+use crate::columns::{collect, corrupt, FromRow};
 use crate::incidents::WriteError;
-use crate::time::{parse_ts, ts};
+use crate::time::{ts, StoredTime};
 use crate::{Result, StoreError, Vault};
 
+const UNREADABLE: &str = "an evidence record is unreadable";
+
 fn json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|_| StoreError::Corrupt("an evidence record is unreadable"))
+    crate::columns::json::from_text(s, UNREADABLE)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|_| StoreError::Crypto)
+    crate::columns::json::to_text(v, "an evidence record")
 }
 
 /// Reads a file through SHA-256 in 1 MiB pieces, never holding more than that in memory and
@@ -78,100 +81,102 @@ fn require(conn: &Connection, table: &str, id: i64) -> Result<()> {
     found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
+impl FromRow for CustodyEvent {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let event: String = r.get("event")?;
+        Ok(CustodyEvent {
+            id: r.get("id")?,
+            recorded_at: r.get::<_, StoredTime>("recorded_at")?.into(),
+            recorded_by: r.get("recorded_by")?,
+            event: serde_json::from_str(&event).map_err(|_| corrupt(UNREADABLE))?,
+        })
+    }
+}
+
 fn custody(conn: &Connection, item: i64) -> Result<Vec<CustodyEvent>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.recorded_at, u.name, c.event FROM custody_events c
+        "SELECT c.id, c.recorded_at, u.name AS recorded_by, c.event FROM custody_events c
          JOIN users u ON u.id = c.recorded_by WHERE c.evidence_id = ?1 ORDER BY c.id",
     )?;
-    let rows = stmt.query_map([item], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, at, by, event) = row?;
-        out.push(CustodyEvent {
-            id,
-            recorded_at: parse_ts(&at)?,
-            recorded_by: by,
-            event: json(&event)?,
-        });
+    collect(&mut stmt, [item])
+}
+
+impl FromRow for FileDigest {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let size: i64 = r.get("size")?;
+        Ok(FileDigest {
+            id: r.get("id")?,
+            file_name: r.get("file_name")?,
+            size: u64::try_from(size).unwrap_or(0),
+            sha256: r.get("sha256")?,
+            computed_at: r.get::<_, StoredTime>("computed_at")?.into(),
+            computed_by: r.get("computed_by")?,
+        })
     }
-    Ok(out)
 }
 
 fn digests(conn: &Connection, item: i64) -> Result<Vec<FileDigest>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.file_name, d.size, d.sha256, d.computed_at, u.name FROM evidence_digests d
+        "SELECT d.id, d.file_name, d.size, d.sha256, d.computed_at, u.name AS computed_by
+         FROM evidence_digests d
          JOIN users u ON u.id = d.computed_by WHERE d.evidence_id = ?1 ORDER BY d.id",
     )?;
-    let rows = stmt.query_map([item], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, file_name, size, sha256, at, by) = row?;
-        out.push(FileDigest {
-            id,
-            file_name,
-            size: u64::try_from(size).unwrap_or(0),
-            sha256,
-            computed_at: parse_ts(&at)?,
-            computed_by: by,
-        });
+    collect(&mut stmt, [item])
+}
+
+/// An evidence item's own row, before its custody log and digests are read.
+struct ItemRow {
+    id: i64,
+    incident_id: i64,
+    reference: String,
+    number: i64,
+    recorded_at: StoredTime,
+    recorded_by: String,
+    details: EvidenceInput,
+}
+
+impl FromRow for ItemRow {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let details: String = r.get("details")?;
+        Ok(ItemRow {
+            id: r.get("id")?,
+            incident_id: r.get("incident_id")?,
+            reference: r.get("reference")?,
+            number: r.get("number")?,
+            recorded_at: r.get("recorded_at")?,
+            recorded_by: r.get("recorded_by")?,
+            details: serde_json::from_str(&details).map_err(|_| corrupt(UNREADABLE))?,
+        })
     }
-    Ok(out)
 }
 
 fn items(conn: &Connection, where_sql: &str, arg: Option<i64>) -> Result<Vec<EvidenceItem>> {
     let sql = format!(
-        "SELECT e.id, e.incident_id, i.reference, e.number, e.recorded_at, u.name, e.details
+        "SELECT e.id, e.incident_id, i.reference, e.number, e.recorded_at, u.name AS recorded_by,
+                e.details
          FROM evidence_items e JOIN incidents i ON i.id = e.incident_id JOIN users u ON u.id = e.recorded_by
          {where_sql} ORDER BY e.incident_id, e.number"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let map = |r: &rusqlite::Row<'_>| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    };
-    let rows: Vec<_> = match arg {
-        Some(a) => stmt.query_map([a], map)?.collect::<rusqlite::Result<_>>()?,
-        None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
+    let rows: Vec<ItemRow> = match arg {
+        Some(a) => collect(&mut stmt, [a])?,
+        None => collect(&mut stmt, [])?,
     };
     let mut out = Vec::new();
-    for (id, incident_id, reference, number, at, by, details) in rows {
-        let details: EvidenceInput = json(&details)?;
-        let log = custody(conn, id)?;
-        let (holder, place, since, ended) = whereabouts(&details, &log);
+    for row in rows {
+        let log = custody(conn, row.id)?;
+        let (holder, place, since, ended) = whereabouts(&row.details, &log);
         out.push(EvidenceItem {
-            id,
-            incident_id,
-            incident_reference: reference,
-            label: format!("E{number}"),
+            id: row.id,
+            incident_id: row.incident_id,
+            incident_reference: row.reference,
+            label: format!("E{}", row.number),
             with_police: ended.is_none() && is_police(&holder),
-            details,
-            recorded_at: parse_ts(&at)?,
-            recorded_by: by,
+            details: row.details,
+            recorded_at: row.recorded_at.into(),
+            recorded_by: row.recorded_by,
             custody: log,
-            digests: digests(conn, id)?,
+            digests: digests(conn, row.id)?,
             holder,
             place,
             since,

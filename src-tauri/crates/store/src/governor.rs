@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::audit;
 use crate::incidents::WriteError;
-use crate::time::ts;
+use crate::time::{ts, StoredDate};
 use crate::{Result, StoreError, Vault};
 
 /// How many earlier terms the trend shows.
@@ -37,17 +37,17 @@ pub(crate) fn year_terms(conn: &Connection, year: i32) -> Result<[Term; 3]> {
         conn.prepare_cached("SELECT name, starts, ends FROM terms WHERE academic_year = ?1")?;
     let rows = stmt.query_map([year], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
+            r.get::<_, String>("name")?,
+            r.get::<_, StoredDate>("starts")?,
+            r.get::<_, StoredDate>("ends")?,
         ))
     })?;
     for row in rows {
         let (name, starts, ends) = row?;
         let name = TermName::parse(&name).ok_or(StoreError::Corrupt("unknown term name"))?;
         if let Some(t) = terms.iter_mut().find(|t| t.name == name) {
-            t.starts = crate::time::parse_date(&starts)?;
-            t.ends = crate::time::parse_date(&ends)?;
+            t.starts = starts.into();
+            t.ends = ends.into();
         }
     }
     Ok(terms)
@@ -263,7 +263,7 @@ impl Vault {
     ) -> std::result::Result<GovernorDraft, WriteError> {
         year_in_range(year)?;
         let clean = check_draft(draft, dsl_domain::time::uk_day(now))?;
-        let json = serde_json::to_string(&clean).map_err(|_| StoreError::Crypto)?;
+        let json = crate::columns::json::to_text(&clean, "a report draft")?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO governor_reports (academic_year, term, draft, updated_at, updated_by)

@@ -206,7 +206,8 @@ impl SlotFile {
 
     /// Writes the file atomically: a temporary file, flushed to disk, renamed over the old one.
     pub fn write(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self).map_err(|_| StoreError::Crypto)?;
+        let json =
+            serde_json::to_vec_pretty(self).map_err(|_| StoreError::Encoding("the key file"))?;
         crate::files::write_atomically(path, &[&json])
     }
 }

@@ -6,6 +6,7 @@ mod audit;
 pub mod backup;
 #[cfg(feature = "bench-baseline")]
 mod baseline;
+mod columns;
 pub mod demo;
 mod error;
 pub mod evidence;
@@ -32,22 +33,4 @@ pub use vault::{Unlocked, Vault, DB_FILE, KEYSLOTS_FILE};
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 #[cfg(test)]
-mod test_support;
-#[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_audit;
-#[cfg(test)]
-mod tests_backup;
-#[cfg(test)]
-mod tests_evidence;
-#[cfg(test)]
-mod tests_governor;
-#[cfg(test)]
-mod tests_incidents;
-#[cfg(test)]
-mod tests_page_format;
-#[cfg(test)]
-mod tests_records;
-#[cfg(test)]
-mod tests_start;

@@ -11,8 +11,9 @@ use dsl_domain::retention::{
 use dsl_domain::time::uk_day;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::columns::json;
 use crate::incidents::WriteError;
-use crate::time::{parse_date, parse_ts, ts};
+use crate::time::{ts, StoredDate, StoredTime};
 use crate::{audit, Result, StoreError, Vault};
 
 /// Everyone in each incident, with what the retention rule needs.
@@ -23,10 +24,10 @@ fn people_by_incident(conn: &Connection) -> Result<BTreeMap<i64, Vec<RetainedPer
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
+            r.get::<_, i64>("incident_id")?,
+            r.get::<_, String>("kind")?,
+            r.get::<_, String>("role")?,
+            r.get::<_, Option<StoredDate>>("date_of_birth")?,
         ))
     })?;
     let mut out: BTreeMap<i64, Vec<RetainedPerson>> = BTreeMap::new();
@@ -35,7 +36,7 @@ fn people_by_incident(conn: &Connection) -> Result<BTreeMap<i64, Vec<RetainedPer
         out.entry(incident).or_default().push(RetainedPerson {
             kind: PersonKind::parse(&kind).ok_or(StoreError::Corrupt("unknown person kind"))?,
             role: PersonRole::parse(&role).ok_or(StoreError::Corrupt("unknown person role"))?,
-            date_of_birth: dob.as_deref().map(parse_date).transpose()?,
+            date_of_birth: dob.map(NaiveDate::from),
         });
     }
     Ok(out)
@@ -44,17 +45,17 @@ fn people_by_incident(conn: &Connection) -> Result<BTreeMap<i64, Vec<RetainedPer
 /// The latest decision to keep each incident.
 fn last_keeps(conn: &Connection) -> Result<BTreeMap<i64, KeepDecision>> {
     let mut stmt = conn.prepare(
-        "SELECT r.incident_id, r.decided_at, u.name, r.reason, r.next_review
+        "SELECT r.incident_id, r.decided_at, u.name AS decided_by, r.reason, r.next_review
          FROM retention_reviews r JOIN users u ON u.id = r.decided_by
          WHERE r.id IN (SELECT MAX(id) FROM retention_reviews GROUP BY incident_id)",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
+            r.get::<_, i64>("incident_id")?,
+            r.get::<_, StoredTime>("decided_at")?,
+            r.get::<_, String>("decided_by")?,
+            r.get::<_, String>("reason")?,
+            r.get::<_, StoredDate>("next_review")?,
         ))
     })?;
     let mut out = BTreeMap::new();
@@ -63,10 +64,10 @@ fn last_keeps(conn: &Connection) -> Result<BTreeMap<i64, KeepDecision>> {
         out.insert(
             incident,
             KeepDecision {
-                decided_at: parse_ts(&at)?,
+                decided_at: at.into(),
                 decided_by: by,
                 reason,
-                next_review: parse_date(&next)?,
+                next_review: next.0,
             },
         );
     }
@@ -83,17 +84,17 @@ fn all_items(conn: &Connection) -> Result<Vec<RetentionItem>> {
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
+            r.get::<_, i64>("id")?,
+            r.get::<_, String>("reference")?,
+            r.get::<_, StoredTime>("reported_at")?,
+            r.get::<_, String>("activity_type")?,
+            r.get::<_, String>("people_names")?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (id, reference, reported, activity, names) = row?;
-        let reported_at = parse_ts(&reported)?;
+        let reported_at = reported.into();
         let rule = rule_for(
             uk_day(reported_at),
             people.get(&id).map(Vec::as_slice).unwrap_or(&[]),
@@ -108,8 +109,7 @@ fn all_items(conn: &Connection) -> Result<Vec<RetentionItem>> {
             reported_at,
             activity_type: dsl_domain::incident::activity_type(&activity)
                 .map_or(activity.clone(), |a| a.label.to_string()),
-            people: serde_json::from_str(&names)
-                .map_err(|_| StoreError::Corrupt("names are unreadable"))?,
+            people: json::from_text(&names, "names are unreadable")?,
             review_from: rule.review_from,
             basis: rule.basis,
             check_retirement: rule.check_retirement,
@@ -218,7 +218,7 @@ impl Vault {
                 tx.execute(
                     "INSERT INTO retention_reviews (incident_id, decided_at, decided_by, reason, next_review)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![incident, ts(now), user, reason, next_review.format("%Y-%m-%d").to_string()],
+                    params![incident, ts(now), user, reason, StoredDate(*next_review)],
                 )?;
                 audit::record(
                     &tx,
@@ -264,31 +264,21 @@ impl Vault {
     /// Every destroyed record's tombstone, newest first.
     pub fn tombstones(&self) -> Result<Vec<Tombstone>> {
         let mut stmt = self.conn.prepare(
-            "SELECT t.id, t.record_kind, t.reference, t.destroyed_at, u.name, t.reason
+            "SELECT t.id, t.record_kind, t.reference, t.destroyed_at, u.name AS destroyed_by,
+                    t.reason
              FROM tombstones t JOIN users u ON u.id = t.destroyed_by ORDER BY t.id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
+            Ok(Tombstone {
+                id: r.get("id")?,
+                record_kind: r.get("record_kind")?,
+                reference: r.get("reference")?,
+                destroyed_at: r.get::<_, StoredTime>("destroyed_at")?.into(),
+                destroyed_by: r.get("destroyed_by")?,
+                reason: r.get("reason")?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, record_kind, reference, at, by, reason) = row?;
-            out.push(Tombstone {
-                id,
-                record_kind,
-                reference,
-                destroyed_at: parse_ts(&at)?,
-                destroyed_by: by,
-                reason,
-            });
-        }
+        let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(out)
     }
 }

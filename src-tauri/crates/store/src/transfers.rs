@@ -12,8 +12,9 @@ use dsl_domain::transfer::{
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::columns::{collect, json, FromRow};
 use crate::incidents::WriteError;
-use crate::time::{parse_date, parse_ts, ts};
+use crate::time::{StoredDate, StoredTime};
 use crate::{audit, Result, StoreError, Vault};
 
 /// A person's incident reports, oldest first, redacted so only they are named, with their
@@ -31,14 +32,56 @@ fn in_term(conn: &Connection, day: NaiveDate) -> bool {
         .unwrap_or(true)
 }
 
+/// A transfer row with its receipt, if one is recorded.
+struct TransferRow {
+    id: i64,
+    person_id: i64,
+    pupil_name: String,
+    to_school: String,
+    method: String,
+    sent_at: StoredTime,
+    sent_by: String,
+    refs: String,
+    receipt: Option<Receipt>,
+}
+
+impl FromRow for TransferRow {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let received_on: Option<StoredDate> = r.get("received_on")?;
+        let acknowledged_by: Option<String> = r.get("acknowledged_by")?;
+        let recorded_by: Option<String> = r.get("receipt_by")?;
+        let recorded_at: Option<StoredTime> = r.get("receipt_at")?;
+        Ok(TransferRow {
+            id: r.get("id")?,
+            person_id: r.get("person_id")?,
+            pupil_name: r.get("pupil_name")?,
+            to_school: r.get("to_school")?,
+            method: r.get("method")?,
+            sent_at: r.get("sent_at")?,
+            sent_by: r.get("sent_by")?,
+            refs: r.get("refs")?,
+            receipt: match (received_on, acknowledged_by, recorded_by, recorded_at) {
+                (Some(on), Some(ack), Some(by), Some(at)) => Some(Receipt {
+                    received_on: on.into(),
+                    acknowledged_by: ack,
+                    recorded_by: by,
+                    recorded_at: at.into(),
+                }),
+                _ => None,
+            },
+        })
+    }
+}
+
 fn read_transfers(
     conn: &Connection,
     person: Option<i64>,
     today: NaiveDate,
 ) -> Result<Vec<Transfer>> {
     let mut stmt = conn.prepare(
-        "SELECT t.id, t.person_id, p.name, t.to_school, t.method, t.sent_at, u.name, t.refs,
-                r.received_on, r.acknowledged_by, ru.name, r.recorded_at
+        "SELECT t.id, t.person_id, p.name AS pupil_name, t.to_school, t.method, t.sent_at,
+                u.name AS sent_by, t.refs, r.received_on, r.acknowledged_by,
+                ru.name AS receipt_by, r.recorded_at AS receipt_at
          FROM transfers t
          JOIN people p ON p.id = t.person_id
          JOIN users u ON u.id = t.recorded_by
@@ -47,64 +90,23 @@ fn read_transfers(
          WHERE ?1 IS NULL OR t.person_id = ?1
          ORDER BY t.sent_at DESC, t.id DESC",
     )?;
-    type Row = (
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let rows = stmt.query_map([person], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-            r.get(8)?,
-            r.get(9)?,
-            r.get(10)?,
-            r.get(11)?,
-        ))
-    })?;
+    let rows: Vec<TransferRow> = collect(&mut stmt, [person])?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, person_id, pupil_name, to_school, method, sent, sent_by, refs, on, ack, by, at): Row =
-            row?;
-        let sent_at = parse_ts(&sent)?;
-        let receipt = match (on, ack, by, at) {
-            (Some(on), Some(ack), Some(by), Some(at)) => Some(Receipt {
-                received_on: parse_date(&on)?,
-                acknowledged_by: ack,
-                recorded_by: by,
-                recorded_at: parse_ts(&at)?,
-            }),
-            _ => None,
-        };
+        let sent_at = row.sent_at.0;
         let receipt_due =
             add_school_days(uk_day(sent_at), RECEIPT_SCHOOL_DAYS, |d| in_term(conn, d));
         out.push(Transfer {
-            id,
-            person_id,
-            pupil_name,
-            to_school,
-            method,
+            id: row.id,
+            person_id: row.person_id,
+            pupil_name: row.pupil_name,
+            to_school: row.to_school,
+            method: row.method,
             sent_at,
-            sent_by,
-            references: serde_json::from_str(&refs)
-                .map_err(|_| StoreError::Corrupt("a transfer's references are unreadable"))?,
-            overdue: receipt.is_none() && today > receipt_due,
-            receipt,
+            sent_by: row.sent_by,
+            references: json::from_text(&row.refs, "a transfer's references are unreadable")?,
+            overdue: row.receipt.is_none() && today > receipt_due,
+            receipt: row.receipt,
             receipt_due,
         });
     }
@@ -189,11 +191,11 @@ impl Vault {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 t.person_id,
-                ts(t.sent_at),
+                StoredTime(t.sent_at),
                 t.to_school,
                 t.method,
-                serde_json::to_string(references).map_err(|_| StoreError::Crypto)?,
-                ts(now),
+                json::to_text(references, "a transfer's references")?,
+                StoredTime(now),
                 user
             ],
         )?;
@@ -213,15 +215,16 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<(), WriteError> {
         self.require_editor("only a DSL or deputy can record a receipt")?;
-        let sent: Option<String> = self
+        let sent: StoredTime = self
             .conn
             .query_row(
                 "SELECT sent_at FROM transfers WHERE id = ?1",
                 [input.transfer_id],
-                |r| r.get(0),
+                |r| r.get("sent_at"),
             )
-            .optional()?;
-        let sent = parse_ts(&sent.ok_or(StoreError::NotFound)?)?;
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let sent = sent.0;
         let r = check_receipt(input, sent, uk_day(now))?;
         let user = self.user_id;
         let tx = self.conn.transaction()?;
@@ -240,9 +243,9 @@ impl Vault {
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 r.transfer_id,
-                r.received_on.format("%Y-%m-%d").to_string(),
+                StoredDate(r.received_on),
                 r.acknowledged_by,
-                ts(now),
+                StoredTime(now),
                 user
             ],
         )?;

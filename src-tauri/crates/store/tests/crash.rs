@@ -121,7 +121,7 @@ fn writer(dir: &Path, seed: u64) -> Res<()> {
         match rng.below(20) {
             0..=5 => {
                 say(format!("begin incident {tag}"))?;
-                let id = v.create_incident(&incident(&tag), now)?;
+                let id = v.create_incident(&incident(&tag), now)?.id;
                 incidents.push(id);
                 say(format!("ack incident {tag} {id}"))?;
             }

@@ -52,6 +52,7 @@ fn incident(n: usize) -> NewIncident {
 
 fn add(v: &mut Vault, n: usize) -> Result<i64, WriteError> {
     v.create_incident(&incident(n), Utc::now())
+        .map(|detail| detail.id)
 }
 
 fn is_root() -> bool {

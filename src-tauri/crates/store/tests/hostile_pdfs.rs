@@ -122,7 +122,8 @@ fn html_and_script_in_every_text_field_print_literally() {
             },
             at,
         )
-        .expect("incident");
+        .expect("incident")
+        .id;
     v.record_entry(
         id,
         &EntryInput {

@@ -56,6 +56,7 @@ fn record(v: &mut Vault, summary: &str, people: Vec<InvolvementInput>, h: i64) -
         t(h + 1),
     )
     .expect("incident")
+    .id
 }
 
 #[test]

@@ -76,7 +76,8 @@ fn redacted_copy_names_only_the_chosen_person() {
             },
             t(2),
         )
-        .expect("incident");
+        .expect("incident")
+        .id;
     let zoe = v
         .incident(id)
         .expect("d")

@@ -15,7 +15,7 @@ use crate::vault::open_db;
 
 const CHILD_ENV: &str = "DSL_STORE_START_CHILD";
 const TEST_NAME: &str =
-    "tests_start::keyed_connections_opened_on_many_threads_at_start_up_are_all_accepted";
+    "tests::start::keyed_connections_opened_on_many_threads_at_start_up_are_all_accepted";
 const CHILDREN: usize = 300;
 const THREADS: usize = 8;
 

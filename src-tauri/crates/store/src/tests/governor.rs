@@ -4,11 +4,11 @@ use chrono::NaiveDate;
 use dsl_domain::governor::GovernorDraft;
 use dsl_domain::terms::{default_terms, TermName};
 
-use crate::test_support::{now, PASS};
+use crate::tests::support::{now, PASS};
 use crate::{Vault, WriteError};
 
 fn demo_vault(dir: &std::path::Path) -> Vault {
-    crate::test_support::demo_vault(dir, 11, 400, 300, 3, now())
+    crate::tests::support::demo_vault(dir, 11, 400, 300, 3, now())
 }
 
 #[test]

@@ -3,11 +3,11 @@
 
 use rusqlite::Connection;
 
-use crate::test_support::now;
+use crate::tests::support::now;
 use crate::{Vault, DB_FILE};
 
 fn used_vault(dir: &std::path::Path) -> Vault {
-    crate::test_support::demo_vault(dir, 3, 20, 30, 1, now())
+    crate::tests::support::demo_vault(dir, 3, 20, 30, 1, now())
 }
 
 /// A second connection to the vault file, keyed as an attacker holding the key would key it,

@@ -7,7 +7,7 @@ use std::path::Path;
 use dsl_domain::incident::IncidentFilter;
 use rusqlite::Connection;
 
-use crate::test_support::{demo_vault, now, PASS};
+use crate::tests::support::{demo_vault, now, PASS};
 use crate::vault::PageFormat;
 use crate::{Vault, DB_FILE};
 

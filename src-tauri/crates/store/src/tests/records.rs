@@ -1,4 +1,4 @@
-//! Users and roles, the retention review with tombstones, and the transfer log.
+//! Users and roles, and the retention review with tombstones.
 
 use chrono::{Duration, NaiveDate};
 use dsl_domain::incident::{
@@ -6,21 +6,19 @@ use dsl_domain::incident::{
     PersonKind, PersonRole, RiskArea,
 };
 use dsl_domain::retention::RetentionDecision;
-use dsl_domain::transfer::{ReceiptInput, TransferInput};
 use dsl_domain::vault::Role;
-use dsl_domain::ErrorKind;
 
-use crate::test_support::{now, vault, PASS};
+use crate::tests::support::{now, vault, PASS};
 use crate::{KdfParams, StoreError, Vault, WriteError};
 
 const DEPUTY_PASS: &str = "orchard velvet lantern quarry";
 const HEAD_PASS: &str = "granite puffin saucer meadow";
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
 }
 
-fn person(
+pub(super) fn person(
     kind: PersonKind,
     name: &str,
     dob: Option<NaiveDate>,
@@ -39,7 +37,7 @@ fn person(
     }
 }
 
-fn known(id: i64, role: PersonRole) -> InvolvementInput {
+pub(super) fn known(id: i64, role: PersonRole) -> InvolvementInput {
     InvolvementInput {
         person_id: Some(id),
         new_person: None,
@@ -47,7 +45,7 @@ fn known(id: i64, role: PersonRole) -> InvolvementInput {
     }
 }
 
-fn incident(
+pub(super) fn incident(
     v: &mut Vault,
     summary: &str,
     people: Vec<InvolvementInput>,
@@ -72,9 +70,10 @@ fn incident(
         },
         now(),
     )
+    .map(|detail| detail.id)
 }
 
-fn person_id(v: &Vault, incident: i64, name: &str) -> i64 {
+pub(super) fn person_id(v: &Vault, incident: i64, name: &str) -> i64 {
     v.incident(incident)
         .expect("incident")
         .people
@@ -85,7 +84,7 @@ fn person_id(v: &Vault, incident: i64, name: &str) -> i64 {
         .id
 }
 
-fn forbidden<T: std::fmt::Debug>(r: std::result::Result<T, WriteError>) {
+pub(super) fn forbidden<T: std::fmt::Debug>(r: std::result::Result<T, WriteError>) {
     match r {
         Err(WriteError::Store(StoreError::NotPermitted(_))) => {}
         other => panic!("expected a refusal for the role, got {other:?}"),
@@ -403,87 +402,4 @@ fn records_come_up_for_review_and_destruction_leaves_only_a_tombstone() {
     let next = incident(&mut v, "After destruction", vec![]).expect("new");
     assert!(next > staff);
     assert_ne!(v.incident(next).expect("new").reference, reference);
-}
-
-#[test]
-fn transfers_are_logged_with_a_receipt_due_in_five_school_days() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut v = vault(dir.path());
-    let id = incident(
-        &mut v,
-        "Case to transfer",
-        vec![
-            person(
-                PersonKind::Pupil,
-                "Łukasz Mover",
-                Some(d(2011, 2, 2)),
-                PersonRole::Victim,
-            ),
-            person(PersonKind::Parent, "Mrs Other", None, PersonRole::Reporter),
-        ],
-    )
-    .expect("incident");
-    let pupil = person_id(&v, id, "Łukasz Mover");
-    let parent = person_id(&v, id, "Mrs Other");
-    // Sunday 22 November 2026 (the test's now) minus 4 days: Wednesday 18 November.
-    let sent_at = now() - Duration::days(4);
-    let input = TransferInput {
-        person_id: pupil,
-        to_school: "Northfield Academy".into(),
-        method: "Secure transfer system".into(),
-        sent_at,
-    };
-    let set = v
-        .person_reports(pupil, "Jo DSL", now(), "test")
-        .expect("reports");
-    assert_eq!(set.reports.len(), 1);
-    assert_eq!(set.roles, ["Victim"]);
-    let refs: Vec<String> = set.reports.iter().map(|r| r.reference.clone()).collect();
-    let t = v.log_transfer(&input, &refs, now()).expect("logged");
-    assert_eq!(t.receipt_due, d(2026, 11, 25), "Thu, Fri, Mon, Tue, Wed");
-    assert!(!t.overdue);
-    assert_eq!(t.references, refs);
-    assert_eq!(t.sent_by, "Jo DSL");
-    let log = v.transfers(None, d(2026, 11, 26)).expect("log");
-    assert!(log[0].overdue, "no receipt after five school days");
-
-    // Only a pupil's records transfer.
-    let parent_input = TransferInput {
-        person_id: parent,
-        ..input.clone()
-    };
-    assert!(matches!(
-        v.log_transfer(&parent_input, &[], now()),
-        Err(WriteError::Store(StoreError::Conflict(_)))
-    ));
-    // A receipt before sending is refused; a good one clears the reminder; a second is refused.
-    let early = ReceiptInput {
-        transfer_id: t.id,
-        received_on: d(2026, 11, 17),
-        acknowledged_by: "Ms Okafor, DSL".into(),
-    };
-    match v.record_receipt(&early, now()) {
-        Err(WriteError::Rejected(e)) => assert_eq!(e.kind, ErrorKind::Validation),
-        other => panic!("expected a rejection, got {other:?}"),
-    }
-    let good = ReceiptInput {
-        received_on: d(2026, 11, 20),
-        ..early
-    };
-    v.record_receipt(&good, now()).expect("receipt");
-    let log = v.transfers(Some(pupil), d(2026, 12, 1)).expect("log");
-    assert!(!log[0].overdue);
-    assert_eq!(
-        log[0].receipt.as_ref().map(|r| r.acknowledged_by.as_str()),
-        Some("Ms Okafor, DSL")
-    );
-    assert!(matches!(
-        v.record_receipt(&good, now()),
-        Err(WriteError::Store(StoreError::Conflict(_)))
-    ));
-    assert!(v
-        .transfers(Some(parent), d(2026, 12, 1))
-        .expect("none")
-        .is_empty());
-    assert!(v.verify_audit().expect("verify").broken.is_none());
 }

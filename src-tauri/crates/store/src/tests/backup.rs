@@ -8,13 +8,13 @@ use dsl_domain::incident::{
     Discovery, IncidentFacts, IncidentFilter, Location, NewIncident, RiskArea,
 };
 
-use crate::test_support::{now, PASS};
+use crate::tests::support::{now, PASS};
 use crate::{StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
 
 const MARKER: &str = "PLAINTEXT-MARKER-7f3a";
 
 fn vault_with_backup(dir: &Path, file: &Path) -> Vault {
-    let mut v = crate::test_support::demo_vault(dir, 5, 30, 40, 1, now() - Duration::days(1));
+    let mut v = crate::tests::support::demo_vault(dir, 5, 30, 40, 1, now() - Duration::days(1));
     v.create_incident(
         &NewIncident {
             facts: IncidentFacts {

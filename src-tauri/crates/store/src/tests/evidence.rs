@@ -52,7 +52,8 @@ fn setup(dir: &std::path::Path) -> (Vault, i64) {
             },
             t(1),
         )
-        .expect("incident");
+        .expect("incident")
+        .id;
     (v, id)
 }
 

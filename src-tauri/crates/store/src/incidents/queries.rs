@@ -1,0 +1,132 @@
+//! Finding incidents and people: the filtered list, name look-ups and a person's history.
+
+use dsl_domain::incident::{IncidentFilter, IncidentSummary, Person};
+use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension};
+
+use super::rows::{role, PERSON_COLUMNS, SUMMARY_COLUMNS};
+use super::{PersonHistory, PersonIncident};
+use crate::columns::{collect, FromRow};
+use crate::time::StoredTime;
+use crate::{Result, StoreError, Vault};
+
+/// The start of a day (UTC) as a stored time, to compare stored times with.
+fn day_start(day: chrono::NaiveDate) -> Value {
+    StoredTime(day.and_time(chrono::NaiveTime::MIN).and_utc())
+        .text()
+        .into()
+}
+
+/// Adds the search words to the list query: each word must be found in the incident's text.
+fn push_text(sql: &mut String, args: &mut Vec<Value>, text: &str) {
+    for word in text.split_whitespace().take(8) {
+        if word.chars().count() >= 3 {
+            // Trigram index: any substring of three or more characters is found quickly.
+            sql.push_str(
+                " AND i.id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?)",
+            );
+            args.push(format!("\"{}\"", word.replace('"', "\"\"")).into());
+        } else {
+            sql.push_str(
+                " AND i.id IN (SELECT rowid FROM incident_search WHERE instr(text, ?) > 0)",
+            );
+            args.push(word.to_string().into());
+        }
+    }
+}
+
+/// The list query's conditions for `filter`, with their arguments.
+fn filter_sql(filter: &IncidentFilter) -> (String, Vec<Value>) {
+    let mut sql = String::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(status) = filter.status {
+        sql.push_str(" AND i.status = ?");
+        args.push(status.as_str().to_string().into());
+    }
+    if let Some(from) = filter.from {
+        sql.push_str(" AND i.occurred_at >= ?");
+        args.push(day_start(from));
+    }
+    if let Some(to) = filter.to {
+        sql.push_str(" AND i.occurred_at < ?");
+        args.push(day_start(to.succ_opt().unwrap_or(to)));
+    }
+    if let Some(kind) = filter.activity_type.as_ref().filter(|s| !s.is_empty()) {
+        sql.push_str(" AND i.activity_type = ?");
+        args.push(kind.clone().into());
+    }
+    if let Some(illegal) = filter.illegal {
+        sql.push_str(if illegal {
+            " AND i.mark = 'illegal'"
+        } else {
+            " AND (i.mark IS NULL OR i.mark <> 'illegal')"
+        });
+    }
+    if let Some(person) = filter.person_id {
+        sql.push_str(" AND i.id IN (SELECT incident_id FROM involvements WHERE person_id = ?)");
+        args.push(person.into());
+    }
+    if let Some(text) = filter
+        .text
+        .as_ref()
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+    {
+        push_text(&mut sql, &mut args, &text);
+    }
+    (sql, args)
+}
+
+impl Vault {
+    /// Incidents matching the filter, newest first.
+    pub fn list_incidents(
+        &self,
+        filter: &IncidentFilter,
+        limit: u32,
+    ) -> Result<Vec<IncidentSummary>> {
+        let (conditions, mut args) = filter_sql(filter);
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM incidents i WHERE 1 = 1{conditions}
+             ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?"
+        );
+        args.push(i64::from(limit).into());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        collect(&mut stmt, rusqlite::params_from_iter(args))
+    }
+
+    /// Known people whose name contains `text`, for picking rather than retyping.
+    pub fn find_people(&self, text: &str, limit: u32) -> Result<Vec<Person>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS} FROM people p WHERE instr(lower(p.name), ?1) > 0 ORDER BY p.name LIMIT ?2"
+        ))?;
+        collect(&mut stmt, params![text.trim().to_lowercase(), limit])
+    }
+
+    /// A person's incidents across the vault, newest first, with their role in each.
+    pub fn person_history(&self, person_id: i64) -> Result<PersonHistory> {
+        let person = self
+            .conn
+            .query_row(
+                &format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1"),
+                [person_id],
+                Person::from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS}, v.role FROM involvements v JOIN incidents i ON i.id = v.incident_id
+             WHERE v.person_id = ?1 ORDER BY i.occurred_at DESC, i.id DESC"
+        ))?;
+        let incidents = collect(&mut stmt, [person_id])?;
+        Ok(PersonHistory { person, incidents })
+    }
+}
+
+impl FromRow for PersonIncident {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(PersonIncident {
+            role: role(r)?,
+            incident: IncidentSummary::from_row(r)?,
+        })
+    }
+}

@@ -1,0 +1,329 @@
+//! Writing to incidents: new incidents, people, facts versions and flow entries. Every record
+//! is appended with its audit line; each write then rebuilds the projections from one load of
+//! the incident and returns it as the screen shows it.
+
+use chrono::{DateTime, Datelike, Utc};
+use dsl_domain::flow::{self, EntryBody, EntryInput, FlowEntry};
+use dsl_domain::incident::{
+    check_facts, check_person, reference, IncidentDetail, IncidentFacts, InvolvementInput,
+    NewIncident, NewPerson,
+};
+use dsl_domain::{ApiError, ErrorKind};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::load::Loaded;
+use super::projections::{project, refresh_projection};
+use super::WriteError;
+use crate::columns::json;
+use crate::time::{StoredDate, StoredTime};
+use crate::{audit, users, Result, StoreError, Vault};
+
+const EDITORS_ONLY: &str = "only a DSL or deputy can change records";
+
+fn insert_person(conn: &Connection, user: i64, p: &NewPerson, now: DateTime<Utc>) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO people (kind, name, year_group, date_of_birth, job_title, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            p.kind.as_str(),
+            p.name,
+            p.year_group.map(i64::from),
+            p.date_of_birth.map(StoredDate),
+            p.job_title,
+            StoredTime(now),
+            user
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(conn, now, user, "person.added", "person", &id.to_string())?;
+    Ok(id)
+}
+
+/// The person an involvement names: a known one, or a new one added now.
+fn involved_person(
+    conn: &Connection,
+    user: i64,
+    input: &InvolvementInput,
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, WriteError> {
+    match (&input.person_id, &input.new_person) {
+        (Some(id), None) => {
+            let exists: Option<i64> = conn
+                .query_row("SELECT id FROM people WHERE id = ?1", [id], |r| r.get("id"))
+                .optional()?;
+            Ok(exists.ok_or_else(|| {
+                ApiError::new(
+                    ErrorKind::NotFound,
+                    "That person is not known in this vault.",
+                )
+            })?)
+        }
+        (None, Some(new)) => {
+            let new = check_person(new, now.date_naive())?;
+            Ok(insert_person(conn, user, &new, now)?)
+        }
+        _ => Err(ApiError::validation("people", "Pick a known person or type a new one.").into()),
+    }
+}
+
+fn add_involvement(
+    conn: &Connection,
+    user: i64,
+    incident: i64,
+    input: &InvolvementInput,
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, WriteError> {
+    let person_id = involved_person(conn, user, input, now)?;
+    let already: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM involvements WHERE incident_id = ?1 AND person_id = ?2 AND role = ?3",
+            params![incident, person_id, input.role.as_str()],
+            |r| r.get("id"),
+        )
+        .optional()?;
+    if already.is_some() {
+        return Err(ApiError::new(
+            ErrorKind::Conflict,
+            "That person already has that role in this incident.",
+        )
+        .into());
+    }
+    conn.execute(
+        "INSERT INTO involvements (incident_id, person_id, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![incident, person_id, input.role.as_str(), StoredTime(now), user],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(
+        conn,
+        now,
+        user,
+        "involvement.added",
+        "incident",
+        &incident.to_string(),
+    )?;
+    Ok(id)
+}
+
+/// Appends a version of an incident's facts (already checked).
+fn insert_facts(
+    conn: &Connection,
+    user: i64,
+    incident: i64,
+    facts: &IncidentFacts,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO incident_facts (incident_id, at, user_id, facts) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            incident,
+            StoredTime(now),
+            user,
+            json::to_text(facts, "incident facts")?
+        ],
+    )?;
+    Ok(())
+}
+
+/// Inserts an incident with its first facts and people (facts already checked). The caller
+/// refreshes the projection and commits.
+pub(crate) fn insert_incident(
+    conn: &Connection,
+    user: i64,
+    facts: &IncidentFacts,
+    people: &[InvolvementInput],
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, WriteError> {
+    let flow = flow::current().map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
+    let year = now.year();
+    let seq: i64 = conn.query_row(
+        // A destroyed record's number is never given to a new one.
+        // Each MAX is one seek in the (year, seq) index, not a walk through the year's records.
+        "SELECT COALESCE(MAX(s), 0) + 1 FROM
+         (SELECT MAX(seq) AS s FROM incidents WHERE year = ?1
+          UNION ALL SELECT MAX(seq) FROM tombstones WHERE year = ?1)",
+        [year],
+        |r| r.get(0),
+    )?;
+    let id: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM
+         (SELECT MAX(id) AS id FROM incidents UNION ALL SELECT MAX(incident_id) FROM tombstones)",
+        [],
+        |r| r.get(0),
+    )?;
+    let reference = reference(year, u32::try_from(seq).unwrap_or(u32::MAX));
+    conn.execute(
+        "INSERT INTO incidents (id, reference, year, seq, flow_id, flow_version, created_at, created_by,
+         status, occurred_at, activity_type, risk_area, summary, people_names, current_step, updated_at)
+         VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?10, '', '', '[]', '', ?6)",
+        // The indexed columns are final here, so the projection need not move their entries.
+        params![
+            reference,
+            year,
+            seq,
+            flow.id,
+            flow.version,
+            StoredTime(now),
+            user,
+            StoredTime(facts.occurred_at),
+            id,
+            facts.activity_type
+        ],
+    )?;
+    insert_facts(conn, user, id, facts, now)?;
+    audit::record(
+        conn,
+        now,
+        user,
+        "incident.created",
+        "incident",
+        &id.to_string(),
+    )?;
+    for p in people {
+        add_involvement(conn, user, id, p, now)?;
+    }
+    Ok(id)
+}
+
+/// Inserts one checked flow entry and its audit line; returns the entry's id.
+pub(crate) fn insert_entry(
+    conn: &Connection,
+    user: i64,
+    incident: i64,
+    input: &EntryInput,
+    body: &EntryBody,
+    supersedes: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO flow_entries (incident_id, at, user_id, node_id, person_id, supersedes, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            incident,
+            StoredTime(now),
+            user,
+            input.node_id,
+            input.person_id,
+            supersedes,
+            json::to_text(body, "a flow entry")?
+        ],
+    )?;
+    let entry = conn.last_insert_rowid();
+    let action = match body {
+        EntryBody::Closed { .. } => "incident.closed",
+        EntryBody::Reopened { .. } => "incident.reopened",
+        _ => "entry.added",
+    };
+    audit::record(conn, now, user, action, "flow_entry", &entry.to_string())?;
+    Ok(entry)
+}
+
+/// The incident's status as listed; not found if there is no such incident.
+fn status(conn: &Connection, incident: i64) -> Result<String> {
+    conn.query_row(
+        "SELECT status FROM incidents WHERE id = ?1",
+        [incident],
+        |r| r.get("status"),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound)
+}
+
+impl Vault {
+    /// Records a new incident with its people, following the current flow. Returns it as it
+    /// now stands.
+    pub fn create_incident(
+        &mut self,
+        new: &NewIncident,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<IncidentDetail, WriteError> {
+        let facts = check_facts(&new.facts, now)?;
+        self.require_editor(EDITORS_ONLY)?;
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        let id = insert_incident(&tx, user, &facts, &new.people, now)?;
+        let (loaded, state) = refresh_projection(&tx, id, now)?;
+        tx.commit()?;
+        Ok(loaded.into_detail(state))
+    }
+
+    /// Records an answer, checklist item, note, close or reopen, after the flow rules accept it.
+    /// Returns the incident as it now stands.
+    pub fn record_entry(
+        &mut self,
+        id: i64,
+        input: &EntryInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<IncidentDetail, WriteError> {
+        self.require_editor(EDITORS_ONLY)?;
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        let mut loaded = Loaded::load(&tx, id)?;
+        let (body, supersedes) =
+            flow::check_entry(loaded.flow, &loaded.people, &loaded.entries, input)?;
+        let entry = insert_entry(&tx, user, id, input, &body, supersedes, now)?;
+        // The entry joins the loaded ones as it would read back.
+        loaded.entries.push(FlowEntry {
+            id: entry,
+            at: StoredTime::as_stored(now),
+            user_name: users::get(&tx, user)?.name,
+            node_id: input.node_id.clone(),
+            person_id: input.person_id,
+            supersedes,
+            body,
+        });
+        let state = project(&tx, &loaded, now)?;
+        tx.commit()?;
+        Ok(loaded.into_detail(state))
+    }
+
+    /// Adds a person to an incident (e.g. another pupil found to be involved). Returns the
+    /// incident as it now stands.
+    pub fn add_person(
+        &mut self,
+        id: i64,
+        input: &InvolvementInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<IncidentDetail, WriteError> {
+        self.require_editor(EDITORS_ONLY)?;
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        if status(&tx, id)? == "closed" {
+            return Err(ApiError::new(
+                ErrorKind::Conflict,
+                "The incident is closed. Reopen it to add people.",
+            )
+            .into());
+        }
+        add_involvement(&tx, user, id, input, now)?;
+        let (loaded, state) = refresh_projection(&tx, id, now)?;
+        tx.commit()?;
+        Ok(loaded.into_detail(state))
+    }
+
+    /// Corrects the facts: a new version is added; the old one stays. Returns the incident as
+    /// it now stands.
+    pub fn correct_facts(
+        &mut self,
+        id: i64,
+        facts: &IncidentFacts,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<IncidentDetail, WriteError> {
+        let facts = check_facts(facts, now)?;
+        self.require_editor(EDITORS_ONLY)?;
+        let user = self.user_id;
+        let tx = self.conn.transaction()?;
+        status(&tx, id)?;
+        insert_facts(&tx, user, id, &facts, now)?;
+        audit::record(
+            &tx,
+            now,
+            user,
+            "facts.corrected",
+            "incident",
+            &id.to_string(),
+        )?;
+        let (loaded, state) = refresh_projection(&tx, id, now)?;
+        tx.commit()?;
+        Ok(loaded.into_detail(state))
+    }
+}

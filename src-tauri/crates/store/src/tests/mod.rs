@@ -1,0 +1,15 @@
+//! The store's unit tests, one file per area; `support` holds what they share.
+
+mod audit;
+mod backup;
+mod demo;
+mod evidence;
+mod governor;
+mod incident_list;
+mod incidents;
+mod page_format;
+mod records;
+mod start;
+pub(crate) mod support;
+mod transfers;
+mod vault;
