@@ -332,6 +332,14 @@ const V6: &str = r#"
 CREATE INDEX incident_stats_reported ON incident_stats (reported_at);
 "#;
 
+const V7: &str = r#"
+-- The figures now read what each checklist item means from the flow file (a referral, a
+-- sanction ...), and the victim's "children's social care informed" counts as a referral to
+-- children's social care, as the incident report always listed it. The projection is emptied
+-- here and rebuilt from the records when the vault is next opened.
+DELETE FROM incident_stats;
+"#;
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -340,11 +348,12 @@ fn migrations() -> Migrations<'static> {
         M::up(V4),
         M::up(V5),
         M::up(V6),
+        M::up(V7),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Refuses a vault from a newer version, then brings an older one up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

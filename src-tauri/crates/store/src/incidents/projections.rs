@@ -134,8 +134,14 @@ fn write_search_text(conn: &Connection, loaded: &Loaded, names: &[String]) -> Re
 
 /// Rebuilds what the incident contributes to the termly figures.
 fn write_stat(conn: &Connection, loaded: &Loaded, mark: Option<Mark>) -> Result<()> {
-    let stat =
-        dsl_domain::stats::incident_stat(&loaded.facts, &loaded.people, &loaded.entries, mark);
+    // Read against the flow version the incident followed, whose items say what they mean.
+    let stat = dsl_domain::stats::incident_stat_in(
+        Some(loaded.flow),
+        &loaded.facts,
+        &loaded.people,
+        &loaded.entries,
+        mark,
+    );
     let json = json::to_text(&stat, "an incident's figures")?;
     // As in the projection: the indexed date is set only when it changes, the row only when
     // the figures do.
