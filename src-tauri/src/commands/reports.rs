@@ -26,22 +26,11 @@ pub async fn export_incident_report<R: Runtime>(
     state
         .run(move |state| {
             let (bytes, reference) = state.with_vault(|v| {
-                let detail = v.incident(id)?;
-                let evidence = v.evidence_for_incident(id)?;
-                let reviews = v.device_reviews(id)?;
-                let session = v.session()?;
-                let view = dsl_domain::report::incident_report(
-                    &session.school_name,
-                    &detail,
-                    &evidence,
-                    &reviews,
-                    redact.then_some(keep_person_id),
-                    &session.user_name,
-                    now(),
-                    env!("CARGO_PKG_VERSION"),
-                );
-                let bytes = dsl_report::incident_report::render(&view)?;
-                Ok((bytes, detail.reference))
+                let user = v.session()?.user_name;
+                let redaction = redact.then_some(keep_person_id);
+                let view =
+                    v.incident_report(id, redaction, &user, now(), env!("CARGO_PKG_VERSION"))?;
+                Ok((dsl_report::incident_report::render(&view)?, view.reference))
             })?;
             let name = if redact {
                 format!("{reference} incident report (redacted).pdf")

@@ -41,7 +41,7 @@ pub fn append(conn: &Connection, now: DateTime<Utc>, change: &Change<'_>) -> Res
         .query_row(
             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get("id")?, r.get("hash")?)),
         )
         .optional()?;
     let (id, prev) = match last {
@@ -100,14 +100,14 @@ pub fn verify(conn: &Connection) -> Result<dsl_domain::vault::AuditCheck> {
     let mut prev = GENESIS.to_string();
     let mut entries = 0;
     while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let at: String = r.get(1)?;
-        let user_id: Option<i64> = r.get(2)?;
-        let action: String = r.get(3)?;
-        let record_kind: String = r.get(4)?;
-        let record_id: String = r.get(5)?;
-        let prev_hash: String = r.get(6)?;
-        let hash: String = r.get(7)?;
+        let id: i64 = r.get("id")?;
+        let at: String = r.get("at")?;
+        let user_id: Option<i64> = r.get("user_id")?;
+        let action: String = r.get("action")?;
+        let record_kind: String = r.get("record_kind")?;
+        let record_id: String = r.get("record_id")?;
+        let prev_hash: String = r.get("prev_hash")?;
+        let hash: String = r.get("hash")?;
         let broken = |problem: &str| {
             AuditCheck::new(
                 entries,

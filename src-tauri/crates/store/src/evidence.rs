@@ -363,22 +363,22 @@ impl Vault {
     /// An incident's device and site reviews.
     pub fn device_reviews(&self, incident: i64) -> Result<Vec<DeviceReview>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, u.name, r.review FROM device_reviews r JOIN users u ON u.id = r.recorded_by
-             WHERE r.incident_id = ?1 ORDER BY r.id",
+            "SELECT r.id, u.name AS recorded_by, r.review FROM device_reviews r
+             JOIN users u ON u.id = r.recorded_by WHERE r.incident_id = ?1 ORDER BY r.id",
         )?;
         let rows = stmt.query_map([incident], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, i64>("id")?,
+                r.get::<_, String>("recorded_by")?,
+                r.get::<_, String>("review")?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, by, review) = row?;
+            let (id, recorded_by, review) = row?;
             out.push(DeviceReview {
                 id,
-                recorded_by: by,
+                recorded_by,
                 review: json(&review)?,
             });
         }

@@ -142,16 +142,18 @@ impl Vault {
     /// The terms a report can be made for: from the academic year of the earliest incident
     /// (or this year) to the term containing `today`, newest first.
     pub fn term_choices(&self, today: NaiveDate) -> Result<Vec<Term>> {
-        let earliest: Option<String> = self
+        let earliest: Option<crate::time::StoredTime> = self
             .conn
-            .query_row("SELECT MIN(reported_at) FROM incident_stats", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT MIN(reported_at) AS earliest FROM incident_stats",
+                [],
+                |r| r.get("earliest"),
+            )
             .optional()?
             .flatten();
         let this_year = academic_year_of(today);
         let first = match earliest {
-            Some(s) => academic_year_of(dsl_domain::time::uk_day(crate::time::parse_ts(&s)?)),
+            Some(at) => academic_year_of(dsl_domain::time::uk_day(at.0)),
             None => this_year,
         }
         .clamp(FIRST_YEAR, this_year);

@@ -15,6 +15,7 @@ pub mod governor;
 mod incidents;
 mod keyslots;
 mod migrations;
+mod reports;
 mod retention;
 mod settings;
 mod time;

@@ -233,7 +233,7 @@ impl Vault {
                 let (year, seq): (i64, i64) = tx.query_row(
                     "SELECT year, seq FROM incidents WHERE id = ?1",
                     [incident],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get("year")?, r.get("seq")?)),
                 )?;
                 tx.execute(
                     "INSERT INTO tombstones (record_kind, incident_id, reference, year, seq, destroyed_at, destroyed_by, reason)

@@ -123,7 +123,6 @@ impl Vault {
         app_version: &str,
     ) -> Result<PersonReports> {
         let history = self.person_history(person_id)?;
-        let school = self.settings()?.school_name;
         // One report per incident, with every part the person played in it, oldest first.
         let mut order: Vec<(i64, Vec<PersonRole>)> = Vec::new();
         for pi in history.incidents.iter().rev() {
@@ -135,24 +134,14 @@ impl Vault {
         let mut reports = Vec::new();
         let mut roles = Vec::new();
         for (id, mut parts) in order {
-            parts.sort_by_key(|r| {
-                ["victim", "instigator", "alleged", "witness", "reporter"]
-                    .iter()
-                    .position(|x| *x == r.as_str())
-            });
-            let detail = self.incident(id)?;
-            let evidence = self.evidence_for_incident(id)?;
-            let reviews = self.device_reviews(id)?;
-            reports.push(dsl_domain::report::incident_report(
-                &school,
-                &detail,
-                &evidence,
-                &reviews,
+            parts.sort_by_key(|r| PersonRole::ALL.iter().position(|x| x == r));
+            reports.push(self.incident_report(
+                id,
                 Some(Some(person_id)),
                 generated_by,
                 now,
                 app_version,
-            ));
+            )?);
             roles.push(
                 parts
                     .iter()

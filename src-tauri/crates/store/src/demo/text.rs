@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use dsl_domain::flow::FieldKind;
+use dsl_domain::meaning::fields;
 
 use super::Rng;
 
@@ -84,7 +85,7 @@ pub(super) fn details_for(
         let v = match f.kind {
             FieldKind::Datetime => at.format("%Y-%m-%dT%H:%M").to_string(),
             FieldKind::Date => (at + Duration::days(90)).format("%Y-%m-%d").to_string(),
-            FieldKind::Choice if f.id == "governors" => {
+            FieldKind::Choice if f.id == fields::GOVERNORS => {
                 if rng.chance(40) { "Yes" } else { "No" }.to_string()
             }
             FieldKind::Choice => rng.pick(&f.options).clone(),
@@ -94,7 +95,7 @@ pub(super) fn details_for(
                 "by" | "who" | "contact" => format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),
                 _ => format!("Recorded by the DSL ({})", f.label.to_lowercase()),
             },
-            FieldKind::Longtext if f.id == "lessons" => (*rng.pick(LESSONS)).to_string(),
+            FieldKind::Longtext if f.id == fields::LESSONS => (*rng.pick(LESSONS)).to_string(),
             FieldKind::Longtext => {
                 "Discussed and agreed with the headteacher; see the notes.".to_string()
             }
