@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use dsl_domain::report::IncidentReport;
 
-use crate::error::Result;
-use crate::Vault;
+use crate::{Result, Vault};
 
 impl Vault {
     /// One incident's report as it prints: in full (`redact` None), naming only the person
