@@ -3,40 +3,19 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::Duration;
 
 use crate::flow::{
     check_entry, chronology, current, evaluate, EntryBody, EntryInput, FieldKind, FlowDefinition,
     FlowEntry, ScreeningAnswer, StepKind, StepView,
 };
 use crate::incident::{
-    Discovery, IncidentDetail, IncidentFacts, Involvement, Location, Person, PersonKind,
-    PersonRole, RiskArea,
+    Discovery, IncidentDetail, IncidentFacts, Involvement, Location, PersonKind, PersonRole,
+    RiskArea,
 };
 use crate::report::incident_report;
 use crate::stats::{incident_stat, StatEvent};
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
-        .single()
-        .expect("valid time")
-}
-
-fn person(id: i64, kind: PersonKind, role: PersonRole) -> Involvement {
-    Involvement {
-        id,
-        person: Person {
-            id,
-            kind,
-            name: format!("Person {id}"),
-            year_group: (kind == PersonKind::Pupil).then_some(9),
-            date_of_birth: NaiveDate::from_ymd_opt(2012, 1, 1),
-            job_title: String::new(),
-        },
-        role,
-        added_at: t0(),
-    }
-}
+use crate::test_fixtures::{person, t0};
 
 fn details(fields: &[crate::flow::ItemField]) -> BTreeMap<String, String> {
     fields

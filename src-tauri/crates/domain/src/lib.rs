@@ -25,3 +25,5 @@ pub use error::{ApiError, ErrorKind};
 
 #[cfg(test)]
 mod agreement_tests;
+#[cfg(test)]
+mod test_fixtures;

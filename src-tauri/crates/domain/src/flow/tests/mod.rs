@@ -3,37 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::Duration;
 
 use super::*;
-use crate::incident::{Involvement, Person, PersonKind, PersonRole};
+use crate::incident::{Involvement, PersonKind, PersonRole};
+pub(super) use crate::test_fixtures::{person, t0};
 
 mod changes;
 mod checks;
 mod definition;
 mod routes;
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
-        .single()
-        .expect("valid")
-}
-
-fn person(id: i64, kind: PersonKind, role: PersonRole) -> Involvement {
-    Involvement {
-        id,
-        person: Person {
-            id,
-            kind,
-            name: format!("Person {id}"),
-            year_group: (kind == PersonKind::Pupil).then_some(9),
-            date_of_birth: NaiveDate::from_ymd_opt(2012, 1, 1),
-            job_title: String::new(),
-        },
-        role,
-        added_at: t0(),
-    }
-}
 
 /// An incident being walked: entries are checked exactly as the app checks them.
 struct Sim {

@@ -1,0 +1,29 @@
+//! What the domain's tests share: a fixed start time and a person in an incident.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+use crate::incident::{Involvement, Person, PersonKind, PersonRole};
+
+/// When the tests' incidents happen: 20 November 2026, 09:00 UTC.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+/// Person `id` of `kind` in `role` (a pupil is in Year 9), added at `t0`.
+pub fn person(id: i64, kind: PersonKind, role: PersonRole) -> Involvement {
+    Involvement {
+        id,
+        person: Person {
+            id,
+            kind,
+            name: format!("Person {id}"),
+            year_group: (kind == PersonKind::Pupil).then_some(9),
+            date_of_birth: NaiveDate::from_ymd_opt(2012, 1, 1),
+            job_title: String::new(),
+        },
+        role,
+        added_at: t0(),
+    }
+}
