@@ -2,7 +2,9 @@
 
 use dsl_domain::passphrase::{self, PassphraseAssessment};
 use dsl_domain::recovery::{RecoveryKey, GROUPS};
-use dsl_domain::vault::{clean_name, CreateVaultInput, RecoveryKeyShown, Session, VaultStatus};
+use dsl_domain::vault::{
+    check_create_vault, CreateVaultInput, FirstUser, RecoveryKeyShown, Session, VaultStatus,
+};
 use dsl_domain::{ApiError, ErrorKind};
 use dsl_store::{KdfParams, StoreError, Vault};
 use rand::seq::index::sample;
@@ -126,8 +128,11 @@ pub async fn create_vault(
 ) -> CmdResult<RecoveryKeyShown> {
     state
         .run(move |state| {
-            let school = clean_name("schoolName", &input.school_name)?;
-            let user = clean_name("userName", &input.user_name)?;
+            let FirstUser {
+                school_name: school,
+                user_name: user,
+                role,
+            } = check_create_vault(&input)?;
             check_new_passphrase(
                 "passphrase",
                 &input.passphrase,
@@ -139,7 +144,7 @@ pub async fn create_vault(
                 &state.0.vault_dir,
                 &school,
                 &user,
-                input.role,
+                role,
                 &input.passphrase,
                 KdfParams::default(),
                 at,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::incident::{check_text, MAX_SHORT_CHARS, MAX_TEXT_CHARS};
+use crate::incident::{check_name, check_text, MAX_SHORT_CHARS, MAX_TEXT_CHARS};
 use crate::{ApiError, ErrorKind};
 
 /// What an item of evidence is.
@@ -242,6 +242,11 @@ fn short(field: &str, v: &str, required: bool) -> Result<String, ApiError> {
     check_text(field, v, MAX_SHORT_CHARS, required)
 }
 
+/// A person's or holder's name.
+fn name(field: &str, v: &str, required: bool) -> Result<String, ApiError> {
+    check_name(field, v, MAX_SHORT_CHARS, required)
+}
+
 /// Checks a new item against the time now.
 pub fn check_evidence(e: &EvidenceInput, now: DateTime<Utc>) -> Result<EvidenceInput, ApiError> {
     if e.secured_at > now {
@@ -256,12 +261,12 @@ pub fn check_evidence(e: &EvidenceInput, now: DateTime<Utc>) -> Result<EvidenceI
         make_model_serial: short("makeModelSerial", &e.make_model_serial, false)?,
         url: short("url", &e.url, e.kind == EvidenceKind::Url)?,
         platform_username: short("platformUsername", &e.platform_username, false)?,
-        owner: short("owner", &e.owner, false)?,
+        owner: name("owner", &e.owner, false)?,
         found_where_how: check_text("foundWhereHow", &e.found_where_how, MAX_TEXT_CHARS, false)?,
         switched_on: e.switched_on,
         locked: e.locked,
         network_disconnected: e.network_disconnected,
-        secured_by: short("securedBy", &e.secured_by, true)?,
+        secured_by: name("securedBy", &e.secured_by, true)?,
         secured_at: e.secured_at,
         stored_at: short("storedAt", &e.stored_at, true)?,
     };
@@ -317,9 +322,9 @@ pub fn check_custody(
         from: if input.from.trim().is_empty() {
             holder
         } else {
-            short("from", &input.from, true)?
+            name("from", &input.from, true)?
         },
-        to: short("to", &input.to, to_required)?,
+        to: name("to", &input.to, to_required)?,
         location: short(
             "location",
             &input.location,
@@ -328,7 +333,7 @@ pub fn check_custody(
         reason: check_text("reason", &input.reason, MAX_TEXT_CHARS, true)?,
         reference: short("reference", &input.reference, false)?,
         how: short("how", &input.how, input.action == CustodyAction::Destroyed)?,
-        authorised_by: short(
+        authorised_by: name(
             "authorisedBy",
             &input.authorised_by,
             input.action == CustodyAction::Destroyed,
@@ -348,8 +353,8 @@ pub fn check_review(
             "A review cannot be in the future.",
         ));
     }
-    let one = short("reviewerOne", &r.reviewer_one, true)?;
-    let two = short("reviewerTwo", &r.reviewer_two, true)?;
+    let one = name("reviewerOne", &r.reviewer_one, true)?;
+    let two = name("reviewerTwo", &r.reviewer_two, true)?;
     if one.to_lowercase() == two.to_lowercase() {
         return Err(ApiError::validation(
             "reviewerTwo",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::flow::{FlowState, IncidentStatus, Mark};
-use crate::ApiError;
+use crate::{text, ApiError};
 
 pub use crate::activity::{activity_type, ActivityType, ACTIVITY_TYPES};
 
@@ -268,13 +268,27 @@ pub struct IncidentDetail {
     pub chronology: Vec<crate::flow::ChronologyEntry>,
 }
 
-/// Checks free text: no control characters other than line breaks and tabs, within `max`.
+/// Checks free text: no control characters other than line breaks and tabs, no explicit
+/// direction embeddings, overrides or isolates, within `max`. Nothing is stripped.
 pub fn check_text(
     field: &str,
     value: &str,
     max: usize,
     required: bool,
 ) -> Result<String, ApiError> {
+    let value = typed_text(field, value, max, required)?;
+    if required && value.chars().all(text::is_invisible) {
+        return Err(ApiError::validation(field, "This is required."));
+    }
+    match text::text_problem(&value) {
+        Some(problem) => Err(ApiError::validation(field, problem)),
+        None => Ok(value),
+    }
+}
+
+/// Trims typed text and checks what names and free text share: present if required, within
+/// `max`, no control characters other than line breaks and tabs.
+fn typed_text(field: &str, value: &str, max: usize, required: bool) -> Result<String, ApiError> {
     let value = value.trim();
     if required && value.is_empty() {
         return Err(ApiError::validation(field, "This is required."));
@@ -296,6 +310,30 @@ pub fn check_text(
         ));
     }
     Ok(value.to_string())
+}
+
+/// Checks a person's or a place's name: as free text, on one line, and nothing that hides
+/// letters or changes the direction of text around it (see [`text::name_problem`]).
+pub fn check_name(
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, ApiError> {
+    let value = typed_text(field, value, max, required)?;
+    if value.is_empty() {
+        return Ok(value);
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::validation(
+            field,
+            "A name must be on one line, without tabs.",
+        ));
+    }
+    match text::name_problem(&value) {
+        Some(problem) => Err(ApiError::validation(field, problem)),
+        None => Ok(value),
+    }
 }
 
 /// Checks and tidies intake facts against the time now.
@@ -342,7 +380,7 @@ pub fn check_facts(f: &IncidentFacts, now: DateTime<Utc>) -> Result<IncidentFact
     Ok(IncidentFacts {
         occurred_at: f.occurred_at,
         reported_at: f.reported_at,
-        reported_by_name: check_text("reportedByName", &f.reported_by_name, MAX_SHORT_CHARS, true)?,
+        reported_by_name: check_name("reportedByName", &f.reported_by_name, MAX_SHORT_CHARS, true)?,
         reported_by_role: check_text("reportedByRole", &f.reported_by_role, MAX_SHORT_CHARS, true)?,
         discovery: f.discovery,
         monitoring,
@@ -357,7 +395,7 @@ pub fn check_facts(f: &IncidentFacts, now: DateTime<Utc>) -> Result<IncidentFact
 
 /// Checks a new person against the date today.
 pub fn check_person(p: &NewPerson, today: NaiveDate) -> Result<NewPerson, ApiError> {
-    let name = check_text("personName", &p.name, MAX_SHORT_CHARS, true)?;
+    let name = check_name("personName", &p.name, MAX_SHORT_CHARS, true)?;
     let (year_group, date_of_birth) = if p.kind == PersonKind::Pupil {
         let year = p
             .year_group

@@ -102,3 +102,107 @@ fn the_first_four_activity_types_are_the_illegal_ones() {
     assert!(illegal[..4].iter().all(|x| *x));
     assert!(illegal[4..].iter().all(|x| !*x));
 }
+
+#[test]
+fn person_names_that_lie_are_refused_with_the_field() {
+    let today = now().date_naive();
+    let staff = |name: &str| NewPerson {
+        kind: PersonKind::Staff,
+        name: name.into(),
+        year_group: None,
+        date_of_birth: None,
+        job_title: String::new(),
+    };
+    for name in [
+        "Ali\u{202E}ecila",
+        "Sam\u{200F}",
+        "\u{2067}Sam",
+        "\u{200B}",
+        "\u{FEFF}\u{2060}",
+        "Sam\tJones",
+        "Sam\nJones",
+    ] {
+        let e = check_person(&staff(name), today).expect_err(name);
+        assert_eq!(e.field.as_deref(), Some("personName"), "{name:?}");
+    }
+    let e = check_person(&staff("Ali\u{202E}ecila"), today).expect_err("override");
+    assert_eq!(
+        e.message,
+        "A name cannot contain characters that change the direction of text."
+    );
+    let e = check_person(&staff("\u{200B}"), today).expect_err("blank");
+    assert!(e.message.contains("visible"), "{}", e.message);
+    for name in [
+        "Zoë",
+        "Łukasz",
+        "Siobhán",
+        "Αλέξανδρος",
+        "محمد",
+        "山田",
+        "نیک\u{200C}نام",
+    ] {
+        assert_eq!(
+            check_person(&staff(name), today).expect(name).name,
+            name,
+            "{name:?} is kept as typed"
+        );
+    }
+    // The job title is free text: a direction mark stays, an override does not.
+    let mut p = staff("Sam");
+    p.job_title = "Teacher \u{200F}".into();
+    assert!(check_person(&p, today).is_ok());
+    p.job_title = "Teacher \u{202E}".into();
+    assert_eq!(
+        check_person(&p, today)
+            .expect_err("override")
+            .field
+            .as_deref(),
+        Some("jobTitle")
+    );
+}
+
+#[test]
+fn the_reporters_name_is_a_name() {
+    let mut f = facts();
+    f.reported_by_name = "Ms \u{202E}nevets".into();
+    let e = check_facts(&f, now()).expect_err("override");
+    assert_eq!(e.field.as_deref(), Some("reportedByName"));
+    assert!(e.message.contains("direction of text"));
+    f.reported_by_name = "\u{200B}".into();
+    assert_eq!(
+        check_facts(&f, now()).expect_err("blank").field.as_deref(),
+        Some("reportedByName")
+    );
+}
+
+#[test]
+fn free_text_keeps_marks_but_refuses_overrides_embeddings_and_isolates() {
+    for c in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}',
+    ] {
+        let mut f = facts();
+        f.summary = format!("She said {c}olleh to him");
+        let e = check_facts(&f, now()).expect_err("direction control");
+        assert_eq!(e.field.as_deref(), Some("summary"), "U+{:04X}", c as u32);
+        assert!(e.message.contains("direction"), "{}", e.message);
+        let mut f = facts();
+        f.childs_words = format!("{c}");
+        assert_eq!(
+            check_facts(&f, now()).expect_err("words").field.as_deref(),
+            Some("childsWords")
+        );
+    }
+    let mut f = facts();
+    f.summary = "He wrote \u{200F}שלום\u{200F} and a\u{200B}gap, \u{200E}ok".into();
+    assert_eq!(
+        check_facts(&f, now()).expect("marks stay").summary,
+        "He wrote \u{200F}שלום\u{200F} and a\u{200B}gap, \u{200E}ok",
+        "nothing is stripped"
+    );
+    // A required text made only of invisible characters is as good as empty.
+    f.summary = "\u{200B}\u{FEFF}".into();
+    let e = check_facts(&f, now()).expect_err("blank");
+    assert_eq!(e.field.as_deref(), Some("summary"));
+    assert_eq!(e.message, "This is required.");
+}

@@ -17,6 +17,7 @@ pub mod retention;
 pub mod specimen;
 pub mod stats;
 pub mod terms;
+pub mod text;
 pub mod time;
 pub mod transfer;
 pub mod vault;

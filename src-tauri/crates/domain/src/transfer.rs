@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::incident::Person;
+use crate::incident::{check_name, Person, MAX_SHORT_CHARS};
 use crate::report::{field, kind_name, Field, IncidentReport, Table};
 use crate::retention::check_short;
 use crate::time::{uk_date, uk_date_of, uk_date_time, uk_day};
@@ -84,7 +84,7 @@ pub fn check_transfer(t: &TransferInput, now: DateTime<Utc>) -> Result<TransferI
     }
     Ok(TransferInput {
         person_id: t.person_id,
-        to_school: check_short("toSchool", &t.to_school)?,
+        to_school: check_name("toSchool", &t.to_school, MAX_SHORT_CHARS, true)?,
         method: check_short("method", &t.method)?,
         sent_at: t.sent_at,
     })
@@ -111,7 +111,7 @@ pub fn check_receipt(
     Ok(ReceiptInput {
         transfer_id: r.transfer_id,
         received_on: r.received_on,
-        acknowledged_by: check_short("acknowledgedBy", &r.acknowledged_by)?,
+        acknowledged_by: check_name("acknowledgedBy", &r.acknowledged_by, MAX_SHORT_CHARS, true)?,
     })
 }
 

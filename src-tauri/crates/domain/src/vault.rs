@@ -230,7 +230,8 @@ pub struct RecoveryKeyShown {
     pub confirm_groups: Vec<u32>,
 }
 
-/// Cleans a name typed into a form: trims it, refuses empty, over-long or control characters.
+/// Cleans a name typed into a form: trims it, refuses empty, over-long or control characters,
+/// and what [`crate::text::name_problem`] refuses.
 pub fn clean_name(field: &str, value: &str) -> Result<String, ApiError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
@@ -248,7 +249,40 @@ pub fn clean_name(field: &str, value: &str) -> Result<String, ApiError> {
             "This contains control characters; type it again.",
         ));
     }
+    if let Some(problem) = crate::text::name_problem(trimmed) {
+        return Err(ApiError::validation(field, problem));
+    }
     Ok(trimmed.to_string())
+}
+
+/// The roles a vault's first user may take: only a DSL or deputy can add the others.
+pub const FIRST_USER_ROLES: [Role; 2] = [Role::Dsl, Role::DeputyDsl];
+
+/// The first-run form's names and role, checked. The passphrases are checked by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstUser {
+    pub school_name: String,
+    pub user_name: String,
+    pub role: Role,
+}
+
+/// Checks the first-run form: the school's and the user's names, and a role that can add
+/// users and change records, so the new vault always has someone who can.
+pub fn check_create_vault(input: &CreateVaultInput) -> Result<FirstUser, ApiError> {
+    let school_name = clean_name("schoolName", &input.school_name)?;
+    let user_name = clean_name("userName", &input.user_name)?;
+    if !FIRST_USER_ROLES.contains(&input.role) {
+        return Err(ApiError::validation(
+            "role",
+            "The person who creates the vault must be the DSL or a deputy DSL: only they can add \
+             other users, such as the headteacher, and change records.",
+        ));
+    }
+    Ok(FirstUser {
+        school_name,
+        user_name,
+        role: input.role,
+    })
 }
 
 /// Checks an idle timeout against the allowed range.
@@ -283,6 +317,82 @@ mod tests {
         assert_eq!(
             clean_name("userName", "Zoë Łukasz"),
             Ok("Zoë Łukasz".into())
+        );
+    }
+
+    #[test]
+    fn school_and_user_names_that_lie_are_refused() {
+        for field in ["schoolName", "userName"] {
+            for bad in [
+                "Oak\u{202E}dleif",
+                "Jo\u{200E}",
+                "\u{2066}Jo\u{2069}",
+                "Jo\u{061C}",
+            ] {
+                let e = clean_name(field, bad).expect_err("direction");
+                assert_eq!(e.field.as_deref(), Some(field));
+                assert_eq!(
+                    e.message,
+                    "A name cannot contain characters that change the direction of text."
+                );
+            }
+            for bad in [
+                "\u{200B}",
+                "\u{200C}\u{200D}",
+                "\u{2060}",
+                "\u{FEFF}",
+                " \u{200B} ",
+            ] {
+                let e = clean_name(field, bad).expect_err("invisible");
+                assert_eq!(e.field.as_deref(), Some(field));
+                assert!(e.message.contains("visible"), "{}", e.message);
+            }
+            assert!(clean_name(field, "Jo\u{200B}").is_err());
+            for good in [
+                "Zoë",
+                "Łukasz",
+                "Siobhán",
+                "Αλέξανδρος",
+                "محمد",
+                "山田",
+                "نیک\u{200C}نام",
+            ] {
+                assert_eq!(clean_name(field, good), Ok(good.to_string()));
+            }
+        }
+    }
+
+    fn first_run(role: Role) -> CreateVaultInput {
+        CreateVaultInput {
+            school_name: " Oakfield ".into(),
+            user_name: "Jo".into(),
+            role,
+            passphrase: String::new(),
+            passphrase_repeat: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_first_user_is_a_dsl_or_deputy() {
+        for role in [Role::Dsl, Role::DeputyDsl] {
+            assert_eq!(
+                check_create_vault(&first_run(role)),
+                Ok(FirstUser {
+                    school_name: "Oakfield".into(),
+                    user_name: "Jo".into(),
+                    role,
+                })
+            );
+        }
+        let e = check_create_vault(&first_run(Role::Headteacher)).expect_err("head");
+        assert_eq!(e.field.as_deref(), Some("role"));
+        assert!(e.message.contains("DSL or a deputy DSL"), "{}", e.message);
+        assert!(FIRST_USER_ROLES.iter().all(|r| r.can_edit()));
+        let mut bad = first_run(Role::Dsl);
+        bad.user_name = "\u{200B}".into();
+        assert_eq!(
+            check_create_vault(&bad).expect_err("name").field.as_deref(),
+            Some("userName")
         );
     }
 
