@@ -217,6 +217,49 @@ fn users_have_their_own_slots_roles_and_removal_revokes_at_once() {
     assert!(dsl.verify_audit().expect("verify").broken.is_none());
 }
 
+#[test]
+fn the_vault_always_keeps_a_dsl_or_deputy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut dsl = vault(dir.path());
+    let deputy = dsl
+        .add_user(
+            "Sam Deputy",
+            Role::DeputyDsl,
+            DEPUTY_PASS,
+            KdfParams::default(),
+            now(),
+        )
+        .expect("deputy");
+    let head = dsl
+        .add_user(
+            "Pat Head",
+            Role::Headteacher,
+            HEAD_PASS,
+            KdfParams::default(),
+            now(),
+        )
+        .expect("head");
+    // Both editors have the vault open; the DSL removes the deputy.
+    let mut dep = Vault::unlock(dir.path(), DEPUTY_PASS).expect("deputy unlocks");
+    dsl.remove_user(deputy.id, now()).expect("deputy removed");
+    // The deputy's session, still open, can no longer remove the last DSL.
+    assert!(dep.remove_user(dsl.user_id(), now()).is_err());
+    // The headteacher cannot, and the DSL cannot remove themselves.
+    let mut hd = Vault::unlock(dir.path(), HEAD_PASS).expect("head unlocks");
+    assert!(matches!(
+        hd.remove_user(dsl.user_id(), now()),
+        Err(StoreError::NotPermitted(_))
+    ));
+    assert!(matches!(
+        dsl.remove_user(dsl.user_id(), now()),
+        Err(StoreError::Conflict(_))
+    ));
+    let users = dsl.users().expect("users");
+    assert_eq!(users.len(), 2, "the DSL and the head remain");
+    assert!(users.iter().any(|u| u.role.can_edit()));
+    assert!(users.iter().any(|u| u.id == head.id));
+}
+
 /// Every text value in every table of the open vault, for searching for leftovers.
 fn all_text(v: &Vault) -> String {
     let conn = v.conn();
