@@ -136,3 +136,35 @@ fn items_and_reviews_are_checked() {
     };
     assert!(check_review(&r, t(1)).is_err(), "two different reviewers");
 }
+
+#[test]
+fn holders_and_reviewers_are_names_and_free_text_keeps_marks() {
+    let mut p = phone();
+    p.secured_by = "Jo\u{202E}sggolB".into();
+    let e = check_evidence(&p, t(1)).expect_err("override");
+    assert_eq!(e.field.as_deref(), Some("securedBy"));
+    assert!(e.message.contains("direction of text"));
+    let mut p = phone();
+    p.owner = "\u{FEFF}".into();
+    assert_eq!(
+        check_evidence(&p, t(1))
+            .expect_err("blank")
+            .field
+            .as_deref(),
+        Some("owner")
+    );
+    let mut p = phone();
+    p.found_where_how = "Handed in with a note: \u{200F}שלום".into();
+    assert!(
+        check_evidence(&p, t(1)).is_ok(),
+        "a mark in free text stays"
+    );
+    p.found_where_how = "Handed in \u{2066}here\u{2069}".into();
+    assert_eq!(
+        check_evidence(&p, t(1))
+            .expect_err("isolate")
+            .field
+            .as_deref(),
+        Some("foundWhereHow")
+    );
+}

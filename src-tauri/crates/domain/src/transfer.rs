@@ -368,4 +368,35 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("receivedOn"));
         assert!(check_receipt(&r, now, d(2026, 3, 10)).is_ok());
     }
+
+    #[test]
+    fn the_receiving_school_and_who_acknowledged_are_names() {
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 4, 12, 0, 0)
+            .single()
+            .expect("valid");
+        let t = TransferInput {
+            person_id: 1,
+            to_school: "Northfield\u{202E}ymedacA".into(),
+            method: "Secure transfer system".into(),
+            sent_at: now,
+        };
+        let e = check_transfer(&t, now).expect_err("override");
+        assert_eq!(e.field.as_deref(), Some("toSchool"));
+        assert!(e.message.contains("direction of text"));
+        let t = TransferInput {
+            to_school: "\u{200B}".into(),
+            ..t
+        };
+        assert_eq!(
+            check_transfer(&t, now).expect_err("blank").field.as_deref(),
+            Some("toSchool")
+        );
+        let r = ReceiptInput {
+            transfer_id: 1,
+            received_on: d(2026, 3, 5),
+            acknowledged_by: "Ms Okafor\u{200F}".into(),
+        };
+        let e = check_receipt(&r, now, d(2026, 3, 9)).expect_err("mark");
+        assert_eq!(e.field.as_deref(), Some("acknowledgedBy"));
+    }
 }
