@@ -254,3 +254,15 @@ describe('records', () => {
     expect(await screen.findByTestId('retention-empty')).toBeTruthy();
   });
 });
+
+describe('create vault', () => {
+  it("offers only DSL and Deputy DSL as the first user's role", async () => {
+    backend({ vault_status: () => ({ exists: false, unlocked: false, demoMode: false }) });
+    render(App);
+    const select = await screen.findByLabelText('Your role');
+    const roles = within(select)
+      .getAllByRole('option')
+      .map((o) => o.getAttribute('value'));
+    expect(roles).toEqual(['Dsl', 'DeputyDsl']);
+  });
+});
