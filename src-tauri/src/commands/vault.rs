@@ -327,7 +327,7 @@ pub async fn choose_key_file<R: Runtime>(
             }
             let file = pick_file(
                 &app,
-                "Choose the key file (keyslots.json)",
+                "Choose the key file",
                 Some(("DSL Desk key file", &["json"])),
                 "No key file was copied.",
             )?;
