@@ -111,6 +111,7 @@ impl Vault {
             return Err(StoreError::KeyFileMissing);
         }
         std::fs::create_dir_all(&staging)?;
+        let mut keep_staging = false;
         let checked = (|| -> Result<(DataKey, i64)> {
             write_atomically(&staging.join(DB_FILE), &[&db])?;
             write_atomically(&staging.join(KEYSLOTS_FILE), &[&slots])?;
@@ -145,13 +146,16 @@ impl Vault {
             replace_durably(&staging.join(DB_FILE), &dir.join(DB_FILE))?;
             if let Err(e) = replace_durably(&staging.join(KEYSLOTS_FILE), &dir.join(KEYSLOTS_FILE))
             {
-                // Back where it came from, so the folder is as it was.
-                let _ = std::fs::rename(dir.join(DB_FILE), staging.join(DB_FILE));
+                // Back where it came from, so the folder is as it was. Should even that fail,
+                // the copy's key file stays in the restore's folder, beside the moved database.
+                keep_staging = std::fs::rename(dir.join(DB_FILE), staging.join(DB_FILE)).is_err();
                 return Err(e);
             }
             Ok((key, user))
         })();
-        let _ = std::fs::remove_dir_all(&staging);
+        if !keep_staging {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
         let (key, user) = checked?;
         Vault::open(dir, key, user)
     }
