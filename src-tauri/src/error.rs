@@ -41,7 +41,8 @@ impl From<StoreError> for CmdError {
             StoreError::Corrupt(_) | StoreError::Backup(_) => ErrorKind::Corrupt,
             StoreError::NewerVersion { .. } => ErrorKind::NewerVersion,
             StoreError::NotFound => ErrorKind::NotFound,
-            StoreError::Conflict(_) => ErrorKind::Conflict,
+            StoreError::Conflict(_) | StoreError::KeyFileMissing => ErrorKind::Conflict,
+            StoreError::NotAKeyFile => ErrorKind::Corrupt,
             StoreError::NotPermitted(_) => ErrorKind::Forbidden,
             StoreError::Io(_)
             | StoreError::ReadOnly

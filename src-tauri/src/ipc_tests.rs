@@ -410,6 +410,7 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
             n,
         ),
         ("create_demo_vault", json!({}), 5),
+        ("choose_key_file", json!({}), 5),
         (
             "restore_vault",
             json!({"passphrase": "not the passphrase"}),

@@ -78,9 +78,18 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(handler())
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("dsl-desk: the app could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        // Quitting locks the vault: its write-ahead log is folded into vault.db and the key
+        // dropped before the process ends.
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                handle.state::<AppState>().lock();
+            }
+        }),
+        Err(e) => {
+            eprintln!("dsl-desk: the app could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }

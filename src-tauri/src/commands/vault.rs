@@ -12,7 +12,7 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use zeroize::Zeroizing;
 
 use super::now;
-use crate::dialogs::save_file;
+use crate::dialogs::{pick_file, save_file};
 use crate::error::{CmdError, CmdResult};
 use crate::state::{blocking, AppState, PendingRecovery};
 
@@ -56,9 +56,13 @@ pub fn check_new_passphrase(
 /// Whether a vault exists and whether it is open.
 #[tauri::command]
 pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultStatus> {
+    let dir = &state.0.vault_dir;
+    let key_file_missing = Vault::key_file_missing(dir);
     Ok(VaultStatus {
-        exists: Vault::exists(&state.0.vault_dir),
+        exists: Vault::exists(dir),
         unlocked: state.open().is_some(),
+        key_file_missing,
+        vault_folder: key_file_missing.then(|| dir.to_string_lossy().into_owned()),
         demo_mode: state.0.demo_mode,
         demo_passphrase: state.0.demo_mode.then(|| DEMO_PASSPHRASE.to_string()),
     })
@@ -308,6 +312,34 @@ pub fn opened(state: &AppState, result: Result<Vault, StoreError>) -> CmdResult<
             Err(e.into())
         }
     }
+}
+
+/// Puts back a vault's missing key file: the user chooses it (from a backup copy of the vault
+/// folder), it is checked to be a DSL Desk key file and copied in beside the database, never
+/// over anything. The vault is then unlocked as usual, which shows whether it is the right one.
+#[tauri::command]
+pub async fn choose_key_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<()> {
+    state
+        .run(move |state| {
+            if !Vault::key_file_missing(&state.0.vault_dir) {
+                return Err(CmdError::new(
+                    ErrorKind::Conflict,
+                    "The vault's key file is already in the vault folder. Nothing was copied.",
+                ));
+            }
+            let file = pick_file(
+                &app,
+                "Choose the key file",
+                Some(("DSL Desk key file", &["json"])),
+                "No key file was copied.",
+            )?;
+            Vault::install_key_file(&state.0.vault_dir, &file)?;
+            Ok(())
+        })
+        .await
 }
 
 /// Opens the vault with a passphrase.

@@ -121,6 +121,7 @@ export const api = {
   verifyVault: () => invoke<AuditCheck>('verify_vault'),
   backupVault: () => invoke<string>('backup_vault'),
   restoreVault: (passphrase: string) => invoke<Session>('restore_vault', { passphrase }),
+  chooseKeyFile: () => invoke<void>('choose_key_file'),
   activityTypes: () => invoke<ActivityType[]>('activity_types'),
   createIncident: (input: NewIncident) => invoke<IncidentDetail>('create_incident', { input }),
   getIncident: (id: number) => invoke<IncidentDetail>('get_incident', { id }),

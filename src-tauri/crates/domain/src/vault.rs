@@ -54,6 +54,12 @@ impl Role {
 pub struct VaultStatus {
     pub exists: bool,
     pub unlocked: bool,
+    /// The vault folder holds a vault database but not its key file (`keyslots.json`): the
+    /// records are there and the key file must be put back; nothing may be made over them.
+    pub key_file_missing: bool,
+    /// When the key file is missing, the vault folder, where it must be put back.
+    #[ts(optional)]
+    pub vault_folder: Option<String>,
     /// The app was started to try the demo vault.
     pub demo_mode: bool,
     /// In demo mode, the demo vault's passphrase, shown on its unlock screen.

@@ -11,10 +11,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::files::write_atomically;
+use crate::files::{replace_durably, write_atomically};
+use crate::keyslots::DataKey;
 use crate::migrations::SCHEMA_VERSION;
 use crate::time::ts;
-use crate::vault::{export_copy, remove_db_files};
+use crate::vault::{db_files_present, export_copy, RESTORING_DIR};
 use crate::{settings, Result, StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
 
 /// The first line of every backup file.
@@ -86,8 +87,10 @@ impl Vault {
         })
     }
 
-    /// Restores the backup in `file` into `dir` (which must hold no vault), opens it with
-    /// `passphrase` and verifies its audit chain. Anything wrong leaves `dir` as it was.
+    /// Restores the backup in `file` into `dir` (which must hold no vault and no vault
+    /// database), opens it with `passphrase` and verifies its audit chain. The copy is written
+    /// and checked in a folder inside `dir` and moved into place only once it opens and
+    /// verifies, so anything wrong leaves `dir` as it was.
     pub fn restore_from(
         file: &Path,
         dir: &Path,
@@ -98,11 +101,21 @@ impl Vault {
         if Vault::exists(dir) {
             return Err(StoreError::VaultExists);
         }
-        std::fs::create_dir_all(dir)?;
-        let restored = (|| -> Result<Vault> {
-            write_atomically(&dir.join(DB_FILE), &[&db])?;
-            write_atomically(&dir.join(KEYSLOTS_FILE), &[&slots])?;
-            let mut vault = Vault::unlock(dir, passphrase)?;
+        let staging = dir.join(RESTORING_DIR);
+        if !dir.join(DB_FILE).exists() {
+            // Left by a restore that stopped before its copy was moved into place: that copy
+            // is of a backup, which is still where it was.
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        if db_files_present(dir) {
+            return Err(StoreError::KeyFileMissing);
+        }
+        std::fs::create_dir_all(&staging)?;
+        let mut keep_staging = false;
+        let checked = (|| -> Result<(DataKey, i64)> {
+            write_atomically(&staging.join(DB_FILE), &[&db])?;
+            write_atomically(&staging.join(KEYSLOTS_FILE), &[&slots])?;
+            let mut vault = Vault::unlock(&staging, passphrase)?;
             let check = vault.verify_audit()?;
             if check.broken.is_some() {
                 return Err(refused("its audit chain does not verify"));
@@ -115,14 +128,44 @@ impl Vault {
             settings::put(&tx, settings::LAST_BACKUP_AT, &header.created_at)?;
             crate::audit::record(&tx, now, user, "vault.restored", "vault", "1")?;
             tx.commit()?;
-            Ok(vault)
+            let key = vault.key.clone();
+            // Closing folds the log into the copy, which must then be whole on its own.
+            vault.close();
+            let log = staging.join(format!("{DB_FILE}-wal"));
+            if std::fs::metadata(&log)
+                .map(|m| m.len() > 0)
+                .unwrap_or(false)
+            {
+                return Err(StoreError::Corrupt("the restored copy could not be closed"));
+            }
+            // Moved in only where no database has appeared meanwhile; the key file goes
+            // last, as it is what makes the folder a vault.
+            if database_in(dir) {
+                return Err(StoreError::KeyFileMissing);
+            }
+            replace_durably(&staging.join(DB_FILE), &dir.join(DB_FILE))?;
+            if let Err(e) = replace_durably(&staging.join(KEYSLOTS_FILE), &dir.join(KEYSLOTS_FILE))
+            {
+                // Back where it came from, so the folder is as it was. Should even that fail,
+                // the copy's key file stays in the restore's folder, beside the moved database.
+                keep_staging = std::fs::rename(dir.join(DB_FILE), staging.join(DB_FILE)).is_err();
+                return Err(e);
+            }
+            Ok((key, user))
         })();
-        if restored.is_err() {
-            let _ = std::fs::remove_file(dir.join(KEYSLOTS_FILE));
-            remove_db_files(dir);
+        if !keep_staging {
+            let _ = std::fs::remove_dir_all(&staging);
         }
-        restored
+        let (key, user) = checked?;
+        Vault::open(dir, key, user)
     }
+}
+
+/// True when `dir` holds a database or one of its journals (not the restore's own folder).
+fn database_in(dir: &Path) -> bool {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .any(|suffix| std::fs::symlink_metadata(dir.join(format!("{DB_FILE}{suffix}"))).is_ok())
 }
 
 /// Reads and checks a backup file: its kind, version, completeness and digests.

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use dsl_domain::vault::Role;
 
 use crate::keyslots::new_data_key;
-use crate::vault::{db_path, file_identity, initialise, open_db, remove_db_files};
+use crate::vault::{db_files_present, db_path, file_identity, initialise, open_db};
 use crate::{Result, StoreError, Vault};
 
 impl Vault {
@@ -20,11 +20,10 @@ impl Vault {
         user_name: &str,
         now: DateTime<Utc>,
     ) -> Result<Vault> {
-        if Self::exists(dir) || db_path(dir).exists() {
+        if Self::exists(dir) || db_files_present(dir) {
             return Err(StoreError::VaultExists);
         }
         std::fs::create_dir_all(dir)?;
-        remove_db_files(dir);
         let (mut conn, _) = open_db(&db_path(dir), None, true)?;
         let user_id = initialise(&mut conn, school_name, user_name, Role::Dsl, now)?;
         Ok(Vault {
@@ -53,14 +52,9 @@ impl Vault {
     /// Closes this vault, as quitting the app does (the last connection checkpoints its
     /// write-ahead log and removes it), and opens it again as unlock does after the key.
     pub fn close_and_reopen(self) -> Result<Vault> {
-        let Vault {
-            conn,
-            dir,
-            key,
-            user_id,
-            file,
-        } = self;
-        conn.close().map_err(|(_, e)| StoreError::from(e))?;
+        let (dir, key, user_id, file) =
+            (self.dir.clone(), self.key.clone(), self.user_id, self.file);
+        self.close();
         let keyed = Self::exists(&dir).then_some(&key);
         let conn = Self::open_conn(&dir, keyed)?;
         Ok(Vault {

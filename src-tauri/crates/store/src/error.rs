@@ -7,6 +7,10 @@ pub enum StoreError {
     NoVault,
     #[error("A vault already exists at the vault location.")]
     VaultExists,
+    #[error("The vault folder holds a vault database but not its key file (keyslots.json). Nothing was changed. Put the key file back into the vault folder from a backup, or choose it, and the vault opens as before.")]
+    KeyFileMissing,
+    #[error("That file is not a DSL Desk key file (keyslots.json). Nothing was copied.")]
+    NotAKeyFile,
     #[error("The passphrase or recovery key is not right.")]
     WrongCredentials,
     #[error("The vault is damaged or is not a DSL Desk vault ({0}).")]

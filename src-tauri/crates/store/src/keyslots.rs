@@ -182,7 +182,13 @@ impl SlotFile {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::NoVault),
             Err(e) => return Err(e.into()),
         };
-        let file: SlotFile = serde_json::from_slice(&bytes)
+        Self::parse(&bytes)
+    }
+
+    /// Reads a key file's bytes: it must be a slot file of a version this build reads, with
+    /// at least one slot.
+    pub fn parse(bytes: &[u8]) -> Result<Self> {
+        let file: SlotFile = serde_json::from_slice(bytes)
             .map_err(|_| StoreError::Corrupt("key file is unreadable"))?;
         if file.format > FILE_FORMAT {
             return Err(StoreError::NewerVersion {

@@ -5,6 +5,15 @@
  */
 export type VaultStatus = { exists: boolean, unlocked: boolean, 
 /**
+ * The vault folder holds a vault database but not its key file (`keyslots.json`): the
+ * records are there and the key file must be put back; nothing may be made over them.
+ */
+keyFileMissing: boolean, 
+/**
+ * When the key file is missing, the vault folder, where it must be put back.
+ */
+vaultFolder?: string, 
+/**
  * The app was started to try the demo vault.
  */
 demoMode: boolean, 

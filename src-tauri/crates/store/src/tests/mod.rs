@@ -7,6 +7,7 @@ mod evidence;
 mod governor;
 mod incident_list;
 mod incidents;
+mod keyfile;
 mod page_format;
 mod records;
 mod start;

@@ -229,7 +229,38 @@ pub(crate) fn convert_page_format(dir: &Path, conn: Connection, key: &DataKey) -
     result
 }
 
-/// Removes the database and its journal files (not the key file).
+/// The folder a restore writes and checks its copy in before moving it into the vault folder.
+pub(crate) const RESTORING_DIR: &str = "restoring";
+
+/// The files in a vault folder that hold, or may hold, a copy of the database: the database,
+/// its journals, a conversion's copy, a backup's snapshot and a restore's copy.
+pub(crate) fn db_file_names() -> Vec<String> {
+    let mut names: Vec<String> = ["", "-wal", "-shm", "-journal", ".partial"]
+        .iter()
+        .map(|suffix| format!("{DB_FILE}{suffix}"))
+        .collect();
+    names.extend(
+        [
+            CONVERTING_FILE,
+            "vault.db.converting-journal",
+            "backup-snapshot.db",
+        ]
+        .iter()
+        .map(|name| (*name).to_string()),
+    );
+    names.push(RESTORING_DIR.to_string());
+    names
+}
+
+/// True when any file that holds or may hold the vault's records is in `dir`.
+pub(crate) fn db_files_present(dir: &Path) -> bool {
+    db_file_names()
+        .iter()
+        .any(|name| std::fs::symlink_metadata(dir.join(name)).is_ok())
+}
+
+/// Removes the database and its journal files (not the key file). Only for files this process
+/// has just made: nothing that was there before is ever removed.
 pub(crate) fn remove_db_files(dir: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));

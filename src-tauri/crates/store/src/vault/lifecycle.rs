@@ -8,7 +8,9 @@ use dsl_domain::recovery::RecoveryKey;
 use dsl_domain::vault::{Role, DEFAULT_IDLE_MINUTES};
 use rusqlite::Connection;
 
-use super::connection::{convert_page_format, open_db, remove_db_files, PageFormat};
+use super::connection::{
+    convert_page_format, db_files_present, open_db, remove_db_files, PageFormat,
+};
 use super::credentials::random_recovery_key;
 use super::{db_path, file_identity, slots_path, Unlocked, Vault};
 use crate::audit::{self, Change};
@@ -52,6 +54,56 @@ impl Vault {
         slots_path(dir).exists()
     }
 
+    /// True when `dir` holds the vault's database (or a copy of it, or its write-ahead log)
+    /// but not its key file: the records are there, and the key file must be put back.
+    pub fn key_file_missing(dir: &Path) -> bool {
+        !Self::exists(dir) && db_files_present(dir)
+    }
+
+    /// Puts a key file the user chose into `dir`, beside a database whose key file is missing.
+    /// The file must read as a DSL Desk key file; it is copied, never over anything. Whether it
+    /// is this database's key file shows when the vault is unlocked with it.
+    pub fn install_key_file(dir: &Path, chosen: &Path) -> Result<()> {
+        if Self::exists(dir) {
+            return Err(StoreError::VaultExists);
+        }
+        if !db_path(dir).exists() {
+            return Err(StoreError::NoVault);
+        }
+        let bytes = std::fs::read(chosen)?;
+        SlotFile::parse(&bytes).map_err(|e| match e {
+            StoreError::NewerVersion { .. } => e,
+            _ => StoreError::NotAKeyFile,
+        })?;
+        let dest = slots_path(dir);
+        let mut out = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&dest)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::VaultExists)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let written = (|| -> std::io::Result<()> {
+            use std::io::Write;
+            out.write_all(&bytes)?;
+            out.sync_all()
+        })();
+        if let Err(e) = written {
+            // Only the file just made here, half written, is removed.
+            drop(out);
+            let _ = std::fs::remove_file(&dest);
+            return Err(e.into());
+        }
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
     /// Makes a new vault in `dir` for its first user, returning it open with its recovery key.
     /// Inputs must already be validated (see `dsl_domain::vault`).
     pub fn create(
@@ -66,10 +118,12 @@ impl Vault {
         if Self::exists(dir) {
             return Err(StoreError::VaultExists);
         }
+        // A database without its key file is a vault whose key file has gone (a bad copy, an
+        // antivirus, a sync tool): its records are there, so nothing is made over it.
+        if db_files_present(dir) {
+            return Err(StoreError::KeyFileMissing);
+        }
         std::fs::create_dir_all(dir)?;
-        // A database without a key file is left from an interrupted creation: nobody can
-        // ever open it, so it is removed.
-        remove_db_files(dir);
 
         let key = new_data_key();
         let recovery_key = random_recovery_key();
@@ -107,6 +161,7 @@ impl Vault {
                 recovery_key,
             }),
             Err(e) => {
+                // Only what this creation made: the folder held no database before it.
                 remove_db_files(dir);
                 Err(e)
             }
@@ -194,7 +249,7 @@ impl Vault {
         Ok(conn)
     }
 
-    fn open(dir: &Path, key: DataKey, user_id: i64) -> Result<Vault> {
+    pub(crate) fn open(dir: &Path, key: DataKey, user_id: i64) -> Result<Vault> {
         let conn = Self::open_conn(dir, Some(&key))?;
         users::get(&conn, user_id).map_err(|e| match e {
             StoreError::NotFound => StoreError::WrongCredentials,

@@ -28,7 +28,7 @@ use crate::{users, Result, StoreError};
 pub(crate) use connection::open_db;
 #[cfg(test)]
 pub(crate) use connection::PageFormat;
-pub(crate) use connection::{export_copy, remove_db_files};
+pub(crate) use connection::{db_files_present, export_copy, RESTORING_DIR};
 #[cfg(feature = "bench-baseline")]
 pub(crate) use lifecycle::initialise;
 
@@ -79,7 +79,25 @@ pub(crate) fn slots_path(dir: &Path) -> PathBuf {
     dir.join(KEYSLOTS_FILE)
 }
 
+impl Drop for Vault {
+    /// Folds the write-ahead log into the database file before the connection closes, so the
+    /// vault folder holds the whole vault in `vault.db` once it is locked. A checkpoint that
+    /// cannot be made (another program has the file open) leaves the log, which the next open
+    /// reads: locking never fails because of it.
+    fn drop(&mut self) {
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+}
+
 impl Vault {
+    /// Closes the vault: its write-ahead log is folded into the database and the connection
+    /// and key are dropped.
+    pub fn close(self) {
+        drop(self);
+    }
+
     /// Refuses a change when the signed-in user's role only reads (the headteacher).
     pub fn require_editor(&self, what: &'static str) -> Result<()> {
         self.require_in_place()?;
