@@ -10,6 +10,7 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use zeroize::Zeroizing;
 
 use super::now;
+use super::reports::write_exported;
 use crate::dialogs::save_file;
 use crate::error::{CmdError, CmdResult};
 use crate::state::{blocking, AppState, PendingRecovery};
@@ -235,12 +236,11 @@ pub async fn save_recovery_sheet<R: Runtime>(
                 ("PDF", &["pdf"]),
                 "The recovery sheet was not saved.",
             )?;
-            std::fs::write(&path, bytes.as_slice()).map_err(|_| {
-                CmdError::new(
-                    ErrorKind::Io,
-                    "The recovery sheet could not be written there. Choose another place.",
-                )
-            })?;
+            write_exported(
+                &path,
+                bytes.as_slice(),
+                "The recovery sheet could not be written there. Choose another place.",
+            )?;
             state.touch();
             Ok(path.to_string_lossy().into_owned())
         })
