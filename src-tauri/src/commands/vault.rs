@@ -21,6 +21,8 @@ pub const LOCKED_EVENT: &str = "vault-locked";
 /// Why the vault was locked, sent with the event.
 #[derive(Clone, serde::Serialize)]
 pub struct LockedPayload {
+    /// "idle" (the idle limit passed), "user" (the Lock button or quick hide) or "system" (the
+    /// computer going to sleep, or the session or screensaver locking the screen).
     pub reason: &'static str,
 }
 
