@@ -35,7 +35,7 @@ pub fn listen(on_lock: OnLock) {
             // (org.freedesktop.ScreenSaver, org.gnome.ScreenSaver…): any ScreenSaver will do.
             watch(
                 &conn,
-                "type='signal',member='ActiveChanged'",
+                SCREENSAVER_RULE,
                 When::ArgTrue,
                 Some("ScreenSaver"),
                 &on_lock,
@@ -58,20 +58,30 @@ fn watch_system_bus(on_lock: OnLock) {
     let lock_conn = conn.clone();
     let lock_on_lock = on_lock.clone();
     spawn("lock-on-session-lock", move || {
-        // Without our session's path, any session's lock locks the vault: the safe way round.
-        let path = session
-            .map(|p| format!(",path='{}'", p.as_str()))
-            .unwrap_or_default();
-        let rule = format!(
-            "type='signal',sender='{LOGIND}',interface='org.freedesktop.login1.Session',member='Lock'{path}"
-        );
+        let rule = session_lock_rule(session.as_ref().map(|p| p.as_str()));
         watch(&lock_conn, &rule, When::Always, None, &lock_on_lock);
     });
-    let rule = format!(
-        "type='signal',sender='{LOGIND}',path='{LOGIND_PATH}',interface='{LOGIND_MANAGER}',member='PrepareForSleep'"
-    );
-    watch(&conn, &rule, When::ArgTrue, None, &on_lock);
+    watch(&conn, &sleep_rule(), When::ArgTrue, None, &on_lock);
 }
+
+/// logind's signal before the computer sleeps (true) and after it wakes (false).
+fn sleep_rule() -> String {
+    format!(
+        "type='signal',sender='{LOGIND}',path='{LOGIND_PATH}',interface='{LOGIND_MANAGER}',member='PrepareForSleep'"
+    )
+}
+
+/// logind's signal that the session at `path` is to lock its screen. Without our session's path,
+/// any session's lock locks the vault: the safe way round.
+fn session_lock_rule(path: Option<&str>) -> String {
+    let path = path.map(|p| format!(",path='{p}'")).unwrap_or_default();
+    format!(
+        "type='signal',sender='{LOGIND}',interface='org.freedesktop.login1.Session',member='Lock'{path}"
+    )
+}
+
+/// The screensaver's signal that it turned on (true) or off (false).
+const SCREENSAVER_RULE: &str = "type='signal',member='ActiveChanged'";
 
 /// The object path of the logind session this process belongs to.
 fn our_session(conn: &Connection) -> Option<OwnedObjectPath> {
@@ -127,5 +137,146 @@ fn watch(
         if lock {
             on_lock();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use zbus::MatchRule;
+
+    use super::*;
+
+    #[test]
+    fn the_match_rules_are_well_formed() {
+        let session = session_lock_rule(Some("/org/freedesktop/login1/session/_32"));
+        for rule in [
+            sleep_rule(),
+            session_lock_rule(None),
+            session,
+            SCREENSAVER_RULE.to_string(),
+        ] {
+            assert!(MatchRule::try_from(rule.as_str()).is_ok(), "{rule}");
+        }
+    }
+
+    /// A private bus of the test's own, where `dbus-daemon` is installed (never the desktop's, so
+    /// no real program hears the signals sent on it); it stops when dropped.
+    struct PrivateBus(std::process::Child, String);
+
+    impl PrivateBus {
+        fn start() -> Option<Self> {
+            use std::io::BufRead;
+            let mut child = std::process::Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--print-address=1"])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .ok()?;
+            let mut address = String::new();
+            let stdout = child.stdout.take()?;
+            std::io::BufReader::new(stdout)
+                .read_line(&mut address)
+                .ok()?;
+            Some(Self(child, address.trim().to_string()))
+        }
+
+        fn connect(&self) -> Connection {
+            zbus::blocking::connection::Builder::address(self.1.as_str())
+                .and_then(|b| b.build())
+                .expect("connected to the private bus")
+        }
+    }
+
+    impl Drop for PrivateBus {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    /// Signals sent on a private bus, logind's by a connection that takes logind's name. Without
+    /// `dbus-daemon` it checks only that listening neither fails nor blocks.
+    #[test]
+    fn sleep_session_lock_and_screensaver_signals_lock_and_their_opposites_do_not() {
+        let Some(bus) = PrivateBus::start() else {
+            listen(Arc::new(|| {}));
+            return;
+        };
+        let (conn, sender) = (bus.connect(), bus.connect());
+        sender
+            .request_name(LOGIND)
+            .expect("logind's name on a test bus");
+        let (tx, rx) = mpsc::channel();
+        let on_lock: OnLock = Arc::new(move || {
+            let _ = tx.send(());
+        });
+        let watches = [
+            (sleep_rule(), When::ArgTrue, None),
+            (session_lock_rule(Some("/s/ours")), When::Always, None),
+            (
+                SCREENSAVER_RULE.to_string(),
+                When::ArgTrue,
+                Some("ScreenSaver"),
+            ),
+        ];
+        for (rule, when, interface) in watches {
+            let (conn, on_lock) = (conn.clone(), on_lock.clone());
+            std::thread::spawn(move || watch(&conn, &rule, when, interface, &on_lock));
+        }
+        let emit = |path: &str, interface: &str, member: &str, arg: Option<bool>| {
+            match arg {
+                Some(b) => sender.emit_signal(None::<&str>, path, interface, member, &b),
+                None => sender.emit_signal(None::<&str>, path, interface, member, &()),
+            }
+            .expect("sent");
+        };
+        let sleep = |b| emit(LOGIND_PATH, LOGIND_MANAGER, "PrepareForSleep", Some(b));
+        let saver = |i: &str, b| emit("/org/freedesktop/ScreenSaver", i, "ActiveChanged", Some(b));
+        let lock = |p: &str| emit(p, "org.freedesktop.login1.Session", "Lock", None);
+
+        // The watches start listening in their own time: send until one is heard, then drain.
+        let mut heard = false;
+        for _ in 0..50 {
+            sleep(true);
+            saver("org.freedesktop.ScreenSaver", true);
+            lock("/s/ours");
+            if rx.recv_timeout(Duration::from_millis(100)).is_ok() {
+                heard = true;
+                break;
+            }
+        }
+        assert!(heard, "a signal was heard");
+        std::thread::sleep(Duration::from_millis(300));
+        while rx.try_recv().is_ok() {}
+
+        let quiet = |what: &str| {
+            assert!(
+                rx.recv_timeout(Duration::from_millis(300)).is_err(),
+                "{what} did not lock"
+            )
+        };
+        let locks = |what: &str| {
+            assert!(
+                rx.recv_timeout(Duration::from_secs(5)).is_ok(),
+                "{what} locked"
+            );
+            quiet(what);
+        };
+        sleep(false);
+        quiet("waking");
+        saver("org.gnome.ScreenSaver", false);
+        quiet("the screensaver turning off");
+        saver("org.example.Music", true);
+        quiet("another interface's ActiveChanged");
+        lock("/s/theirs");
+        quiet("another session's lock");
+        sleep(true);
+        locks("going to sleep");
+        saver("org.gnome.ScreenSaver", true);
+        locks("the screensaver turning on");
+        lock("/s/ours");
+        locks("our session's lock");
     }
 }
