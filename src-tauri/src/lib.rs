@@ -44,7 +44,7 @@ fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send
 fn unsafe_build() -> Option<&'static str> {
     (!cfg!(debug_assertions) && !cfg!(feature = "custom-protocol")).then_some(
         "this release build has no embedded UI and would load it from a local web server; \
-         build it with `--features custom-protocol` (as `npm run tauri build` does)",
+         build it with `--features custom-protocol`, as scripts/run.sh does",
     )
 }
 
