@@ -6,18 +6,20 @@ mod dialogs;
 mod error;
 mod paths;
 mod state;
+#[cfg(target_os = "linux")]
+mod system_lock;
 
 #[cfg(test)]
 mod command_list_tests;
 #[cfg(test)]
 mod ipc_tests;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tauri::webview::NewWindowResponse;
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 
-use state::AppState;
+use state::{AppState, Moment};
 
 /// The only window title ever shown: no names or case details.
 const WINDOW_TITLE: &str = "DSL Desk";
@@ -37,8 +39,33 @@ fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send
     include!(concat!(env!("OUT_DIR"), "/handler.rs"))
 }
 
+/// Why a release build refuses to start, or `None` if it may: a release build without the
+/// embedded UI would load its pages from a local web server, which any program could be.
+fn unsafe_build() -> Option<&'static str> {
+    (!cfg!(debug_assertions) && !cfg!(feature = "custom-protocol")).then_some(
+        "this release build has no embedded UI and would load it from a local web server; \
+         build it with `--features custom-protocol`, as scripts/run.sh does",
+    )
+}
+
+/// Stops GTK noting the files chosen in the save and open dialogs (every saved report, backup
+/// and fingerprinted evidence file) in the desktop's recent-files list,
+/// ~/.local/share/recently-used.xbel, where anyone using the account would see their names.
+/// Called from `setup`, on the main thread once GTK has started.
+#[cfg(target_os = "linux")]
+fn forget_recent_files() {
+    use gtk::prelude::GtkSettingsExt;
+    if let Some(settings) = gtk::Settings::default() {
+        settings.set_gtk_recent_files_enabled(false);
+    }
+}
+
 /// Starts DSL Desk.
 pub fn run() {
+    if let Some(why) = unsafe_build() {
+        eprintln!("dsl-desk: refusing to start: {why}");
+        std::process::exit(3);
+    }
     let Some(vault_dir) = paths::vault_dir(std::env::args_os(), std::env::var_os(paths::VAULT_ENV))
     else {
         eprintln!("dsl-desk: no folder for the vault could be found; pass --vault DIR");
@@ -64,14 +91,30 @@ pub fn run() {
                     let _ = window.set_title(WINDOW_TITLE);
                 })
                 .build()?;
+            #[cfg(target_os = "linux")]
+            forget_recent_files();
 
+            // Asleep, or the screen locked: lock at once rather than wait for the idle limit.
+            #[cfg(target_os = "linux")]
+            {
+                let handle = app.handle().clone();
+                system_lock::listen(std::sync::Arc::new(move || {
+                    let state = handle.state::<AppState>();
+                    let open = state.open().is_some();
+                    if open {
+                        commands::vault::lock_and_notify(&handle, state.inner(), "system");
+                    }
+                }));
+            }
+
+            // The wall clock, so that time asleep counts (see `IdleTimer`).
             let handle = app.handle().clone();
             std::thread::Builder::new()
                 .name("idle-lock".into())
                 .spawn(move || loop {
                     std::thread::sleep(Duration::from_secs(1));
                     let state = handle.state::<AppState>();
-                    if state.lock_if_idle(Instant::now()) {
+                    if state.lock_if_idle(Moment::now()) {
                         commands::vault::lock_and_notify(&handle, state.inner(), "idle");
                     }
                 })?;

@@ -210,6 +210,21 @@ describe('lock', () => {
     expect(screen.queryByText(/Siobhán/)).toBeNull();
   });
 
+  it('a lock on sleep or screen lock clears the screen and says why', async () => {
+    backend({
+      vault_status: () => ({ exists: true, unlocked: true }),
+      get_session: () => session,
+      report_activity: () => null,
+      ...emptyVault,
+    });
+    render(App);
+    expect(await screen.findByText('Siobhán Zoë · DSL')).toBeTruthy();
+    await emit('vault-locked', { reason: 'system' });
+    expect(await screen.findByRole('heading', { name: 'Unlock' })).toBeTruthy();
+    expect(screen.getByText(/went to sleep or its screen was locked/)).toBeTruthy();
+    expect(screen.queryByText(/Siobhán/)).toBeNull();
+  });
+
   it('quick hide blanks the screen at once and locks', async () => {
     const user = userEvent.setup();
     backend({

@@ -104,12 +104,18 @@ pub(crate) fn save_path<R: Runtime>(
 
 /// Writes a report's bytes where the user chose.
 pub(crate) fn write_report(path: &Path, bytes: &[u8]) -> CmdResult<()> {
-    std::fs::write(path, bytes).map_err(|_| {
-        CmdError::new(
-            ErrorKind::Io,
-            "The report could not be written there. Choose another place.",
-        )
-    })
+    write_exported(
+        path,
+        bytes,
+        "The report could not be written there. Choose another place.",
+    )
+}
+
+/// Writes an exported file's bytes where the user chose, readable by the user only (the file is
+/// not encrypted); `failed` is the message if it cannot be written.
+pub(crate) fn write_exported(path: &Path, bytes: &[u8], failed: &str) -> CmdResult<()> {
+    dsl_store::files::write_owner_only(path, bytes)
+        .map_err(|_| CmdError::new(ErrorKind::Io, failed))
 }
 
 /// Opens the file just exported in the system's PDF viewer, to print.
@@ -130,4 +136,30 @@ pub async fn open_last_export<R: Runtime>(
                 "No PDF viewer could open the file. Open it from where you saved it.",
             )
         })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_saved_report_is_readable_by_its_owner_only() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let path = tmp.path().join("OS-2026-0001 incident report.pdf");
+        std::fs::write(&path, b"an older report").expect("old");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        write_report(&path, b"%PDF-1.7").expect("written");
+        let mode = std::fs::metadata(&path)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(std::fs::read(&path).expect("read"), b"%PDF-1.7");
+
+        let missing = tmp.path().join("no such folder").join("report.pdf");
+        let refused = write_report(&missing, b"%PDF-1.7").expect_err("refused");
+        assert_eq!(refused.0.kind, ErrorKind::Io);
+    }
 }

@@ -12,6 +12,7 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use zeroize::Zeroizing;
 
 use super::now;
+use super::reports::write_exported;
 use crate::dialogs::{pick_file, save_file};
 use crate::error::{CmdError, CmdResult};
 use crate::state::{blocking, AppState, PendingRecovery};
@@ -22,6 +23,8 @@ pub const LOCKED_EVENT: &str = "vault-locked";
 /// Why the vault was locked, sent with the event.
 #[derive(Clone, serde::Serialize)]
 pub struct LockedPayload {
+    /// "idle" (the idle limit passed), "user" (the Lock button or quick hide) or "system" (the
+    /// computer going to sleep, or the session or screensaver locking the screen).
     pub reason: &'static str,
 }
 
@@ -244,12 +247,11 @@ pub async fn save_recovery_sheet<R: Runtime>(
                 ("PDF", &["pdf"]),
                 "The recovery sheet was not saved.",
             )?;
-            std::fs::write(&path, bytes.as_slice()).map_err(|_| {
-                CmdError::new(
-                    ErrorKind::Io,
-                    "The recovery sheet could not be written there. Choose another place.",
-                )
-            })?;
+            write_exported(
+                &path,
+                bytes.as_slice(),
+                "The recovery sheet could not be written there. Choose another place.",
+            )?;
             state.touch();
             Ok(path.to_string_lossy().into_owned())
         })

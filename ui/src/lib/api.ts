@@ -167,8 +167,9 @@ export const api = {
   exportSubjectAccess: (personId: number) => invoke<string>('export_subject_access', { personId }),
 };
 
-/** Why the vault was locked. */
-export type LockReason = 'idle' | 'user';
+/** Why the vault was locked: no activity for the idle limit, the Lock button or quick hide, or the
+ * computer going to sleep or its screen being locked. */
+export type LockReason = 'idle' | 'user' | 'system';
 
 /** Calls `handler` whenever the backend locks the vault. */
 export function onLocked(handler: (reason: LockReason) => void): Promise<UnlistenFn> {

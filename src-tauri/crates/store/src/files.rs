@@ -1,9 +1,36 @@
-//! Writing files so that a crash leaves either the old file or the new one, never half of one.
+//! Writing files so that a crash leaves either the old file or the new one, never half of one,
+//! and so that only their owner can read them.
 
+use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
 use crate::Result;
+
+/// Creates the file at `path` for writing, or empties the one there, readable and writable by
+/// its owner only on Unix (mode 0o600): also when it replaces a file others could read, whose
+/// mode is changed before anything is written. Every file the app writes (the vault's own,
+/// backups, reports, the recovery sheet) is made with this.
+pub fn create_owner_only(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        // The mode above applies only to a new file.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
+/// Writes `bytes` to the file at `path` (made or emptied with [`create_owner_only`]).
+pub fn write_owner_only(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    create_owner_only(path)?.write_all(bytes)
+}
 
 /// Writes `parts` to a temporary file beside `path`, flushes it to disk, renames it over `path`
 /// and makes the rename durable where the platform allows opening a directory.
@@ -12,7 +39,7 @@ pub(crate) fn write_atomically(path: &Path, parts: &[&[u8]]) -> Result<()> {
     name.push(".partial");
     let tmp = path.with_file_name(name);
     {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = create_owner_only(&tmp)?;
         for p in parts {
             f.write_all(p)?;
         }
@@ -34,4 +61,41 @@ pub(crate) fn replace_durably(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    #[test]
+    fn written_files_are_readable_by_their_owner_only_even_when_replacing_one() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let new = tmp.path().join("report.pdf");
+        write_owner_only(&new, b"%PDF-1.7 new").expect("written");
+        assert_eq!(mode(&new), 0o600);
+
+        let old = tmp.path().join("old report.pdf");
+        std::fs::write(&old, b"an older and longer report").expect("old");
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        write_owner_only(&old, b"%PDF-1.7 replaced").expect("replaced");
+        assert_eq!(mode(&old), 0o600);
+        assert_eq!(std::fs::read(&old).expect("read"), b"%PDF-1.7 replaced");
+
+        let backup = tmp.path().join("vault.dsldesk-backup");
+        std::fs::write(&backup, b"an older backup").expect("old");
+        std::fs::set_permissions(&backup, std::fs::Permissions::from_mode(0o664)).expect("chmod");
+        write_atomically(&backup, &[b"new ", b"backup"]).expect("replaced");
+        assert_eq!(mode(&backup), 0o600);
+        assert_eq!(std::fs::read(&backup).expect("read"), b"new backup");
+    }
 }

@@ -10,7 +10,7 @@ mod columns;
 pub mod demo;
 mod error;
 pub mod evidence;
-mod files;
+pub mod files;
 pub mod governor;
 mod incidents;
 mod keyslots;
