@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, chooseInDialog, createVault, saveInDialog, setValue, waitFor } from './webdriver.mjs';
+import { App, appBinary, chooseInDialog, createVault, recordBullyingIncident, saveInDialog, waitFor } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const MARKER = 'BACKUP-PLAINTEXT-MARKER-5e1d';
@@ -22,14 +22,7 @@ describe('backup and restore', { concurrency: false }, () => {
     out = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-backups-'));
     app = await App.start(vault);
     await createVault(app, { school: 'Oakfield Academy', user: 'Jo Bloggs', pass: PASS });
-    await app.clickButton('Record an incident');
-    await app.waitForHeading('Record an incident');
-    await app.type('#reported-by-name', 'Ms Zoë Nguyễn');
-    await app.type('#reported-by-role', 'Form tutor');
-    await app.type('#summary', `${MARKER}: unkind messages in a group chat.`);
-    await setValue(app, '#activity-type', 'bullying');
-    await app.clickButton('Record incident');
-    await app.waitForHeading(`OS-${YEAR}-0001`);
+    await recordBullyingIncident(app, `${MARKER}: unkind messages in a group chat.`, `OS-${YEAR}-0001`);
   });
 
   after(async () => {

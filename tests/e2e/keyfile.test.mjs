@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, chooseInDialog, createVault, setValue, waitFor } from './webdriver.mjs';
+import { App, appBinary, chooseInDialog, createVault, recordBullyingIncident, waitFor } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const YEAR = new Date().getUTCFullYear();
@@ -22,14 +22,7 @@ describe('a missing key file', { concurrency: false }, () => {
     aside = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-keyfile-aside-'));
     app = await App.start(vault);
     await createVault(app, { school: 'Oakfield Academy', user: 'Jo Bloggs', pass: PASS });
-    await app.clickButton('Record an incident');
-    await app.waitForHeading('Record an incident');
-    await app.type('#reported-by-name', 'Ms Zoë Nguyễn');
-    await app.type('#reported-by-role', 'Form tutor');
-    await app.type('#summary', 'Unkind messages in a group chat.');
-    await setValue(app, '#activity-type', 'bullying');
-    await app.clickButton('Record incident');
-    await app.waitForHeading(`OS-${YEAR}-0001`);
+    await recordBullyingIncident(app, 'Unkind messages in a group chat.', `OS-${YEAR}-0001`);
   });
 
   after(async () => {

@@ -230,3 +230,15 @@ export async function saveInDialog(title, path) {
   await sleep(300);
   execFileSync('xdotool', ['key', '--window', win, 'Return']);
 }
+
+/** From the incident list: records a bullying incident reported by a form tutor, and waits for its page. */
+export async function recordBullyingIncident(app, summary, reference) {
+  await app.clickButton('Record an incident');
+  await app.waitForHeading('Record an incident');
+  await app.type('#reported-by-name', 'Ms Zoë Nguyễn');
+  await app.type('#reported-by-role', 'Form tutor');
+  await app.type('#summary', summary);
+  await setValue(app, '#activity-type', 'bullying');
+  await app.clickButton('Record incident');
+  await app.waitForHeading(reference);
+}
