@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, VecDeque};
 use chrono::Duration;
 
 use crate::flow::{
-    check_entry, chronology, current, evaluate, EntryBody, EntryInput, FieldKind, FlowDefinition,
-    FlowEntry, ScreeningAnswer, StepKind, StepView,
+    check_entry, chronology, current, evaluate, EntryBody, EntryInput, FlowDefinition, FlowEntry,
+    ScreeningAnswer, StepKind, StepView,
 };
 use crate::incident::{
     Discovery, IncidentDetail, IncidentFacts, Involvement, Location, PersonKind, PersonRole,
@@ -15,22 +15,7 @@ use crate::incident::{
 };
 use crate::report::incident_report;
 use crate::stats::{incident_stat, StatEvent};
-use crate::test_fixtures::{person, t0};
-
-fn details(fields: &[crate::flow::ItemField]) -> BTreeMap<String, String> {
-    fields
-        .iter()
-        .map(|f| {
-            let v = match f.kind {
-                FieldKind::Datetime => "2026-11-20T10:30".to_string(),
-                FieldKind::Date => "2027-01-15".to_string(),
-                FieldKind::Choice => f.options[0].clone(),
-                _ => format!("{} value", f.label),
-            };
-            (f.id.clone(), v)
-        })
-        .collect()
-}
+use crate::test_fixtures::{details, person, t0};
 
 /// An incident being walked: each entry is checked as the app checks it.
 struct Walk<'a> {

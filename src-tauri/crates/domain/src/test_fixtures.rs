@@ -1,7 +1,10 @@
 //! What the domain's tests share: a fixed start time and a person in an incident.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
+use crate::flow::{FieldKind, ItemField};
 use crate::incident::{Involvement, Person, PersonKind, PersonRole};
 
 /// When the tests' incidents happen: 20 November 2026, 09:00 UTC.
@@ -26,4 +29,20 @@ pub fn person(id: i64, kind: PersonKind, role: PersonRole) -> Involvement {
         role,
         added_at: t0(),
     }
+}
+
+/// A plausible value for each of a checklist item's fields, as a DSL would fill them in.
+pub fn details(fields: &[ItemField]) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .map(|f| {
+            let v = match f.kind {
+                FieldKind::Datetime => "2026-11-20T10:30".to_string(),
+                FieldKind::Date => "2027-01-15".to_string(),
+                FieldKind::Choice => f.options[0].clone(),
+                _ => format!("{} value", f.label),
+            };
+            (f.id.clone(), v)
+        })
+        .collect()
 }

@@ -100,18 +100,7 @@ impl Sim {
     }
 
     fn details(item: &ActionItem) -> BTreeMap<String, String> {
-        item.fields
-            .iter()
-            .map(|f| {
-                let v = match f.kind {
-                    FieldKind::Datetime => "2026-11-20T10:30".to_string(),
-                    FieldKind::Date => "2027-01-15".to_string(),
-                    FieldKind::Choice => f.options[0].clone(),
-                    _ => format!("{} value", f.label),
-                };
-                (f.id.clone(), v)
-            })
-            .collect()
+        crate::test_fixtures::details(&item.fields)
     }
 
     /// Does every mandatory item of the current action step, then completes it.
