@@ -42,7 +42,8 @@ impl From<StoreError> for CmdError {
             StoreError::NewerVersion { .. } => ErrorKind::NewerVersion,
             StoreError::NotFound => ErrorKind::NotFound,
             StoreError::Conflict(_) | StoreError::KeyFileMissing => ErrorKind::Conflict,
-            StoreError::NotAKeyFile => ErrorKind::Corrupt,
+            StoreError::NotAKeyFile | StoreError::OldKeyFile => ErrorKind::Corrupt,
+            StoreError::RekeyPending => ErrorKind::Conflict,
             StoreError::NotPermitted(_) => ErrorKind::Forbidden,
             StoreError::Io(_)
             | StoreError::ReadOnly

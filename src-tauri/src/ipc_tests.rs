@@ -424,7 +424,11 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
             "newPassphraseRepeat": "violet anchor quarry meadow"}),
             20,
         ),
-        ("unlock", json!({"passphrase": "not the passphrase"}), 20),
+        (
+            "unlock",
+            json!({"slotId": "not a slot", "passphrase": "not the passphrase"}),
+            20,
+        ),
     ]
 }
 
@@ -517,7 +521,15 @@ fn every_command_answers_hostile_input_with_a_typed_error_and_never_panics() {
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("window");
-    let unlocked = call(&webview, "unlock", json!({"passphrase": PASS})).expect("answers");
+    let slot = dsl_store::Vault::sign_in_choices(&dir).expect("choices")[0]
+        .slot_id
+        .clone();
+    let unlocked = call(
+        &webview,
+        "unlock",
+        json!({"slotId": slot, "passphrase": PASS}),
+    )
+    .expect("answers");
     assert!(
         matches!(unlocked, Outcome::Ok),
         "the vault unlocks over IPC"

@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Keys, appBinary, createVault, saveInDialog, setValue, waitFor } from './webdriver.mjs';
+import { App, Keys, appBinary, chooseSignIn, createVault, saveInDialog, setValue, waitFor } from './webdriver.mjs';
+
+const DSL_NAME = 'Jo Bloggs';
 
 const PASS = 'lantern mauve copper harbour';
 const HEAD_PASS = 'granite puffin saucer meadow';
@@ -35,9 +37,11 @@ async function recordIncident(app, summary, pupils) {
   return app.heading();
 }
 
-async function unlockAs(app, pass) {
+async function unlockAs(app, pass, name) {
   await app.clickButton('Lock');
   await app.waitForHeading('Unlock');
+  await waitFor(() => app.exists('#unlock-user, [data-testid=signing-in]'), { what: 'who is signing in' });
+  if (name) await chooseSignIn(app, name);
   await app.type('#unlock-passphrase', pass);
   await app.clickButton('Unlock');
 }
@@ -62,7 +66,7 @@ describe('records over the years', { concurrency: false }, () => {
     vault = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-records-'));
     out = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-records-out-'));
     app = await App.start(vault);
-    await createVault(app, { school: 'Oakfield Academy', user: 'Jo Bloggs', pass: PASS });
+    await createVault(app, { school: 'Oakfield Academy', user: DSL_NAME, pass: PASS });
     refs.kept = await recordIncident(app, 'An old case to keep', [['Oliver Grey', 'victim', 11, '2000-03-01']]);
     refs.destroyed = await recordIncident(app, 'DESTROY-MARKER old case', [['Ruby Lane', 'victim', 11, '1999-02-02']]);
     refs.moving = await recordIncident(app, 'Aoife Brennan sent unkind messages to Zoë Nguyễn', [
@@ -88,7 +92,7 @@ describe('records over the years', { concurrency: false }, () => {
     await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 2, { what: 'the new user', timeout: 30000 });
     await app.screenshot('70-users');
 
-    await unlockAs(app, HEAD_PASS);
+    await unlockAs(app, HEAD_PASS, 'Pat Head');
     await app.waitForHeading('Incidents', 20000);
     assert.match(await app.text('.who'), /Pat Head · Headteacher/);
     assert.equal(await app.exists('.content button.primary'), false, 'no "Record an incident" for the head');
@@ -101,13 +105,14 @@ describe('records over the years', { concurrency: false }, () => {
     assert.equal(await app.exists('.retention-item button'), false, 'no retention decisions for the head');
     await app.screenshot('71-headteacher-records');
 
-    await unlockAs(app, PASS);
+    await unlockAs(app, PASS, DSL_NAME);
     await app.waitForHeading('Incidents', 20000);
     await app.clickButton('Settings');
     await app.waitForHeading('Settings');
     await app.click('[aria-label="Remove Pat Head"]');
     await app.clickButton('Yes, remove');
-    await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 1, { what: 'the removal' });
+    await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 1, { what: 'the removal', timeout: 30000 });
+    assert.match(await app.text('.users .alert, .users [role=status]'), /re-encrypted under a new key/);
     await unlockAs(app, HEAD_PASS);
     const refused = await waitFor(() => app.text('[role=alert]'), { what: 'refusal', timeout: 20000 });
     assert.equal(refused, 'That did not open the vault. Check it and try again.');

@@ -173,6 +173,21 @@ export async function setValue(app, css, value) {
   if (!ok) throw new Error(`no element ${css}`);
 }
 
+/** On the Unlock screen, chooses who is signing in by the name shown (when there is a choice). */
+export async function chooseSignIn(app, name) {
+  const ok = await app.script(
+    `const el = document.querySelector('#unlock-user');
+     if (!el) return 'none';
+     const option = [...el.options].find((o) => o.textContent.startsWith(arguments[0] + ' ('));
+     if (!option) return false;
+     el.value = option.value;
+     el.dispatchEvent(new Event('change', { bubbles: true }));
+     return true;`,
+    [name],
+  );
+  if (ok === false) throw new Error(`nobody called ${name} can sign in`);
+}
+
 /** Makes a vault through the first-run screens; returns the recovery key as shown. */
 export async function createVault(app, { school, user, pass }) {
   await app.waitForHeading('Create your vault');

@@ -78,8 +78,30 @@ pub async fn change_passphrase(
 
 /// Walks the audit chain: intact, or the first broken link.
 #[tauri::command]
-pub async fn verify_vault(state: State<'_, AppState>) -> CmdResult<AuditCheck> {
-    state.vault(|v| Ok(v.verify_audit()?)).await
+pub async fn verify_vault<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<AuditCheck> {
+    use tauri::Emitter;
+    state
+        .vault(move |v| {
+            let progress = move |checked: u64, total: u64| {
+                // A progress bar that misses a step still ends at the result.
+                let _ = app.emit(VERIFY_EVENT, VerifyPayload { checked, total });
+            };
+            Ok(v.verify_audit_with(&progress)?)
+        })
+        .await
+}
+
+/// The event that tells the UI how far Verify has got.
+pub const VERIFY_EVENT: &str = "vault-verify";
+
+/// How far Verify has got: entries checked of the total.
+#[derive(Clone, serde::Serialize)]
+pub struct VerifyPayload {
+    pub checked: u64,
+    pub total: u64,
 }
 
 /// Version and where the vault is.
@@ -90,10 +112,12 @@ pub async fn about(state: State<'_, AppState>) -> CmdResult<AboutInfo> {
             let schema_version = state
                 .with_vault(|v| Ok(v.schema_version()?))
                 .unwrap_or(dsl_store::SCHEMA_VERSION);
+            let founding_fingerprint = state.with_vault(|v| Ok(v.founding_fingerprint()?)).ok();
             Ok(AboutInfo {
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 vault_dir: state.0.vault_dir.to_string_lossy().into_owned(),
                 schema_version,
+                founding_fingerprint,
             })
         })
         .await

@@ -2,11 +2,11 @@
 
 use dsl_domain::vault::{clean_name, NewUser, VaultUser};
 use dsl_store::KdfParams;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 
 use super::now;
-use super::vault::check_new_passphrase;
+use super::vault::{check_new_passphrase, rekey_progress};
 use crate::error::CmdResult;
 use crate::state::AppState;
 
@@ -35,8 +35,16 @@ pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> CmdResult<Va
         .await
 }
 
-/// Removes a user: their passphrase stops opening the vault at once.
+/// Removes a user and re-keys the vault (progress goes to the UI as it is made): their
+/// passphrase stops opening the vault at once, and no copy of the old key file opens anything
+/// written after.
 #[tauri::command]
-pub async fn remove_user(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    state.vault(move |v| Ok(v.remove_user(id, now())?)).await
+pub async fn remove_user<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: i64,
+) -> CmdResult<()> {
+    state
+        .vault(move |v| Ok(v.remove_user(id, now(), &rekey_progress(app))?))
+        .await
 }

@@ -20,6 +20,23 @@ use crate::state::{blocking, AppState, PendingRecovery};
 /// The event the UI listens for: the vault was locked and the UI must forget what it holds.
 pub const LOCKED_EVENT: &str = "vault-locked";
 
+/// The event that tells the UI how far re-encrypting the vault under a new key has got.
+pub const REKEY_EVENT: &str = "vault-rekey";
+
+/// How far a re-key has got, sent with the event: from 0 to 1.
+#[derive(Clone, serde::Serialize)]
+pub struct RekeyPayload {
+    pub fraction: f64,
+}
+
+/// Sends a re-key's progress to the UI.
+pub fn rekey_progress<R: Runtime>(app: AppHandle<R>) -> impl Fn(f64) + Sync {
+    move |fraction| {
+        // A progress bar that misses a step still ends at the result.
+        let _ = app.emit(REKEY_EVENT, RekeyPayload { fraction });
+    }
+}
+
 /// Why the vault was locked, sent with the event.
 #[derive(Clone, serde::Serialize)]
 pub struct LockedPayload {
@@ -68,6 +85,11 @@ pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultStatus> 
         vault_folder: key_file_missing.then(|| dir.to_string_lossy().into_owned()),
         demo_mode: state.0.demo_mode,
         demo_passphrase: state.0.demo_mode.then(|| DEMO_PASSPHRASE.to_string()),
+        sign_in: if Vault::exists(dir) {
+            Vault::sign_in_choices(dir).unwrap_or_default()
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -236,6 +258,7 @@ pub async fn save_recovery_sheet<R: Runtime>(
                     created_at: dsl_domain::time::uk_date_time(pending.created_at),
                     grouped_key: pending.key.grouped().to_string(),
                     app_version: env!("CARGO_PKG_VERSION").to_string(),
+                    founding_fingerprint: session.founding_fingerprint,
                 }
             };
             let bytes = Zeroizing::new(dsl_report::recovery_sheet::render(&sheet)?);
@@ -258,9 +281,11 @@ pub async fn save_recovery_sheet<R: Runtime>(
         .await
 }
 
-/// Checks the groups typed back from the recovery key; on success the key is forgotten.
+/// Checks the groups typed back from the recovery key; on success the key is forgotten. A
+/// key that replaces the current one re-keys the vault (progress goes to the UI).
 #[tauri::command]
-pub async fn confirm_recovery_key(
+pub async fn confirm_recovery_key<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     answers: Vec<String>,
 ) -> CmdResult<Session> {
@@ -288,7 +313,12 @@ pub async fn confirm_recovery_key(
                 if p.replaces_current {
                     // Kept until it is in place, so a failure here loses nothing.
                     state.with_vault(|v| {
-                        Ok(v.replace_recovery_key(&p.key, KdfParams::default(), now())?)
+                        Ok(v.replace_recovery_key(
+                            &p.key,
+                            KdfParams::default(),
+                            now(),
+                            &rekey_progress(app.clone()),
+                        )?)
                     })?;
                 }
                 pending.take();
@@ -344,14 +374,21 @@ pub async fn choose_key_file<R: Runtime>(
         .await
 }
 
-/// Opens the vault with a passphrase.
+/// Opens the vault as the user who chose their name, with their passphrase.
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<Session> {
+pub async fn unlock(
+    state: State<'_, AppState>,
+    slot_id: String,
+    passphrase: String,
+) -> CmdResult<Session> {
     let passphrase = Zeroizing::new(passphrase);
     state
         .run(move |state| {
             state.attempts().check(std::time::Instant::now())?;
-            opened(state, Vault::unlock(&state.0.vault_dir, &passphrase))
+            opened(
+                state,
+                Vault::unlock_as(&state.0.vault_dir, &slot_id, &passphrase),
+            )
         })
         .await
 }

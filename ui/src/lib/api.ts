@@ -9,6 +9,7 @@ import type { RecoveryKeyShown } from './bindings/RecoveryKeyShown';
 import type { Session } from './bindings/Session';
 import type { Settings } from './bindings/Settings';
 import type { VaultStatus } from './bindings/VaultStatus';
+import type { SignInChoice } from './bindings/SignInChoice';
 import type { ActivityType } from './bindings/ActivityType';
 import type { IncidentDetail } from './bindings/IncidentDetail';
 import type { IncidentFacts } from './bindings/IncidentFacts';
@@ -47,7 +48,7 @@ import type { TransferInput } from './bindings/TransferInput';
 import type { ReceiptInput } from './bindings/ReceiptInput';
 import type { Receipt } from './bindings/Receipt';
 
-export type { AboutInfo, ApiError, CreateVaultInput, PassphraseAssessment, RecoveryKeyShown, Session, Settings, VaultStatus };
+export type { AboutInfo, ApiError, CreateVaultInput, PassphraseAssessment, RecoveryKeyShown, Session, Settings, SignInChoice, VaultStatus };
 export type {
   ActivityType,
   IncidentDetail,
@@ -107,7 +108,7 @@ export const api = {
   saveRecoverySheet: () => invoke<string>('save_recovery_sheet'),
   confirmRecoveryKey: (answers: string[]) => invoke<Session>('confirm_recovery_key', { answers }),
   regenerateRecoveryKey: (current: string) => invoke<RecoveryKeyShown>('regenerate_recovery_key', { current }),
-  unlock: (passphrase: string) => invoke<Session>('unlock', { passphrase }),
+  unlock: (slotId: string, passphrase: string) => invoke<Session>('unlock', { slotId, passphrase }),
   unlockWithRecovery: (recoveryKey: string, newPassphrase: string, newPassphraseRepeat: string) =>
     invoke<Session>('unlock_with_recovery', { recoveryKey, newPassphrase, newPassphraseRepeat }),
   lock: () => invoke<void>('lock'),
@@ -174,4 +175,16 @@ export type LockReason = 'idle' | 'user' | 'system';
 /** Calls `handler` whenever the backend locks the vault. */
 export function onLocked(handler: (reason: LockReason) => void): Promise<UnlistenFn> {
   return listen<{ reason: LockReason }>('vault-locked', (event) => handler(event.payload.reason));
+}
+
+/** Calls `handler` with the fraction done (0 to 1) while the vault is re-encrypted under a new key. */
+export function onRekey(handler: (fraction: number) => void): Promise<UnlistenFn> {
+  return listen<{ fraction: number }>('vault-rekey', (event) => handler(event.payload.fraction));
+}
+
+/** Calls `handler` with the entries checked so far, and the total, while Verify runs. */
+export function onVerify(handler: (checked: number, total: number) => void): Promise<UnlistenFn> {
+  return listen<{ checked: number; total: number }>('vault-verify', (event) =>
+    handler(event.payload.checked, event.payload.total),
+  );
 }

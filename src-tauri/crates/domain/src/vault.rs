@@ -65,6 +65,19 @@ pub struct VaultStatus {
     /// In demo mode, the demo vault's passphrase, shown on its unlock screen.
     #[ts(optional)]
     pub demo_passphrase: Option<String>,
+    /// Who can sign in, as the key file lists them: the unlock screen asks which of them is
+    /// signing in, and each passphrase opens the vault only for its own user.
+    pub sign_in: Vec<SignInChoice>,
+}
+
+/// Someone who can sign in, as the key file lists them (before the vault is unlocked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SignInChoice {
+    pub slot_id: String,
+    pub name: String,
+    pub role: Role,
 }
 
 /// Someone who can open the vault, as the user list shows them.
@@ -110,6 +123,8 @@ pub struct Session {
     pub last_backup_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Remind when the last backup is older than this many days.
     pub backup_reminder_days: u32,
+    /// The fingerprint of the vault's founding key, as the recovery sheet prints it.
+    pub founding_fingerprint: String,
 }
 
 /// The school's settings held in the vault.
@@ -164,6 +179,10 @@ pub struct AboutInfo {
     pub vault_dir: String,
     #[ts(type = "number")]
     pub schema_version: i64,
+    /// The fingerprint of the vault's founding key (when it is unlocked), as the recovery
+    /// sheet prints it.
+    #[ts(optional)]
+    pub founding_fingerprint: Option<String>,
 }
 
 /// The result of walking the audit chain.

@@ -13,6 +13,9 @@ pub struct RecoverySheet {
     /// The key in groups, e.g. "7K3M-9QXA-…".
     pub grouped_key: String,
     pub app_version: String,
+    /// The fingerprint of the vault's founding key: About shows the same, so anyone can check
+    /// that the vault in front of them is the one this sheet belongs to.
+    pub founding_fingerprint: String,
 }
 
 /// The marking, the title, the school and who made the vault.
@@ -109,6 +112,15 @@ pub fn render(sheet: &RecoverySheet) -> Result<Vec<u8>, ReportError> {
     let width = PAGE_W - 2.0 * MARGIN_X;
     heading(&mut c, sheet, width);
     key_box(&mut c, sheet, width);
+    c.paragraph("Vault fingerprint", Style::HEADING);
+    c.gap(1.5);
+    c.paragraph(&sheet.founding_fingerprint, Style::BODY);
+    c.gap(1.5);
+    c.paragraph(
+        "DSL Desk shows the same fingerprint under About. If they differ, the vault is not the one this sheet was made for: tell the headteacher and do not use it.",
+        Style::BODY,
+    );
+    c.gap(4.0);
     guidance(&mut c);
     c.gap(4.0);
     c.paragraph(
@@ -136,6 +148,7 @@ mod tests {
             created_at: "22/11/2026 10:00".into(),
             grouped_key: "0123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXYZ".into(),
             app_version: "0.1.0".into(),
+            founding_fingerprint: "0A1B 2C3D 4E5F 6071 8293 A4B5 C6D7 E8F9".into(),
         })
         .expect("renders");
         assert!(bytes.starts_with(b"%PDF-"));

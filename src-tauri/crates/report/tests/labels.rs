@@ -171,6 +171,7 @@ fn the_recovery_sheet_names_each_vault_role_as_the_screen_does() {
             created_at: "22/11/2026 10:00".into(),
             grouped_key: "7K3M-9QXA".into(),
             app_version: "0.0.0".into(),
+            founding_fingerprint: "0A1B 2C3D 4E5F 6071 8293 A4B5 C6D7 E8F9".into(),
         };
         let pdf = dsl_report::recovery_sheet::render(&sheet).expect("renders");
         let text = flat(&pdf_tools::text(&pdf_tools::save(

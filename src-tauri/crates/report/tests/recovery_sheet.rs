@@ -12,6 +12,7 @@ fn recovery_sheet_holds_the_key_and_prints_names_as_written() {
         created_at: "22/11/2026 10:00".into(),
         grouped_key: "7K3M-9QXA-0B1C-DEFG-HJKM-NPQR-STVW-XYZ2".into(),
         app_version: "0.1.0".into(),
+        founding_fingerprint: "0A1B 2C3D 4E5F 6071 8293 A4B5 C6D7 E8F9".into(),
     };
     let path = pdf_tools::save("recovery-sheet.pdf", &render(&sheet).expect("renders"));
     assert_eq!(pdf_tools::pages(&path), 1);

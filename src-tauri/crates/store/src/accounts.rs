@@ -4,31 +4,9 @@ use chrono::{DateTime, Utc};
 use dsl_domain::vault::{Role, VaultUser};
 
 use crate::audit;
-use crate::keyslots::{KdfParams, Slot, SlotFile, SlotKind};
-use crate::vault::slots_path;
-use crate::{users, Result, StoreError, Vault};
-
-/// Why a passphrase was refused for a new or changed key slot.
-pub(crate) const PASSPHRASE_TAKEN: &str =
-    "that passphrase already opens the vault for someone else; choose a different one";
-
-/// True if `passphrase` opens a passphrase slot belonging to anyone but `except`.
-pub(crate) fn passphrase_in_use(
-    file: &SlotFile,
-    passphrase: &str,
-    except: Option<i64>,
-) -> Result<bool> {
-    for slot in file
-        .slots
-        .iter()
-        .filter(|s| s.kind == SlotKind::Passphrase && s.user_id != except)
-    {
-        if slot.unwrap_key(passphrase.as_bytes())?.is_some() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
+use crate::keyslots::{public_hex, Certifier, KdfParams, Sealed, SlotFile, UserSlot};
+use crate::vault::{slots_path, RekeyProgress};
+use crate::{signing, users, Result, StoreError, Vault};
 
 impl Vault {
     /// The people who can open the vault, oldest first.
@@ -47,7 +25,9 @@ impl Vault {
             .collect()
     }
 
-    /// Adds a user with their own passphrase key slot. Inputs must already be validated.
+    /// Adds a user with their own keys, certified by the signed-in DSL or deputy, and the data
+    /// key sealed to them. Inputs must already be validated. Nothing says whether anyone else
+    /// has the same passphrase: each slot opens only for the user it names.
     pub fn add_user(
         &mut self,
         name: &str,
@@ -67,28 +47,43 @@ impl Vault {
         }
         let path = slots_path(&self.dir);
         let mut file = SlotFile::read(&path)?;
-        if passphrase_in_use(&file, passphrase, None)? {
-            return Err(StoreError::Conflict(PASSPHRASE_TAKEN));
-        }
+        let author_key = public_hex(&self.signer);
         let tx = self.conn.transaction()?;
         let id = users::insert(&tx, name, role, now)?;
+        let (slot, _) = UserSlot::new(
+            &file.vault_id,
+            id,
+            name,
+            role,
+            None,
+            passphrase,
+            kdf,
+            Certifier::User(author_key),
+            &self.signer,
+        )?;
+        signing::insert_key(&tx, &slot.record()?, now)?;
         audit::record(
             &tx,
             now,
-            self.user_id,
+            &audit::Author {
+                user: self.user_id,
+                key: &self.signer,
+            },
             "user.added",
             "user",
             &id.to_string(),
         )?;
-        file.slots.push(Slot::wrap(
-            SlotKind::Passphrase,
-            Some(id),
-            passphrase.as_bytes(),
+        let sealed = Sealed::seal(
+            &file.vault_id,
+            file.generation,
+            &slot.id,
+            &slot.box_key,
             &self.key,
-            kdf,
-        )?);
+        )?;
+        file.users.push(slot);
+        file.sealed.push(sealed);
         // The slot is written before the user row commits: if the commit failed, the slot
-        // would name no current user and unlock refuses it.
+        // would name a key the vault never certified, and unlock refuses it.
         file.write(&path)?;
         tx.commit()?;
         Ok(VaultUser {
@@ -100,9 +95,16 @@ impl Vault {
         })
     }
 
-    /// Removes a user: their key slot goes from the key file at once, so their passphrase
-    /// stops opening the vault. Their past entries keep their name.
-    pub fn remove_user(&mut self, id: i64, now: DateTime<Utc>) -> Result<()> {
+    /// Removes a user and re-keys the vault: their slot goes from the key file, and the
+    /// database is re-encrypted under a new data key sealed only to those who remain, so a
+    /// copy of the old key file opens nothing written from now on. Their past entries keep
+    /// their name.
+    pub fn remove_user(
+        &mut self,
+        id: i64,
+        now: DateTime<Utc>,
+        progress: RekeyProgress<'_>,
+    ) -> Result<()> {
         self.require_editor("only a DSL or deputy can remove users")?;
         if id == self.user_id {
             return Err(StoreError::Conflict(
@@ -119,23 +121,24 @@ impl Vault {
                 "the vault must keep at least one DSL or deputy",
             ));
         }
-        let path = slots_path(&self.dir);
-        let mut file = SlotFile::read(&path)?;
-        file.slots
-            .retain(|s| !(s.kind == SlotKind::Passphrase && s.user_id == Some(id)));
+        let mut file = SlotFile::read(&slots_path(&self.dir))?;
+        file.users.retain(|s| s.user_id != id);
         let tx = self.conn.transaction()?;
         users::mark_removed(&tx, id, now)?;
+        crate::settings::put(&tx, crate::settings::REKEY_PENDING, "1")?;
         audit::record(
             &tx,
             now,
-            self.user_id,
+            &audit::Author {
+                user: self.user_id,
+                key: &self.signer,
+            },
             "user.removed",
             "user",
             &id.to_string(),
         )?;
-        file.write(&path)?;
         tx.commit()?;
-        Ok(())
+        self.rekey(file, progress)
     }
 
     /// The signed-in user's role.

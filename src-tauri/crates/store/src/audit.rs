@@ -1,33 +1,62 @@
-//! The audit chain: every write appends who, when, what kind of change and which record,
-//! chained by hash so that a change made outside the app shows.
+//! The audit chain: every write appends who, when, what kind of change, which record and a
+//! digest of that record's content after the change, chained by hash and signed with the
+//! author's own signing key. Verify checks every link, every signature against a certificate
+//! that leads back to the vault's founding key, and that each record's content is still what
+//! its last signed entry says.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use dsl_domain::vault::{AuditCheck, BrokenLink};
+use ed25519_dalek::SigningKey;
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use crate::keyslots::{self, public_hex, KeyRecord};
 use crate::Result;
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// One change to record in the chain.
-pub struct Change<'a> {
-    pub user_id: Option<i64>,
-    pub action: &'a str,
-    pub record_kind: &'a str,
-    pub record_id: &'a str,
+/// Who makes a change: their user id and signing key. Stored as the user id where a row
+/// records who made it.
+#[derive(Clone, Copy)]
+pub struct Author<'a> {
+    pub user: i64,
+    pub key: &'a SigningKey,
 }
 
-fn entry_hash(prev: &str, id: i64, at: &str, change: &Change<'_>) -> String {
+impl rusqlite::ToSql for Author<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.user.into())
+    }
+}
+
+/// One entry's fields, as hashed.
+struct Fields<'a> {
+    id: i64,
+    at: &'a str,
+    user_id: Option<i64>,
+    action: &'a str,
+    record_kind: &'a str,
+    record_id: &'a str,
+    content: &'a str,
+    signed_by: &'a str,
+}
+
+fn entry_hash(prev: &str, f: &Fields<'_>) -> String {
     let mut h = Sha256::new();
     for part in [
         prev,
-        &id.to_string(),
-        at,
-        &change.user_id.map(|u| u.to_string()).unwrap_or_default(),
-        change.action,
-        change.record_kind,
-        change.record_id,
+        &f.id.to_string(),
+        f.at,
+        &f.user_id.map(|u| u.to_string()).unwrap_or_default(),
+        f.action,
+        f.record_kind,
+        f.record_id,
+        f.content,
+        f.signed_by,
     ] {
         h.update(part.len().to_le_bytes());
         h.update(part.as_bytes());
@@ -35,8 +64,91 @@ fn entry_hash(prev: &str, id: i64, at: &str, change: &Change<'_>) -> String {
     hex::encode(h.finalize())
 }
 
-/// Appends `change` to the chain; call inside the transaction that makes the change.
-pub fn append(conn: &Connection, now: DateTime<Utc>, change: &Change<'_>) -> Result<()> {
+fn signed_text(hash: &str) -> Vec<u8> {
+    format!("dsl-desk audit entry\n{hash}\n").into_bytes()
+}
+
+/// The record whose content an entry covers: an incident (everything recorded on it) or a
+/// person. Other kinds of change are covered by who, when and what only.
+fn scope_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(&'static str, i64)>> {
+    let Ok(n) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    let incident_of = |table: &str| -> Result<Option<i64>> {
+        Ok(conn
+            .query_row(
+                &format!("SELECT incident_id FROM {table} WHERE id = ?1"),
+                [n],
+                |r| r.get(0),
+            )
+            .optional()?)
+    };
+    Ok(match kind {
+        "incident" => Some(("incident", n)),
+        "flow_entry" => incident_of("flow_entries")?.map(|i| ("incident", i)),
+        "evidence" => incident_of("evidence_items")?.map(|i| ("incident", i)),
+        "person" => Some(("person", n)),
+        _ => None,
+    })
+}
+
+/// The queries whose rows make up a scope's content, in a fixed order.
+fn scope_queries(scope: &str) -> &'static [&'static str] {
+    match scope {
+        "incident" => &[
+            "SELECT id, reference, year, seq, flow_id, flow_version, created_at, created_by FROM incidents WHERE id = ?1",
+            "SELECT * FROM incident_facts WHERE incident_id = ?1 ORDER BY id",
+            "SELECT * FROM involvements WHERE incident_id = ?1 ORDER BY id",
+            "SELECT * FROM flow_entries WHERE incident_id = ?1 ORDER BY id",
+            "SELECT * FROM evidence_items WHERE incident_id = ?1 ORDER BY id",
+            "SELECT c.* FROM custody_events c JOIN evidence_items e ON e.id = c.evidence_id WHERE e.incident_id = ?1 ORDER BY c.id",
+            "SELECT d.* FROM evidence_digests d JOIN evidence_items e ON e.id = d.evidence_id WHERE e.incident_id = ?1 ORDER BY d.id",
+            "SELECT * FROM device_reviews WHERE incident_id = ?1 ORDER BY id",
+            "SELECT * FROM retention_reviews WHERE incident_id = ?1 ORDER BY id",
+        ],
+        "person" => &["SELECT * FROM people WHERE id = ?1"],
+        _ => &[],
+    }
+}
+
+/// The digest of a scope's rows now, and whether it has any.
+fn scope_digest(conn: &Connection, scope: &str, id: i64) -> Result<(String, bool)> {
+    let mut h = Sha256::new();
+    let mut any = false;
+    for sql in scope_queries(scope) {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([id])?;
+        h.update(b"table");
+        while let Some(r) = rows.next()? {
+            any = true;
+            h.update(b"row");
+            for i in 0..columns {
+                let (tag, bytes): (u8, Vec<u8>) = match r.get_ref(i)? {
+                    ValueRef::Null => (0, Vec::new()),
+                    ValueRef::Integer(v) => (1, v.to_le_bytes().to_vec()),
+                    ValueRef::Real(v) => (2, v.to_le_bytes().to_vec()),
+                    ValueRef::Text(t) => (3, t.to_vec()),
+                    ValueRef::Blob(b) => (4, b.to_vec()),
+                };
+                h.update([tag]);
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+            }
+        }
+    }
+    Ok((hex::encode(h.finalize()), any))
+}
+
+/// Appends a change made by `author` to the chain; call inside the transaction that makes it.
+pub fn record(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    author: &Author<'_>,
+    action: &str,
+    record_kind: &str,
+    record_id: &str,
+) -> Result<()> {
     let last: Option<(i64, String)> = conn
         .query_row(
             "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -49,56 +161,89 @@ pub fn append(conn: &Connection, now: DateTime<Utc>, change: &Change<'_>) -> Res
         None => (1, GENESIS.to_string()),
     };
     let at = crate::time::StoredTime(now).text();
-    let hash = entry_hash(&prev, id, &at, change);
+    let content = match scope_of(conn, record_kind, record_id)? {
+        Some((scope, n)) => format!("{scope}:{n}:{}", scope_digest(conn, scope, n)?.0),
+        None => String::new(),
+    };
+    let signed_by = public_hex(author.key);
+    let fields = Fields {
+        id,
+        at: &at,
+        user_id: Some(author.user),
+        action,
+        record_kind,
+        record_id,
+        content: &content,
+        signed_by: &signed_by,
+    };
+    let hash = entry_hash(&prev, &fields);
+    let signature = keyslots::sign(author.key, &signed_text(&hash));
     conn.execute(
-        "INSERT INTO audit (id, at, user_id, action, record_kind, record_id, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit (id, at, user_id, action, record_kind, record_id, prev_hash, hash,
+                            content, signed_by, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id,
             at,
-            change.user_id,
-            change.action,
-            change.record_kind,
-            change.record_id,
+            author.user,
+            action,
+            record_kind,
+            record_id,
             prev,
-            hash
+            hash,
+            content,
+            signed_by,
+            signature
         ],
     )?;
     Ok(())
 }
 
-/// Appends one change made by `user` to the chain.
-pub fn record(
+/// The certified keys, by signing key: every certificate checked back to the founding key.
+pub fn trusted_keys(
     conn: &Connection,
-    now: DateTime<Utc>,
-    user: i64,
-    action: &str,
-    record_kind: &str,
-    record_id: &str,
-) -> Result<()> {
-    append(
-        conn,
-        now,
-        &Change {
-            user_id: Some(user),
-            action,
-            record_kind,
-            record_id,
-        },
-    )
+    vault_id: &str,
+) -> Result<std::result::Result<HashMap<String, KeyRecord>, String>> {
+    let founding = crate::signing::founding_keys(conn)?;
+    let keys = crate::signing::key_records(conn)?;
+    Ok(crate::signing::check_chain(vault_id, &founding, &keys))
 }
 
+/// Where a walk of the chain has got to, for a progress bar.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
 /// Walks the whole chain from the first entry: each must be numbered in turn, name the hash of
-/// the one before, and hash to what it says. Reports the first that does not.
-pub fn verify(conn: &Connection) -> Result<dsl_domain::vault::AuditCheck> {
-    use dsl_domain::vault::{AuditCheck, BrokenLink};
+/// the one before, hash to what it says and carry a good signature by a certified key of the
+/// user it names; then each record's content must be what its latest entry signed. Reports the
+/// first thing that fails.
+pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Result<AuditCheck> {
+    let total: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
+    let total = total.max(0) as u64;
+    let keys = match trusted_keys(conn, vault_id)? {
+        Ok(keys) => keys,
+        Err(problem) => {
+            return Ok(AuditCheck::new(
+                0,
+                Some(BrokenLink {
+                    entry: 0,
+                    at: String::new(),
+                    problem,
+                }),
+            ))
+        }
+    };
     let mut stmt = conn.prepare(
-        "SELECT id, at, user_id, action, record_kind, record_id, prev_hash, hash FROM audit ORDER BY id",
+        "SELECT id, at, user_id, action, record_kind, record_id, prev_hash, hash, content,
+                signed_by, signature
+         FROM audit ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
     let mut expected_id = 1;
     let mut prev = GENESIS.to_string();
     let mut entries = 0;
+    // Each scope's latest signed content, and the entry that signed it.
+    let mut latest: HashMap<(String, i64), (String, i64, String)> = HashMap::new();
+    let mut last_destroyed = 0;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get("id")?;
         let at: String = r.get("at")?;
@@ -108,6 +253,9 @@ pub fn verify(conn: &Connection) -> Result<dsl_domain::vault::AuditCheck> {
         let record_id: String = r.get("record_id")?;
         let prev_hash: String = r.get("prev_hash")?;
         let hash: String = r.get("hash")?;
+        let content: String = r.get("content")?;
+        let signed_by: String = r.get("signed_by")?;
+        let signature: String = r.get("signature")?;
         let broken = |problem: &str| {
             AuditCheck::new(
                 entries,
@@ -129,43 +277,112 @@ pub fn verify(conn: &Connection) -> Result<dsl_domain::vault::AuditCheck> {
                 "it does not name the entry before it: an entry was removed, added or replaced",
             ));
         }
-        let change = Change {
+        let fields = Fields {
+            id,
+            at: &at,
             user_id,
             action: &action,
             record_kind: &record_kind,
             record_id: &record_id,
+            content: &content,
+            signed_by: &signed_by,
         };
-        if entry_hash(&prev_hash, id, &at, &change) != hash {
+        if entry_hash(&prev_hash, &fields) != hash {
             return Ok(broken("it was changed after it was written"));
+        }
+        match keys.get(&signed_by) {
+            None => return Ok(broken("it is not signed by a key the vault's users hold")),
+            Some(key) if Some(key.user_id) != user_id => {
+                return Ok(broken(
+                    "it is signed by someone other than the user it names",
+                ))
+            }
+            Some(_) => {}
+        }
+        if !keyslots::signature_holds(&signed_by, &signed_text(&hash), &signature) {
+            return Ok(broken("its signature does not match it"));
+        }
+        if action == "incident.destroyed" {
+            last_destroyed = id;
+        }
+        if let Some((scope, n, digest)) = split_content(&content) {
+            latest.insert((scope.to_string(), n), (digest.to_string(), id, at.clone()));
         }
         entries += 1;
         expected_id += 1;
         prev = hash;
+        if entries % 1024 == 0 {
+            progress(entries as u64, total);
+        }
     }
+    drop(rows);
+    drop(stmt);
+    let mut scopes: Vec<_> = latest.into_iter().collect();
+    scopes.sort_by_key(|(_, (_, entry, _))| *entry);
+    for ((scope, n), (digest, entry, at)) in scopes {
+        let Some(scope) = ["incident", "person"].into_iter().find(|s| *s == scope) else {
+            continue;
+        };
+        let (now, any) = scope_digest(conn, scope, n)?;
+        if now == digest {
+            continue;
+        }
+        if !any && last_destroyed > entry {
+            // Destroyed at the end of its retention, which the chain records.
+            continue;
+        }
+        return Ok(AuditCheck::new(
+            entries,
+            Some(BrokenLink {
+                entry,
+                at,
+                problem: format!(
+                    "the {} it covers was changed outside DSL Desk after this entry was signed",
+                    if scope == "incident" {
+                        "incident"
+                    } else {
+                        "person"
+                    }
+                ),
+            }),
+        ));
+    }
+    progress(total, total);
     Ok(AuditCheck::new(entries, None))
+}
+
+fn split_content(content: &str) -> Option<(&str, i64, &str)> {
+    let mut parts = content.splitn(3, ':');
+    let scope = parts.next()?;
+    let n = parts.next()?.parse().ok()?;
+    let digest = parts.next()?;
+    Some((scope, n, digest))
 }
 
 #[cfg(test)]
 pub(crate) mod tests_support {
-    /// The hash an entry with these values would carry.
+    /// The hash an entry with these values would carry: `what` is its action, record kind
+    /// and record id.
     pub fn hash_of(
         prev: &str,
         id: i64,
         at: &str,
         user_id: Option<i64>,
-        action: &str,
-        record_kind: &str,
-        record_id: &str,
+        what: [&str; 3],
+        content: &str,
+        signed_by: &str,
     ) -> String {
         super::entry_hash(
             prev,
-            id,
-            at,
-            &super::Change {
+            &super::Fields {
+                id,
+                at,
                 user_id,
-                action,
-                record_kind,
-                record_id,
+                action: what[0],
+                record_kind: what[1],
+                record_id: what[2],
+                content,
+                signed_by,
             },
         )
     }

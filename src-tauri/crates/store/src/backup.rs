@@ -4,6 +4,7 @@
 //! Layout: the line `DSLDESK-BACKUP`, a one-line JSON header, the key slot file's bytes, then
 //! the database's bytes (SQLCipher pages, encrypted with the vault's own data key).
 
+use crate::audit::Author;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -78,7 +79,17 @@ impl Vault {
         write_atomically(dest, &[MAGIC, &line, &slots, &db])?;
         let tx = self.conn.transaction()?;
         settings::put(&tx, settings::LAST_BACKUP_AT, &ts(now))?;
-        crate::audit::record(&tx, now, self.user_id, "vault.backed_up", "vault", "1")?;
+        crate::audit::record(
+            &tx,
+            now,
+            &Author {
+                user: self.user_id,
+                key: &self.signer,
+            },
+            "vault.backed_up",
+            "vault",
+            "1",
+        )?;
         tx.commit()?;
         Ok(BackupInfo {
             path: dest.to_path_buf(),
@@ -112,7 +123,7 @@ impl Vault {
         }
         std::fs::create_dir_all(&staging)?;
         let mut keep_staging = false;
-        let checked = (|| -> Result<(DataKey, i64)> {
+        let checked = (|| -> Result<(DataKey, i64, ed25519_dalek::SigningKey, String)> {
             write_atomically(&staging.join(DB_FILE), &[&db])?;
             write_atomically(&staging.join(KEYSLOTS_FILE), &[&slots])?;
             let mut vault = Vault::unlock(&staging, passphrase)?;
@@ -126,9 +137,15 @@ impl Vault {
             let user = vault.user_id;
             let tx = vault.conn.transaction()?;
             settings::put(&tx, settings::LAST_BACKUP_AT, &header.created_at)?;
-            crate::audit::record(&tx, now, user, "vault.restored", "vault", "1")?;
+            let author = crate::audit::Author {
+                user,
+                key: &vault.signer,
+            };
+            crate::audit::record(&tx, now, &author, "vault.restored", "vault", "1")?;
             tx.commit()?;
             let key = vault.key.clone();
+            let signer = vault.signer.clone();
+            let vault_id = vault.vault_id.clone();
             // Closing folds the log into the copy, which must then be whole on its own.
             vault.close();
             let log = staging.join(format!("{DB_FILE}-wal"));
@@ -151,13 +168,13 @@ impl Vault {
                 keep_staging = std::fs::rename(dir.join(DB_FILE), staging.join(DB_FILE)).is_err();
                 return Err(e);
             }
-            Ok((key, user))
+            Ok((key, user, signer, vault_id))
         })();
         if !keep_staging {
             let _ = std::fs::remove_dir_all(&staging);
         }
-        let (key, user) = checked?;
-        Vault::open(dir, key, user)
+        let (key, user, signer, vault_id) = checked?;
+        Vault::open(dir, key, user, signer, vault_id)
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use dsl_domain::vault::Role;
 
-use crate::keyslots::new_data_key;
+use crate::keyslots::{new_data_key, KdfParams};
 use crate::vault::{db_files_present, db_path, file_identity, initialise, open_db};
 use crate::{Result, StoreError, Vault};
 
@@ -25,12 +25,21 @@ impl Vault {
         }
         std::fs::create_dir_all(dir)?;
         let (mut conn, _) = open_db(&db_path(dir), None, true)?;
-        let user_id = initialise(&mut conn, school_name, user_name, Role::Dsl, now)?;
+        let founded = initialise(
+            &mut conn,
+            school_name,
+            (user_name, Role::Dsl),
+            "unkeyed benchmark vault",
+            KdfParams::default(),
+            now,
+        )?;
         Ok(Vault {
             conn,
             dir: dir.to_path_buf(),
             key: new_data_key(),
-            user_id,
+            user_id: founded.user_id,
+            signer: founded.keys.signing,
+            vault_id: founded.vault_id,
             file: file_identity(&db_path(dir)),
         })
     }
@@ -45,6 +54,8 @@ impl Vault {
             dir: self.dir.clone(),
             key: self.key.clone(),
             user_id: self.user_id,
+            signer: self.signer.clone(),
+            vault_id: self.vault_id.clone(),
             file: self.file,
         })
     }
@@ -54,6 +65,7 @@ impl Vault {
     pub fn close_and_reopen(self) -> Result<Vault> {
         let (dir, key, user_id, file) =
             (self.dir.clone(), self.key.clone(), self.user_id, self.file);
+        let (signer, vault_id) = (self.signer.clone(), self.vault_id.clone());
         self.close();
         let keyed = Self::exists(&dir).then_some(&key);
         let conn = Self::open_conn(&dir, keyed)?;
@@ -62,6 +74,8 @@ impl Vault {
             dir,
             key,
             user_id,
+            signer,
+            vault_id,
             file,
         })
     }

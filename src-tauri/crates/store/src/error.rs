@@ -9,6 +9,10 @@ pub enum StoreError {
     VaultExists,
     #[error("The vault folder holds a vault database but not its key file (keyslots.json). Nothing was changed. Put the key file back into the vault folder from a backup, or choose it, and the vault opens as before.")]
     KeyFileMissing,
+    #[error("This vault's key file was made by an early test version of DSL Desk, before each user had keys of their own. It cannot be upgraded safely: restore it with that version and make a new vault, or create a new vault in another folder.")]
+    OldKeyFile,
+    #[error("The change was made, but the vault could not yet be re-encrypted under a new key, most likely because it is open in another window or on another computer. Close it there: DSL Desk finishes the re-encryption the next time a DSL or deputy unlocks the vault.")]
+    RekeyPending,
     #[error("That file is not a DSL Desk key file (keyslots.json). Nothing was copied.")]
     NotAKeyFile,
     #[error("The passphrase or recovery key is not right.")]

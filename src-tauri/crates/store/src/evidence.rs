@@ -1,6 +1,7 @@
 //! The evidence register: items, their custody logs, file fingerprints and device reviews.
 //! Metadata only: no evidence is ever copied into the vault.
 
+use crate::audit::Author;
 use std::io::Read;
 use std::path::Path;
 
@@ -189,7 +190,7 @@ fn items(conn: &Connection, where_sql: &str, arg: Option<i64>) -> Result<Vec<Evi
 /// Adds an item to an incident's register within the caller's transaction.
 pub(crate) fn insert_item(
     conn: &Connection,
-    user: i64,
+    user: &Author<'_>,
     incident: i64,
     input: &EvidenceInput,
     now: DateTime<Utc>,
@@ -220,7 +221,7 @@ pub(crate) fn insert_item(
 /// Adds to an item's custody log, in time order, within the caller's transaction.
 pub(crate) fn insert_custody(
     conn: &Connection,
-    user: i64,
+    user: &Author<'_>,
     item: i64,
     input: &CustodyInput,
     now: DateTime<Utc>,
@@ -261,7 +262,10 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
         self.require_editor("only a DSL or deputy can change records")?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         let id = insert_item(&tx, user, incident, input, now)?;
         tx.commit()?;
@@ -284,7 +288,10 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
         self.require_editor("only a DSL or deputy can change records")?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         let id = insert_custody(&tx, user, item, input, now)?;
         tx.commit()?;
@@ -301,7 +308,10 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<i64, WriteError> {
         self.require_editor("only a DSL or deputy can change records")?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         require(&tx, "evidence_items", item)?;
         tx.execute(
@@ -340,7 +350,10 @@ impl Vault {
     ) -> std::result::Result<i64, WriteError> {
         let review = check_review(input, now)?;
         self.require_editor("only a DSL or deputy can change records")?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         require(&tx, "incidents", incident)?;
         tx.execute(

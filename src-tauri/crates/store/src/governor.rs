@@ -1,5 +1,6 @@
 //! Term dates, termly figures and the governor report's draft.
 
+use crate::audit::Author;
 use chrono::{DateTime, NaiveDate, Utc};
 use dsl_domain::governor::{check_draft, GovernorDraft, TermDashboard};
 use dsl_domain::stats::{
@@ -130,7 +131,10 @@ impl Vault {
         audit::record(
             &tx,
             now,
-            self.user_id,
+            &Author {
+                user: self.user_id,
+                key: &self.signer,
+            },
             "terms.saved",
             "terms",
             &terms[0].academic_year.to_string(),
@@ -277,7 +281,10 @@ impl Vault {
         audit::record(
             &tx,
             now,
-            self.user_id,
+            &Author {
+                user: self.user_id,
+                key: &self.signer,
+            },
             "governor_report.saved",
             "governor_report",
             &format!("{year}-{}", name.as_str()),

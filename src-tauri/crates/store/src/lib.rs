@@ -18,6 +18,7 @@ mod migrations;
 mod reports;
 mod retention;
 mod settings;
+mod signing;
 mod time;
 mod transfers;
 mod users;
@@ -28,7 +29,7 @@ pub use incidents::{PersonHistory, PersonIncident, WriteError};
 pub use keyslots::KdfParams;
 pub use migrations::SCHEMA_VERSION;
 pub use transfers::PersonReports;
-pub use vault::{Unlocked, Vault, DB_FILE, KEYSLOTS_FILE};
+pub use vault::{RekeyProgress, Unlocked, Vault, DB_FILE, KEYSLOTS_FILE};
 
 /// The result of every store operation.
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -340,6 +340,43 @@ const V7: &str = r#"
 DELETE FROM incident_stats;
 "#;
 
+const V8: &str = r#"
+-- Every entry is signed by its author and covers a digest of the record it changed.
+ALTER TABLE audit ADD COLUMN content TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN signed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+
+-- The vault's founding keys: the first made with the vault, each later one introduced when
+-- the recovery key was replaced, endorsed by the DSL or deputy who replaced it.
+CREATE TABLE founding_keys (
+    idx         INTEGER PRIMARY KEY,
+    public      TEXT NOT NULL UNIQUE,
+    endorsed_by TEXT,
+    endorsement TEXT,
+    added_at    TEXT NOT NULL
+) STRICT;
+
+-- Every signing key a user has had, with its certificate (kept after removal, for Verify).
+CREATE TABLE user_keys (
+    sign_key    TEXT PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    role        TEXT NOT NULL,
+    box_key     TEXT NOT NULL,
+    certifier   TEXT NOT NULL,
+    certificate TEXT NOT NULL,
+    added_at    TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER founding_keys_no_update BEFORE UPDATE ON founding_keys
+BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
+CREATE TRIGGER founding_keys_no_delete BEFORE DELETE ON founding_keys
+BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
+CREATE TRIGGER user_keys_no_update BEFORE UPDATE ON user_keys
+BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
+CREATE TRIGGER user_keys_no_delete BEFORE DELETE ON user_keys
+BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
+"#;
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -349,11 +386,12 @@ fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7),
+        M::up(V8),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Refuses a vault from a newer version, then brings an older one up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,6 +1,7 @@
 //! The retention review: which records have reached their review date, the decision taken on
 //! each, and destruction that leaves a tombstone.
 
+use crate::audit::Author;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -208,7 +209,10 @@ impl Vault {
             return Err(StoreError::Conflict("this record is not yet due for review").into());
         }
         let decision = dsl_domain::retention::check_decision(decision, &item.reference, today)?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         match &decision {
             RetentionDecision::Keep {

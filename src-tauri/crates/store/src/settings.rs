@@ -10,6 +10,10 @@ pub const SMALL_NUMBER_THRESHOLD: &str = "small_number_threshold";
 pub const DEMO: &str = "demo";
 pub const LAST_BACKUP_AT: &str = "last_backup_at";
 pub const BACKUP_REMINDER_DAYS: &str = "backup_reminder_days";
+/// The vault's random identity, the same in its key file (certificates name it).
+pub const VAULT_ID: &str = "vault_id";
+/// Set while a removal or a new recovery key waits for the vault to be re-encrypted.
+pub const REKEY_PENDING: &str = "rekey_pending";
 
 /// Reads one setting.
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {

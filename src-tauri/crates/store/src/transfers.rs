@@ -1,6 +1,7 @@
 //! The transfer log (records sent to a pupil's new school, and the receipts), and the
 //! redacted incident reports that go into a transfer package or a subject access export.
 
+use crate::audit::Author;
 use chrono::{DateTime, NaiveDate, Utc};
 use dsl_domain::incident::{Person, PersonKind, PersonRole};
 use dsl_domain::report::IncidentReport;
@@ -173,7 +174,10 @@ impl Vault {
             )
             .into());
         }
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO transfers (person_id, sent_at, to_school, method, refs, recorded_at, recorded_by)
@@ -215,7 +219,10 @@ impl Vault {
             .ok_or(StoreError::NotFound)?;
         let sent = sent.0;
         let r = check_receipt(input, sent, uk_day(now))?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         let done: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM transfer_receipts WHERE transfer_id = ?1)",

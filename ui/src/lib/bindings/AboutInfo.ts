@@ -3,4 +3,9 @@
 /**
  * Facts for the About screen.
  */
-export type AboutInfo = { version: string, vaultDir: string, schemaVersion: number, };
+export type AboutInfo = { version: string, vaultDir: string, schemaVersion: number, 
+/**
+ * The fingerprint of the vault's founding key (when it is unlocked), as the recovery
+ * sheet prints it.
+ */
+foundingFingerprint?: string, };

@@ -16,4 +16,8 @@ lastBackupAt?: string,
 /**
  * Remind when the last backup is older than this many days.
  */
-backupReminderDays: number, };
+backupReminderDays: number, 
+/**
+ * The fingerprint of the vault's founding key, as the recovery sheet prints it.
+ */
+foundingFingerprint: string, };

@@ -11,6 +11,7 @@ mod roll;
 mod steps;
 mod text;
 
+use crate::audit::Author;
 use chrono::{DateTime, Duration, Utc};
 use dsl_domain::incident::{
     check_facts, Discovery, IncidentFacts, InvolvementInput, Location, NewPerson, PersonKind,
@@ -86,7 +87,7 @@ impl Rng {
 /// of the span.
 struct Batch<'a> {
     tx: &'a Connection,
-    user: i64,
+    user: &'a Author<'a>,
     until: DateTime<Utc>,
 }
 
@@ -219,7 +220,10 @@ impl Vault {
     /// Fills the vault with generated incidents (in batches of one transaction each).
     pub fn generate_demo(&mut self, spec: &DemoSpec) -> Result<DemoStats, WriteError> {
         let mut rng = Rng(spec.seed);
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let mut stats = DemoStats::default();
         let span_days = i64::from(spec.years.max(1)) * 365;
         let start = spec.until - Duration::days(span_days);

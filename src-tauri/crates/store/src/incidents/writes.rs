@@ -2,6 +2,7 @@
 //! is appended with its audit line; each write then rebuilds the projections from one load of
 //! the incident and returns it as the screen shows it.
 
+use crate::audit::Author;
 use chrono::{DateTime, Datelike, Utc};
 use dsl_domain::flow::{self, EntryBody, EntryInput, FlowEntry};
 use dsl_domain::incident::{
@@ -20,7 +21,12 @@ use crate::{audit, users, Result, StoreError, Vault};
 
 const EDITORS_ONLY: &str = "only a DSL or deputy can change records";
 
-fn insert_person(conn: &Connection, user: i64, p: &NewPerson, now: DateTime<Utc>) -> Result<i64> {
+fn insert_person(
+    conn: &Connection,
+    user: &Author<'_>,
+    p: &NewPerson,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO people (kind, name, year_group, date_of_birth, job_title, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -42,7 +48,7 @@ fn insert_person(conn: &Connection, user: i64, p: &NewPerson, now: DateTime<Utc>
 /// The person an involvement names: a known one, or a new one added now.
 fn involved_person(
     conn: &Connection,
-    user: i64,
+    user: &Author<'_>,
     input: &InvolvementInput,
     now: DateTime<Utc>,
 ) -> std::result::Result<i64, WriteError> {
@@ -68,7 +74,7 @@ fn involved_person(
 
 fn add_involvement(
     conn: &Connection,
-    user: i64,
+    user: &Author<'_>,
     incident: i64,
     input: &InvolvementInput,
     now: DateTime<Utc>,
@@ -107,7 +113,7 @@ fn add_involvement(
 /// Appends a version of an incident's facts (already checked).
 fn insert_facts(
     conn: &Connection,
-    user: i64,
+    user: &Author<'_>,
     incident: i64,
     facts: &IncidentFacts,
     now: DateTime<Utc>,
@@ -128,7 +134,7 @@ fn insert_facts(
 /// refreshes the projection and commits.
 pub(crate) fn insert_incident(
     conn: &Connection,
-    user: i64,
+    user: &Author<'_>,
     facts: &IncidentFacts,
     people: &[InvolvementInput],
     now: DateTime<Utc>,
@@ -187,7 +193,7 @@ pub(crate) fn insert_incident(
 /// Inserts one checked flow entry and its audit line; returns the entry's id.
 pub(crate) fn insert_entry(
     conn: &Connection,
-    user: i64,
+    user: &Author<'_>,
     incident: i64,
     input: &EntryInput,
     body: &EntryBody,
@@ -238,7 +244,10 @@ impl Vault {
     ) -> std::result::Result<IncidentDetail, WriteError> {
         let facts = check_facts(&new.facts, now)?;
         self.require_editor(EDITORS_ONLY)?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         let id = insert_incident(&tx, user, &facts, &new.people, now)?;
         let (loaded, state) = refresh_projection(&tx, id, now)?;
@@ -255,7 +264,10 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<IncidentDetail, WriteError> {
         self.require_editor(EDITORS_ONLY)?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         let mut loaded = Loaded::load(&tx, id)?;
         let (body, supersedes) =
@@ -265,7 +277,7 @@ impl Vault {
         loaded.entries.push(FlowEntry {
             id: entry,
             at: StoredTime::as_stored(now),
-            user_name: users::get(&tx, user)?.name,
+            user_name: users::get(&tx, user.user)?.name,
             node_id: input.node_id.clone(),
             person_id: input.person_id,
             supersedes,
@@ -285,7 +297,10 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<IncidentDetail, WriteError> {
         self.require_editor(EDITORS_ONLY)?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         if status(&tx, id)? == "closed" {
             return Err(ApiError::new(
@@ -310,7 +325,10 @@ impl Vault {
     ) -> std::result::Result<IncidentDetail, WriteError> {
         let facts = check_facts(facts, now)?;
         self.require_editor(EDITORS_ONLY)?;
-        let user = self.user_id;
+        let user = &Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
         let tx = self.conn.transaction()?;
         status(&tx, id)?;
         insert_facts(&tx, user, id, &facts, now)?;

@@ -67,24 +67,26 @@ fn a_removed_entry_is_found() {
 }
 
 #[test]
-fn a_forged_entry_that_hashes_correctly_breaks_the_next_link() {
+fn a_forged_entry_that_hashes_correctly_fails_its_signature() {
     let dir = tempfile::tempdir().expect("tmp");
     let v = used_vault(dir.path());
     let conn = outside(&v, dir.path());
     // Rewrite entry 5 with a new action and recompute its own hash, as a careful forger would.
-    let (at, prev): (String, String) = conn
-        .query_row("SELECT at, prev_hash FROM audit WHERE id = 5", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+    let (at, prev, content, signed_by): (String, String, String, String) = conn
+        .query_row(
+            "SELECT at, prev_hash, content, signed_by FROM audit WHERE id = 5",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .expect("row");
     let forged = crate::audit::tests_support::hash_of(
         &prev,
         5,
         &at,
         Some(1),
-        "incident.deleted",
-        "incident",
-        "1",
+        ["incident.deleted", "incident", "1"],
+        &content,
+        &signed_by,
     );
     conn.execute(
         "UPDATE audit SET action = 'incident.deleted', record_kind = 'incident', record_id = '1', user_id = 1, hash = ?1 WHERE id = 5",
@@ -92,6 +94,10 @@ fn a_forged_entry_that_hashes_correctly_breaks_the_next_link() {
     )
     .expect("forged");
     let b = v.verify_audit().expect("verified").broken.expect("broken");
-    assert_eq!(b.entry, 6);
-    assert!(b.problem.contains("does not name the entry before it"));
+    assert_eq!(b.entry, 5);
+    assert!(
+        b.problem.contains("signature does not match"),
+        "{}",
+        b.problem
+    );
 }

@@ -137,37 +137,3 @@ fn the_figures_projection_is_rebuilt_for_older_vaults() {
     let after = v.term_figures(2025, TermName::Spring).expect("figures");
     assert_eq!(before, after);
 }
-
-#[test]
-fn a_schema_6_vault_has_its_stale_figures_rebuilt_on_opening() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let v = demo_vault(dir.path());
-    let before = v.term_figures(2025, TermName::Spring).expect("figures");
-    // As an earlier version left it: schema 6, and rows that no longer say what the records do.
-    v.conn()
-        .execute_batch(
-            "UPDATE incident_stats SET stat = json_set(stat, '$.events', json('[]'));
-             PRAGMA user_version = 6;",
-        )
-        .expect("made stale");
-    let stale: i64 = v
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM incident_stats WHERE json_array_length(stat, '$.events') = 0",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
-    assert!(stale > 0);
-    drop(v);
-    let v = Vault::unlock(dir.path(), PASS).expect("unlocks");
-    let version: i64 = v
-        .conn()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .expect("version");
-    assert_eq!(version, crate::migrations::SCHEMA_VERSION);
-    assert_eq!(
-        v.term_figures(2025, TermName::Spring).expect("figures"),
-        before
-    );
-}

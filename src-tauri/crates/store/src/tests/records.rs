@@ -132,21 +132,33 @@ fn users_have_their_own_slots_roles_and_removal_revokes_at_once() {
         ),
         Err(StoreError::Conflict(_))
     ));
-    assert!(matches!(
-        dsl.add_user(
+    // A passphrase someone else has is accepted without a word: nothing tells the adder
+    // whose it is, and each slot opens only for the user it names.
+    let kim = dsl
+        .add_user(
             "Kim Other",
             Role::DeputyDsl,
             DEPUTY_PASS,
             KdfParams::default(),
-            now()
-        ),
-        Err(StoreError::Conflict(_))
-    ));
-    // Changing to another user's passphrase is refused too: unlock would find the wrong person.
-    assert!(matches!(
-        dsl.change_passphrase(PASS, HEAD_PASS, KdfParams::default(), now()),
-        Err(StoreError::Conflict(_))
-    ));
+            now(),
+        )
+        .expect("same passphrase accepted");
+    let choices = Vault::sign_in_choices(dir.path()).expect("choices");
+    let slot_of = |name: &str| {
+        choices
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.slot_id.clone())
+            .expect("slot")
+    };
+    let as_kim = Vault::unlock_as(dir.path(), &slot_of("Kim Other"), DEPUTY_PASS).expect("kim");
+    assert_eq!(as_kim.user_id(), kim.id);
+    drop(as_kim);
+    let as_sam = Vault::unlock_as(dir.path(), &slot_of("Sam Deputy"), DEPUTY_PASS).expect("sam");
+    assert_eq!(as_sam.user_id(), deputy.id);
+    drop(as_sam);
+    dsl.remove_user(kim.id, now(), &|_| {})
+        .expect("kim removed");
 
     // Each opens the vault as themselves; entries record who made them.
     let mut dep = Vault::unlock(dir.path(), DEPUTY_PASS).expect("deputy unlocks");
@@ -175,7 +187,7 @@ fn users_have_their_own_slots_roles_and_removal_revokes_at_once() {
         Err(StoreError::NotPermitted(_))
     ));
     assert!(matches!(
-        hd.remove_user(deputy.id, now()),
+        hd.remove_user(deputy.id, now(), &|_| {}),
         Err(StoreError::NotPermitted(_))
     ));
     let settings = hd.settings().expect("settings");
@@ -186,10 +198,14 @@ fn users_have_their_own_slots_roles_and_removal_revokes_at_once() {
 
     // Nobody removes themselves, and the last DSL or deputy stays.
     assert!(matches!(
-        dsl.remove_user(dsl.user_id(), now()),
+        dsl.remove_user(dsl.user_id(), now(), &|_| {}),
         Err(StoreError::Conflict(_))
     ));
-    dsl.remove_user(head.id, now()).expect("head removed");
+    // Re-keying needs the vault open only here.
+    drop(dep);
+    drop(hd);
+    dsl.remove_user(head.id, now(), &|_| {})
+        .expect("head removed");
     let slots = std::fs::read_to_string(dir.path().join(crate::KEYSLOTS_FILE)).expect("slots");
     assert!(
         !slots.contains(&format!("\"userId\": {}", head.id)),
@@ -199,7 +215,8 @@ fn users_have_their_own_slots_roles_and_removal_revokes_at_once() {
         Vault::unlock(dir.path(), HEAD_PASS),
         Err(StoreError::WrongCredentials)
     ));
-    dsl.remove_user(deputy.id, now()).expect("deputy removed");
+    dsl.remove_user(deputy.id, now(), &|_| {})
+        .expect("deputy removed");
     assert!(matches!(
         Vault::unlock(dir.path(), DEPUTY_PASS),
         Err(StoreError::WrongCredentials)
@@ -241,17 +258,21 @@ fn the_vault_always_keeps_a_dsl_or_deputy() {
         .expect("head");
     // Both editors have the vault open; the DSL removes the deputy.
     let mut dep = Vault::unlock(dir.path(), DEPUTY_PASS).expect("deputy unlocks");
-    dsl.remove_user(deputy.id, now()).expect("deputy removed");
+    // The removal stands; re-encryption waits until the vault is open only once.
+    assert!(matches!(
+        dsl.remove_user(deputy.id, now(), &|_| {}),
+        Err(StoreError::RekeyPending)
+    ));
     // The deputy's session, still open, can no longer remove the last DSL.
-    assert!(dep.remove_user(dsl.user_id(), now()).is_err());
+    assert!(dep.remove_user(dsl.user_id(), now(), &|_| {}).is_err());
     // The headteacher cannot, and the DSL cannot remove themselves.
     let mut hd = Vault::unlock(dir.path(), HEAD_PASS).expect("head unlocks");
     assert!(matches!(
-        hd.remove_user(dsl.user_id(), now()),
+        hd.remove_user(dsl.user_id(), now(), &|_| {}),
         Err(StoreError::NotPermitted(_))
     ));
     assert!(matches!(
-        dsl.remove_user(dsl.user_id(), now()),
+        dsl.remove_user(dsl.user_id(), now(), &|_| {}),
         Err(StoreError::Conflict(_))
     ));
     let users = dsl.users().expect("users");

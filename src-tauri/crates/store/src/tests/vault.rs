@@ -73,7 +73,7 @@ fn no_plaintext_in_db_wal_or_journal_files() {
     let mut vault = Vault::create(
         dir,
         MARKER,
-        MARKER,
+        "Test DSL",
         Role::Dsl,
         PASS,
         KdfParams::default(),
@@ -329,7 +329,8 @@ fn key_file_holds_no_secret_in_the_clear() {
     assert!(!text.contains(PASS));
     assert!(!text.contains(canonical.as_str()));
     assert!(!text.contains(grouped.as_str()));
-    assert!(!text.contains("Siobhán"));
+    // Who can sign in is listed (for the unlock screen's choice), but nothing recorded.
+    assert!(!text.contains("Oakfield"));
 }
 
 #[test]
@@ -343,7 +344,7 @@ fn a_new_recovery_key_replaces_the_old_one() {
     let fresh = Vault::new_recovery_key();
     assert_ne!(fresh.canonical(), old.canonical());
     vault
-        .replace_recovery_key(&fresh, KdfParams::default(), now())
+        .replace_recovery_key(&fresh, KdfParams::default(), now(), &|_| {})
         .expect("replaced");
     drop(vault);
     let refused = Vault::unlock_with_recovery(

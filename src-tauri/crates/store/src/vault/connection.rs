@@ -244,6 +244,8 @@ pub(crate) fn db_file_names() -> Vec<String> {
             CONVERTING_FILE,
             "vault.db.converting-journal",
             "backup-snapshot.db",
+            super::credentials::REKEYING_FILE,
+            "vault.db.rekeying-journal",
         ]
         .iter()
         .map(|name| (*name).to_string()),

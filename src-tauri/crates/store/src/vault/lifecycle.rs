@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use dsl_domain::recovery::RecoveryKey;
-use dsl_domain::vault::{Role, DEFAULT_IDLE_MINUTES};
+use dsl_domain::vault::{Role, SignInChoice, DEFAULT_IDLE_MINUTES};
 use rusqlite::Connection;
 
 use super::connection::{
@@ -13,39 +13,79 @@ use super::connection::{
 };
 use super::credentials::random_recovery_key;
 use super::{db_path, file_identity, slots_path, Unlocked, Vault};
-use crate::audit::{self, Change};
-use crate::keyslots::{new_data_key, DataKey, KdfParams, Slot, SlotFile, SlotKind};
-use crate::{migrations, settings, users, Result, StoreError};
+use ed25519_dalek::SigningKey;
 
-/// Gives a new database its schema, first user, school name and first audit entry.
+use crate::audit::{self, Author};
+use crate::keyslots::{
+    new_data_key, new_signing_key, public_hex, random_bytes, Certifier, DataKey, Founding,
+    KdfParams, RecoverySlot, Sealed, SlotFile, UserKeys, UserSlot,
+};
+use crate::{migrations, settings, signing, users, Result, StoreError};
+
+/// A new vault's first user, keys and founding key, once its database is initialised.
+pub(crate) struct Founded {
+    pub user_id: i64,
+    pub vault_id: String,
+    pub slot: UserSlot,
+    pub keys: UserKeys,
+    pub founding: Founding,
+    pub founding_key: SigningKey,
+}
+
+/// Gives a new database its schema, identity, founding key, first user (with their keys and
+/// certificate), school name and first audit entry.
 pub(crate) fn initialise(
     conn: &mut Connection,
     school_name: &str,
-    user_name: &str,
-    role: Role,
+    user: (&str, Role),
+    passphrase: &str,
+    kdf: KdfParams,
     now: DateTime<Utc>,
-) -> Result<i64> {
+) -> Result<Founded> {
     migrations::migrate(conn)?;
+    let vault_id = hex::encode(random_bytes::<16>());
+    let founding_key = new_signing_key();
+    let founding = Founding {
+        public: public_hex(&founding_key),
+        endorsed_by: None,
+        endorsement: None,
+    };
     let tx = conn.transaction()?;
-    let user_id = users::insert(&tx, user_name, role, now)?;
+    let user_id = users::insert(&tx, user.0, user.1, now)?;
+    let (slot, keys) = UserSlot::new(
+        &vault_id,
+        user_id,
+        user.0,
+        user.1,
+        None,
+        passphrase,
+        kdf,
+        Certifier::Founding(0),
+        &founding_key,
+    )?;
+    settings::put(&tx, settings::VAULT_ID, &vault_id)?;
+    signing::insert_founding(&tx, 0, &founding, now)?;
+    signing::insert_key(&tx, &slot.record()?, now)?;
     settings::put(&tx, settings::SCHOOL_NAME, school_name)?;
     settings::put(
         &tx,
         settings::IDLE_MINUTES,
         &DEFAULT_IDLE_MINUTES.to_string(),
     )?;
-    audit::append(
-        &tx,
-        now,
-        &Change {
-            user_id: Some(user_id),
-            action: "vault.created",
-            record_kind: "vault",
-            record_id: "1",
-        },
-    )?;
+    let author = Author {
+        user: user_id,
+        key: &keys.signing,
+    };
+    audit::record(&tx, now, &author, "vault.created", "vault", "1")?;
     tx.commit()?;
-    Ok(user_id)
+    Ok(Founded {
+        user_id,
+        vault_id,
+        slot,
+        keys,
+        founding,
+        founding_key,
+    })
 }
 
 impl Vault {
@@ -129,33 +169,40 @@ impl Vault {
         let recovery_key = random_recovery_key();
         let result = (|| {
             let (mut conn, _) = open_db(&db_path(dir), Some(&key), true)?;
-            let user_id = initialise(&mut conn, school_name, user_name, role, now)?;
-            let slots = SlotFile::new(vec![
-                Slot::wrap(
-                    SlotKind::Passphrase,
-                    Some(user_id),
-                    passphrase.as_bytes(),
-                    &key,
-                    kdf,
-                )?,
-                Slot::wrap(
-                    SlotKind::Recovery,
-                    None,
-                    recovery_key.canonical().as_bytes(),
-                    &key,
-                    kdf,
-                )?,
-            ]);
+            let founded = initialise(
+                &mut conn,
+                school_name,
+                (user_name, role),
+                passphrase,
+                kdf,
+                now,
+            )?;
+            let recovery = RecoverySlot::new(
+                &founded.vault_id,
+                recovery_key.canonical(),
+                &founded.founding_key,
+                0,
+                kdf,
+            )?;
+            let mut slots = SlotFile::new(
+                founded.vault_id.clone(),
+                founded.founding.clone(),
+                founded.slot.clone(),
+                recovery,
+            );
+            slots.seal_to_all(1, &key)?;
             slots.write(&slots_path(dir))?;
-            Ok((conn, user_id))
+            Ok((conn, founded))
         })();
         match result {
-            Ok((conn, user_id)) => Ok(Unlocked {
+            Ok((conn, founded)) => Ok(Unlocked {
                 vault: Vault {
                     conn,
                     dir: dir.to_path_buf(),
                     key,
-                    user_id,
+                    user_id: founded.user_id,
+                    signer: founded.keys.signing.clone(),
+                    vault_id: founded.vault_id,
                     file: file_identity(&db_path(dir)),
                 },
                 recovery_key,
@@ -168,22 +215,120 @@ impl Vault {
         }
     }
 
-    /// Opens the vault with a user's passphrase.
+    /// Who can sign in, from the key file (before anything is unlocked).
+    pub fn sign_in_choices(dir: &Path) -> Result<Vec<SignInChoice>> {
+        let file = SlotFile::read(&slots_path(dir))?;
+        file.users
+            .iter()
+            .map(|s| {
+                Ok(SignInChoice {
+                    slot_id: s.id.clone(),
+                    name: s.name.clone(),
+                    role: s.role()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Opens the vault as the user of the slot `slot_id`, with their passphrase.
+    pub fn unlock_as(dir: &Path, slot_id: &str, passphrase: &str) -> Result<Vault> {
+        let file = SlotFile::read(&slots_path(dir))?;
+        let slot = file
+            .user_slot(slot_id)
+            .ok_or(StoreError::WrongCredentials)?;
+        let keys = slot
+            .open(&file.vault_id, passphrase)?
+            .ok_or(StoreError::WrongCredentials)?;
+        Self::open_slot(dir, &file, slot, keys)
+    }
+
+    /// Opens the vault with a passphrase, trying each user's slot in turn (the command-line
+    /// check and tests; the app asks who is signing in).
     pub fn unlock(dir: &Path, passphrase: &str) -> Result<Vault> {
         let file = SlotFile::read(&slots_path(dir))?;
-        for slot in file.slots.iter().filter(|s| s.kind == SlotKind::Passphrase) {
-            if let Some(key) = slot.unwrap_key(passphrase.as_bytes())? {
-                let user_id = slot
-                    .user_id
-                    .ok_or(StoreError::Corrupt("passphrase slot has no user"))?;
-                return Self::open(dir, key, user_id);
+        for slot in &file.users {
+            if let Some(keys) = slot.open(&file.vault_id, passphrase)? {
+                return Self::open_slot(dir, &file, slot, keys);
             }
         }
         Err(StoreError::WrongCredentials)
     }
 
-    /// Opens the vault with the recovery key and sets a new passphrase for the user
-    /// (the first DSL when `user_id` is none). The old passphrase stops working.
+    /// Opens the database with the newest data key sealed to the slot, and checks that the
+    /// vault agrees with the key file about who this is: the same vault, the same founding key,
+    /// this key certified for this user and role.
+    fn open_slot(dir: &Path, file: &SlotFile, slot: &UserSlot, keys: UserKeys) -> Result<Vault> {
+        let data_keys = file.data_keys(&slot.id, &keys.boxing);
+        let (conn, key) = Self::open_with_any(dir, data_keys)?;
+        let mut vault = Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            key,
+            user_id: slot.user_id,
+            signer: keys.signing,
+            vault_id: file.vault_id.clone(),
+            file: file_identity(&db_path(dir)),
+        };
+        let record = slot.record()?;
+        vault.check_key_file(file, &record)?;
+        if record.role.can_edit() {
+            // Still pending if the vault is open elsewhere; tried again at the next unlock.
+            let _ = vault.finish_pending_rekey();
+        }
+        Ok(vault)
+    }
+
+    /// Opens the database with the first of `keys` (newest first) that it is encrypted with.
+    fn open_with_any(dir: &Path, keys: Vec<(u32, DataKey)>) -> Result<(Connection, DataKey)> {
+        let mut last = StoreError::WrongCredentials;
+        for (_, key) in keys {
+            match Self::open_conn(dir, Some(&key)) {
+                Ok(conn) => return Ok((conn, key)),
+                Err(e @ StoreError::Corrupt("not readable with its key")) => last = e,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last)
+    }
+
+    /// Refuses a key file that does not belong with this database, or whose slot claims a
+    /// user, role or key the vault did not certify.
+    pub(crate) fn check_key_file(
+        &self,
+        file: &SlotFile,
+        record: &crate::keyslots::KeyRecord,
+    ) -> Result<()> {
+        let mismatch = StoreError::Corrupt("the key file does not belong with this vault");
+        if settings::get(&self.conn, settings::VAULT_ID)?.as_deref() != Some(file.vault_id.as_str())
+        {
+            return Err(mismatch);
+        }
+        let founding = signing::founding_keys(&self.conn)?;
+        if founding.first().map(|f| &f.public) != file.founding.first().map(|f| &f.public) {
+            return Err(mismatch);
+        }
+        let trusted = audit::trusted_keys(&self.conn, &self.vault_id)?
+            .map_err(|_| StoreError::Corrupt("a key certificate does not verify"))?;
+        if trusted.get(&record.sign_key) != Some(record) {
+            return Err(StoreError::Corrupt(
+                "the key slot is not certified for this user",
+            ));
+        }
+        let user = users::get(&self.conn, record.user_id).map_err(|e| match e {
+            StoreError::NotFound => StoreError::WrongCredentials,
+            other => other,
+        })?;
+        if user.role != record.role {
+            return Err(StoreError::Corrupt(
+                "the key slot is not certified for this user",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Opens the vault with the recovery key and gives the user (the first DSL or deputy when
+    /// `user_id` is none) new keys under a new passphrase, certified by the founding key the
+    /// recovery key holds. Their old passphrase stops working.
     pub fn unlock_with_recovery(
         dir: &Path,
         recovery_key: &RecoveryKey,
@@ -192,41 +337,82 @@ impl Vault {
         kdf: KdfParams,
         now: DateTime<Utc>,
     ) -> Result<Vault> {
-        let file = SlotFile::read(&slots_path(dir))?;
-        let slot = file
-            .slots
-            .iter()
-            .find(|s| s.kind == SlotKind::Recovery)
+        let path = slots_path(dir);
+        let mut file = SlotFile::read(&path)?;
+        let founding = file.recovery_founding()?.public.clone();
+        let opened = file
+            .recovery
+            .open(&file.vault_id, &founding, recovery_key.canonical())?
             .ok_or(StoreError::WrongCredentials)?;
-        let key = slot
-            .unwrap_key(recovery_key.canonical().as_bytes())?
-            .ok_or(StoreError::WrongCredentials)?;
-        let conn = Self::open_conn(dir, Some(&key))?;
-        let user_id = match user_id {
-            Some(id) => users::get(&conn, id)?.id,
-            None => {
-                users::list(&conn)?
-                    .into_iter()
-                    .find(|u| u.role != Role::Headteacher)
-                    .or_else(|| users::list(&conn).ok().and_then(|l| l.into_iter().next()))
-                    .ok_or(StoreError::Corrupt("vault has no users"))?
-                    .id
-            }
+        let data_keys = file.data_keys(&file.recovery.id.clone(), &opened.boxing);
+        let (conn, key) = Self::open_with_any(dir, data_keys)?;
+        let user = match user_id {
+            Some(id) => users::get(&conn, id)?,
+            None => users::list(&conn)?
+                .into_iter()
+                .find(|u| u.role.can_edit())
+                .ok_or(StoreError::Corrupt("vault has no DSL or deputy"))?,
         };
+        let vault_id = file.vault_id.clone();
+        let (slot, keys) = UserSlot::new(
+            &vault_id,
+            user.id,
+            &user.name,
+            user.role,
+            None,
+            new_passphrase,
+            kdf,
+            Certifier::Founding(file.recovery.founding),
+            &opened.founding,
+        )?;
         let mut vault = Vault {
             conn,
             dir: dir.to_path_buf(),
             key,
-            user_id,
+            user_id: user.id,
+            signer: keys.signing,
+            vault_id,
             file: file_identity(&db_path(dir)),
         };
-        vault.replace_passphrase_slot(new_passphrase, kdf)?;
-        vault.audit(
+        if settings::get(&vault.conn, settings::VAULT_ID)?.as_deref()
+            != Some(file.vault_id.as_str())
+        {
+            return Err(StoreError::Corrupt(
+                "the key file does not belong with this vault",
+            ));
+        }
+        let generation = file.generation;
+        let sealed = Sealed::seal(
+            &file.vault_id,
+            generation,
+            &slot.id,
+            &slot.box_key,
+            &vault.key,
+        )?;
+        let record = slot.record()?;
+        file.users.retain(|s| s.user_id != user.id);
+        file.sealed
+            .retain(|s| file.users.iter().any(|u| u.id == s.slot) || s.slot == file.recovery.id);
+        file.users.push(slot);
+        file.sealed.push(sealed);
+        let tx = vault.conn.transaction()?;
+        signing::insert_key(&tx, &record, now)?;
+        let author = Author {
+            user: user.id,
+            key: &vault.signer,
+        };
+        audit::record(
+            &tx,
             now,
+            &author,
             "passphrase.reset_with_recovery_key",
             "user",
-            &user_id.to_string(),
+            &user.id.to_string(),
         )?;
+        // The slot is written before the key row commits: a slot whose key the vault does not
+        // hold is refused at unlock, and the recovery key can be used again.
+        file.write(&path)?;
+        tx.commit()?;
         Ok(vault)
     }
 
@@ -249,7 +435,15 @@ impl Vault {
         Ok(conn)
     }
 
-    pub(crate) fn open(dir: &Path, key: DataKey, user_id: i64) -> Result<Vault> {
+    /// Opens the vault in `dir` with a data key already known and the signed-in user's keys
+    /// (a restore, once its copy is in place).
+    pub(crate) fn open(
+        dir: &Path,
+        key: DataKey,
+        user_id: i64,
+        signer: SigningKey,
+        vault_id: String,
+    ) -> Result<Vault> {
         let conn = Self::open_conn(dir, Some(&key))?;
         users::get(&conn, user_id).map_err(|e| match e {
             StoreError::NotFound => StoreError::WrongCredentials,
@@ -260,6 +454,8 @@ impl Vault {
             dir: dir.to_path_buf(),
             key,
             user_id,
+            signer,
+            vault_id,
             file: file_identity(&db_path(dir)),
         })
     }

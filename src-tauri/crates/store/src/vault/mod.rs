@@ -20,15 +20,17 @@ use chrono::{DateTime, Utc};
 use dsl_domain::recovery::RecoveryKey;
 use rusqlite::Connection;
 
-use crate::audit::{self, Change};
+use crate::audit::{self, Author};
 use crate::keyslots::DataKey;
 use crate::{users, Result, StoreError};
+use ed25519_dalek::SigningKey;
 
 #[cfg(any(test, feature = "bench-baseline"))]
 pub(crate) use connection::open_db;
 #[cfg(test)]
 pub(crate) use connection::PageFormat;
 pub(crate) use connection::{db_files_present, export_copy, RESTORING_DIR};
+pub use credentials::RekeyProgress;
 #[cfg(feature = "bench-baseline")]
 pub(crate) use lifecycle::initialise;
 
@@ -43,6 +45,10 @@ pub struct Vault {
     pub(crate) dir: PathBuf,
     pub(crate) key: DataKey,
     pub(crate) user_id: i64,
+    /// The signed-in user's signing key: every change they make is signed with it.
+    pub(crate) signer: SigningKey,
+    /// The vault's identity, named in every certificate.
+    pub(crate) vault_id: String,
     /// Which file the connection opened, to notice it being moved or deleted while open.
     pub(crate) file: Option<FileIdentity>,
 }
@@ -124,21 +130,37 @@ impl Vault {
         kind: &str,
         id: &str,
     ) -> Result<()> {
-        audit::append(
-            &self.conn,
-            now,
-            &Change {
-                user_id: Some(self.user_id),
-                action,
-                record_kind: kind,
-                record_id: id,
-            },
-        )
+        audit::record(&self.conn, now, &self.author(), action, kind, id)
+    }
+
+    /// The signed-in user as the author of a change.
+    pub(crate) fn author(&self) -> Author<'_> {
+        Author {
+            user: self.user_id,
+            key: &self.signer,
+        }
     }
 
     /// Walks the audit chain and reports intact, or the first broken link.
     pub fn verify_audit(&self) -> Result<dsl_domain::vault::AuditCheck> {
-        audit::verify(&self.conn)
+        self.verify_audit_with(&|_, _| {})
+    }
+
+    /// The same, telling `progress` how many entries of how many it has checked.
+    pub fn verify_audit_with(
+        &self,
+        progress: audit::Progress<'_>,
+    ) -> Result<dsl_domain::vault::AuditCheck> {
+        audit::verify(&self.conn, &self.vault_id, progress)
+    }
+
+    /// The fingerprint of the vault's first founding key, as the recovery sheet prints it.
+    pub fn founding_fingerprint(&self) -> Result<String> {
+        let founding = crate::signing::founding_keys(&self.conn)?;
+        let first = founding
+            .first()
+            .ok_or(StoreError::Corrupt("the vault has no founding key"))?;
+        Ok(crate::keyslots::fingerprint(&first.public))
     }
 
     /// SQLite's own check of every page and index: true when it finds nothing wrong.

@@ -1,10 +1,11 @@
 //! The school's settings and the session the app shows, kept in the vault.
 
+use crate::audit::Author;
 use chrono::{DateTime, Utc};
 use dsl_domain::vault::{Session, Settings, DEFAULT_IDLE_MINUTES};
 
 use super::Vault;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::{settings, users, Result};
 
 impl Vault {
@@ -45,15 +46,16 @@ impl Vault {
             settings::BACKUP_REMINDER_DAYS,
             &new.backup_reminder_days.to_string(),
         )?;
-        audit::append(
+        audit::record(
             &tx,
             now,
-            &Change {
-                user_id: Some(self.user_id),
-                action: "settings.updated",
-                record_kind: "settings",
-                record_id: "school",
+            &Author {
+                user: self.user_id,
+                key: &self.signer,
             },
+            "settings.updated",
+            "settings",
+            "school",
         )?;
         tx.commit()?;
         Ok(())
@@ -68,6 +70,7 @@ impl Vault {
             user_name: user.name,
             role: user.role,
             school_name: s.school_name,
+            founding_fingerprint: self.founding_fingerprint()?,
             idle_minutes: s.idle_minutes,
             demo: self.is_demo()?,
             last_backup_at: settings::get(&self.conn, settings::LAST_BACKUP_AT)?
@@ -86,7 +89,17 @@ impl Vault {
     pub fn mark_demo(&mut self, now: DateTime<Utc>) -> Result<()> {
         let tx = self.conn.transaction()?;
         settings::put(&tx, settings::DEMO, "1")?;
-        audit::record(&tx, now, self.user_id, "settings.demo", "settings", "demo")?;
+        audit::record(
+            &tx,
+            now,
+            &Author {
+                user: self.user_id,
+                key: &self.signer,
+            },
+            "settings.demo",
+            "settings",
+            "demo",
+        )?;
         tx.commit()?;
         Ok(())
     }
