@@ -68,7 +68,8 @@ describe('vault and app shell', { concurrency: false }, () => {
     assert.ok(files.includes('vault.db') && files.includes('keyslots.json'), files.join(','));
     for (const f of files) {
       const bytes = readFileSync(join(vault, f));
-      assert.ok(!bytes.includes(Buffer.from(USER)), `${f} holds the user's name in plain text`);
+      // The key file lists who can sign in (for the unlock screen's choice); nothing else does.
+      if (f !== 'keyslots.json') assert.ok(!bytes.includes(Buffer.from(USER)), `${f} holds the user's name in plain text`);
       assert.ok(!bytes.includes(Buffer.from(SCHOOL)), `${f} holds the school's name in plain text`);
     }
   });
@@ -78,6 +79,7 @@ describe('vault and app shell', { concurrency: false }, () => {
     await app.waitForHeading('About DSL Desk');
     assert.equal(await app.text('[data-testid=about-vault]'), vault);
     assert.match(await app.text('[data-testid=about-version]'), /^\d+\.\d+\.\d+/);
+    assert.match(await app.text('[data-testid=about-fingerprint]'), /^[0-9A-F]{4}( [0-9A-F]{4}){7} /);
     await app.screenshot('05-about');
   });
 

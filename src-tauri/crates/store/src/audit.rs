@@ -161,6 +161,15 @@ pub fn record(
         None => (1, GENESIS.to_string()),
     };
     let at = crate::time::StoredTime(now).text();
+    #[cfg(feature = "bench-baseline")]
+    if UNSIGNED.load(std::sync::atomic::Ordering::Relaxed) {
+        return record_unsigned(
+            conn,
+            (id, &prev, &at),
+            author,
+            [action, record_kind, record_id],
+        );
+    }
     let content = match scope_of(conn, record_kind, record_id)? {
         Some((scope, n)) => format!("{scope}:{n}:{}", scope_digest(conn, scope, n)?.0),
         None => String::new(),
@@ -195,6 +204,37 @@ pub fn record(
             signed_by,
             signature
         ],
+    )?;
+    Ok(())
+}
+
+/// Benchmarks only: entries written without content digest or signature, to measure their
+/// cost. Never enabled by the app.
+#[cfg(feature = "bench-baseline")]
+pub static UNSIGNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(feature = "bench-baseline")]
+fn record_unsigned(
+    conn: &Connection,
+    (id, prev, at): (i64, &str, &str),
+    author: &Author<'_>,
+    what: [&str; 3],
+) -> Result<()> {
+    let fields = Fields {
+        id,
+        at,
+        user_id: Some(author.user),
+        action: what[0],
+        record_kind: what[1],
+        record_id: what[2],
+        content: "",
+        signed_by: "",
+    };
+    let hash = entry_hash(prev, &fields);
+    conn.execute(
+        "INSERT INTO audit (id, at, user_id, action, record_kind, record_id, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, at, author.user, what[0], what[1], what[2], prev, hash],
     )?;
     Ok(())
 }

@@ -12,6 +12,12 @@ use crate::keyslots::{new_data_key, KdfParams};
 use crate::vault::{db_files_present, db_path, file_identity, initialise, open_db};
 use crate::{Result, StoreError, Vault};
 
+/// Writes audit entries without their content digest and signature (on), or as the app does
+/// (off): the signing benchmark's baseline.
+pub fn set_unsigned(on: bool) {
+    crate::audit::UNSIGNED.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 impl Vault {
     /// A new vault whose database is not encrypted (no key file is written).
     pub fn create_unkeyed(

@@ -5,7 +5,7 @@ mod accounts;
 mod audit;
 pub mod backup;
 #[cfg(feature = "bench-baseline")]
-mod baseline;
+pub mod baseline;
 mod columns;
 pub mod demo;
 mod error;

@@ -1,19 +1,21 @@
 //! The vault's benchmarks, each against a baseline measured in the same run:
 //! - the same workload on the encrypted vault and on an unkeyed SQLite copy (encryption's cost);
 //! - each report drawn and written against the bare query of the rows it prints;
+//! - recording a step signed against unsigned; Verify of the whole vault; re-keying it;
 //! - unlock against its Argon2id share.
 //!
 //! Both vaults are generated from one seed: 25 years of a large secondary school (INCIDENTS,
 //! default 25,000; 3,000 pupils on roll). Run with `bash scripts/bench.sh`, or on its own with
 //! `cargo bench -p dsl-store --features bench-baseline --bench vault`.
 //!
-//! Each part has its own module: [`encryption`], [`reports`] and [`unlock`], timed with the
+//! Each part has its own module: [`encryption`], [`reports`], [`signing`] and [`unlock`], timed with the
 //! helpers in [`timing`]; this file generates the two vaults and runs the parts in turn.
 
 #[path = "../../tests/common/mod.rs"]
 mod common;
 mod encryption;
 mod reports;
+mod signing;
 mod timing;
 mod unlock;
 
@@ -139,5 +141,6 @@ fn main() -> Res<()> {
     let now = spec.until + chrono::Duration::days(1);
     let newest = encryption::compare(&mut keyed, &mut plain, now)?;
     reports::compare(&keyed, keyed_dir.path(), &newest, now)?;
+    signing::compare(&mut keyed, &newest, now)?;
     unlock::compare(keyed_dir.path(), kdf)
 }
