@@ -340,7 +340,10 @@ fn unwrap_secret(
         .map(Zeroizing::new))
 }
 
-fn split_pair(plain: &[u8]) -> Result<(Zeroizing<[u8; 32]>, Zeroizing<[u8; 32]>)> {
+/// A 32-byte secret, wiped when dropped.
+type Secret32 = Zeroizing<[u8; 32]>;
+
+fn split_pair(plain: &[u8]) -> Result<(Secret32, Secret32)> {
     if plain.len() != 64 {
         return Err(StoreError::Corrupt("key slot content"));
     }

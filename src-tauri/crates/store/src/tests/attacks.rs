@@ -242,6 +242,18 @@ fn a_record_changed_with_the_data_key_is_named_by_verify() {
     );
 }
 
+/// An audit row as a forger reads it: id, at, user, action, kind, record id, content, signer.
+type AuditRow = (
+    i64,
+    String,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
 #[test]
 fn a_chain_rewritten_with_the_data_key_fails_its_signatures() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -252,16 +264,7 @@ fn a_chain_rewritten_with_the_data_key_fails_its_signatures() {
     )
     .expect("guards off");
     // Recompute every hash from entry 3 on, after changing what entry 3 says.
-    let rows: Vec<(
-        i64,
-        String,
-        Option<i64>,
-        String,
-        String,
-        String,
-        String,
-        String,
-    )> = {
+    let rows: Vec<AuditRow> = {
         let mut stmt = conn
             .prepare(
                 "SELECT id, at, user_id, action, record_kind, record_id, content, signed_by
