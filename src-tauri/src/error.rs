@@ -42,7 +42,9 @@ impl From<StoreError> for CmdError {
             StoreError::NewerVersion { .. } => ErrorKind::NewerVersion,
             StoreError::NotFound => ErrorKind::NotFound,
             StoreError::Conflict(_) | StoreError::KeyFileMissing => ErrorKind::Conflict,
-            StoreError::NotAKeyFile | StoreError::OldKeyFile => ErrorKind::Corrupt,
+            StoreError::NotAKeyFile | StoreError::OldKeyFile | StoreError::StaleKeyFile => {
+                ErrorKind::Corrupt
+            }
             StoreError::RekeyPending => ErrorKind::Conflict,
             StoreError::NotPermitted(_) => ErrorKind::Forbidden,
             StoreError::Io(_)

@@ -110,9 +110,17 @@ describe('records over the years', { concurrency: false }, () => {
     await app.clickButton('Settings');
     await app.waitForHeading('Settings');
     await app.click('[aria-label="Remove Pat Head"]');
+    // The re-encryption's progress bar is shown while it runs, however briefly.
+    await app.script(
+      `window.__rekeySeen = false;
+       new MutationObserver(() => {
+         if (document.querySelector('[data-testid=rekey-progress]')) window.__rekeySeen = true;
+       }).observe(document.body, { childList: true, subtree: true });`,
+    );
     await app.clickButton('Yes, remove');
     await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 1, { what: 'the removal', timeout: 30000 });
     assert.match(await app.text('.users .alert, .users [role=status]'), /re-encrypted under a new key/);
+    assert.equal(await app.script('return window.__rekeySeen;'), true, 'the re-encryption showed its progress');
     await unlockAs(app, HEAD_PASS);
     const refused = await waitFor(() => app.text('[role=alert]'), { what: 'refusal', timeout: 20000 });
     assert.equal(refused, 'That did not open the vault. Check it and try again.');

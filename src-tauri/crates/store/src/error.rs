@@ -13,6 +13,8 @@ pub enum StoreError {
     OldKeyFile,
     #[error("The change was made, but the vault could not yet be re-encrypted under a new key, most likely because it is open in another window or on another computer. Close it there: DSL Desk finishes the re-encryption the next time a DSL or deputy unlocks the vault.")]
     RekeyPending,
+    #[error("This key file does not open the vault: it is an older copy, from before someone was removed or the recovery key was replaced, or it belongs to another vault. Nothing was changed. Put back the key file that belongs with this vault (from the latest backup of the vault folder).")]
+    StaleKeyFile,
     #[error("That file is not a DSL Desk key file (keyslots.json). Nothing was copied.")]
     NotAKeyFile,
     #[error("The passphrase or recovery key is not right.")]

@@ -280,15 +280,15 @@ impl Vault {
 
     /// Opens the database with the first of `keys` (newest first) that it is encrypted with.
     fn open_with_any(dir: &Path, keys: Vec<(u32, DataKey)>) -> Result<(Connection, DataKey)> {
-        let mut last = StoreError::WrongCredentials;
         for (_, key) in keys {
             match Self::open_conn(dir, Some(&key)) {
                 Ok(conn) => return Ok((conn, key)),
-                Err(e @ StoreError::Corrupt("not readable with its key")) => last = e,
+                Err(StoreError::Corrupt("not readable with its key")) => {}
                 Err(e) => return Err(e),
             }
         }
-        Err(last)
+        // The passphrase opened its slot, but no key the slot holds opens the database.
+        Err(StoreError::StaleKeyFile)
     }
 
     /// Refuses a key file that does not belong with this database, or whose slot claims a
