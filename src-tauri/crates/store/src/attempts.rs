@@ -30,24 +30,24 @@ use crate::{Result, StoreError};
 /// The environment variable that moves the attempts records (tests, portable installs).
 pub const ATTEMPTS_DIR_ENV: &str = "DSL_DESK_ATTEMPTS_DIR";
 
-/// Wrong attempts allowed before any wait.
-pub const FREE_FAILURES: u32 = 3;
-/// The wait after the first failure beyond the free ones; it doubles with each further failure.
+/// After this many wrong attempts in a row, each further attempt waits.
+pub const WAIT_FROM: u32 = 3;
+/// The wait after the [`WAIT_FROM`]th wrong attempt; it doubles with each further one.
 pub const FIRST_DELAY: Duration = Duration::from_secs(5);
 /// The longest wait between attempts.
 pub const MAX_DELAY: Duration = Duration::from_secs(300);
 
 /// The failure count a damaged record is read as: enough for the longest wait.
-const DAMAGED_FAILURES: u32 = FREE_FAILURES + 7;
+const DAMAGED_FAILURES: u32 = WAIT_FROM + 7;
 /// The record's format version.
 const FORMAT: u32 = 1;
 
 /// The wait after `failures` wrong attempts in a row.
 pub fn delay_after(failures: u32) -> Duration {
-    if failures <= FREE_FAILURES {
+    if failures < WAIT_FROM {
         return Duration::ZERO;
     }
-    let doublings = (failures - FREE_FAILURES - 1).min(16);
+    let doublings = (failures - WAIT_FROM).min(16);
     FIRST_DELAY.saturating_mul(1 << doublings).min(MAX_DELAY)
 }
 

@@ -52,9 +52,9 @@ fn record(tmp: &Path) -> Attempts {
 }
 
 #[test]
-fn three_wrong_attempts_are_free_then_the_wait_doubles_up_to_five_minutes() {
+fn after_three_wrong_attempts_each_further_one_waits_longer_up_to_five_minutes() {
     let waits: Vec<u64> = (1..=12).map(|n| delay_after(n).as_secs()).collect();
-    assert_eq!(waits, [0, 0, 0, 5, 10, 20, 40, 80, 160, 300, 300, 300]);
+    assert_eq!(waits, [0, 0, 5, 10, 20, 40, 80, 160, 300, 300, 300, 300]);
     assert_eq!(delay_after(u32::MAX), MAX_DELAY);
 }
 
@@ -62,7 +62,7 @@ fn three_wrong_attempts_are_free_then_the_wait_doubles_up_to_five_minutes() {
 fn failures_survive_a_restart_and_the_wait_is_kept_by_the_wall_clock() {
     let tmp = tempfile::tempdir().expect("tmp");
     let first = record(tmp.path());
-    for _ in 0..4 {
+    for _ in 0..3 {
         assert_eq!(wrong(&first, at(0)), (true, None));
     }
     drop(first);
@@ -74,7 +74,7 @@ fn failures_survive_a_restart_and_the_wait_is_kept_by_the_wall_clock() {
         right(&restarted, at(4)),
         Err(StoreError::TooManyAttempts { wait_seconds: 1 })
     ));
-    // Five seconds later by the wall clock, the fifth wrong attempt runs and doubles the wait.
+    // Five seconds later by the wall clock, the fourth wrong attempt runs and doubles the wait.
     assert_eq!(wrong(&restarted, at(5)), (true, None));
     assert_eq!(wrong(&restarted, at(6)), (false, Some(9)));
 }
@@ -89,8 +89,8 @@ fn the_record_is_found_by_the_vault_folders_canonical_path() {
     let other = Attempts::in_dir(&records, &tmp.path().join("another"));
     assert_eq!(plain.path(), roundabout.path());
     assert_ne!(plain.path(), other.path());
-    for _ in 0..4 {
-        wrong(&plain, at(0));
+    for _ in 0..3 {
+        assert_eq!(wrong(&plain, at(0)), (true, None));
     }
     assert_eq!(wrong(&roundabout, at(0)), (false, Some(5)));
     assert_eq!(wrong(&other, at(0)), (true, None));
@@ -100,12 +100,12 @@ fn the_record_is_found_by_the_vault_folders_canonical_path() {
 fn success_clears_the_count() {
     let tmp = tempfile::tempdir().expect("tmp");
     let attempts = record(tmp.path());
-    for _ in 0..3 {
+    for _ in 0..2 {
         wrong(&attempts, at(0));
     }
     right(&attempts, at(0)).expect("the right passphrase opens");
-    // Three more are free again, the fourth starts the wait.
-    for _ in 0..4 {
+    // Three more run at once again; the third starts the wait.
+    for _ in 0..3 {
         assert_eq!(wrong(&attempts, at(0)), (true, None));
     }
     assert_eq!(wrong(&attempts, at(0)), (false, Some(5)));
@@ -126,7 +126,7 @@ fn other_errors_do_not_count_but_a_test_that_never_returns_does() {
     );
 
     // The process dies while the key is derived (here: the test panics): the guess is counted.
-    for _ in 0..3 {
+    for _ in 0..2 {
         let died = std::panic::catch_unwind(|| {
             let _ =
                 attempts.guarded_at(|| at(0), || -> Result<(), StoreError> { panic!("killed") });
@@ -179,8 +179,8 @@ fn parallel_guesses_are_taken_one_at_a_time_and_every_one_counts() {
         .iter()
         .filter(|r| matches!(r, Err(StoreError::TooManyAttempts { .. })))
         .count();
-    // Three free and the one that started the wait; the other four waited.
-    assert_eq!((tested, refused), (4, 4), "{results:?}");
+    // Two, and the third that started the wait; the other five waited, untested.
+    assert_eq!((tested, refused), (3, 5), "{results:?}");
 
     // Even the right passphrase waits now, and the count is kept: the next wrong one doubles it.
     let attempts = Attempts::in_dir(&records, &dir);
@@ -248,7 +248,7 @@ fn a_record_that_cannot_be_written_refuses_every_attempt_untested() {
 fn a_wall_clock_put_back_never_makes_the_wait_longer_than_the_cap() {
     let tmp = tempfile::tempdir().expect("tmp");
     let attempts = record(tmp.path());
-    for _ in 0..4 {
+    for _ in 0..3 {
         wrong(&attempts, at(0));
     }
     // An hour back: the wait is at most five minutes from the new "now", then it ends.
