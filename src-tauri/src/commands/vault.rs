@@ -120,6 +120,7 @@ pub async fn assess_passphrase(
     passphrase: String,
     context: Vec<String>,
 ) -> CmdResult<PassphraseAssessment> {
+    let passphrase = Zeroizing::new(passphrase);
     blocking(move || {
         let context: Vec<&str> = context.iter().map(String::as_str).collect();
         Ok(passphrase::assess(&passphrase, &context))
@@ -175,6 +176,7 @@ fn hold_recovery_key(
         .collect();
     groups.sort_unstable();
     let shown = RecoveryKeyShown {
+        // Wiped on drop, as the Zeroizing it is copied from is.
         grouped: key.grouped().to_string(),
         confirm_groups: groups.clone(),
     };

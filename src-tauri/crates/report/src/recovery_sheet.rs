@@ -3,7 +3,7 @@
 use crate::canvas::{Canvas, Style, MARGIN_X, PAGE_W};
 use crate::ReportError;
 
-/// What the recovery sheet shows.
+/// What the recovery sheet shows. The key is wiped when this is dropped.
 pub struct RecoverySheet {
     pub school_name: String,
     /// Who made the vault, e.g. "Jo Bloggs, Designated Safeguarding Lead".
@@ -13,6 +13,12 @@ pub struct RecoverySheet {
     /// The key in groups, e.g. "7K3M-9QXA-…".
     pub grouped_key: String,
     pub app_version: String,
+}
+
+impl Drop for RecoverySheet {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.grouped_key);
+    }
 }
 
 /// The marking, the title, the school and who made the vault.
