@@ -41,7 +41,8 @@ pub fn verify(dir: &Path) -> i32 {
         eprintln!("No passphrase was given.");
         return 2;
     };
-    let vault = match dsl_store::Vault::unlock(dir, &passphrase) {
+    let attempts = dsl_store::Attempts::for_vault(dir);
+    let vault = match attempts.guarded(|| dsl_store::Vault::unlock(dir, &passphrase)) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("{e}");

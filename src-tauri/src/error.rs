@@ -38,6 +38,7 @@ impl From<StoreError> for CmdError {
             StoreError::NoVault => ErrorKind::NoVault,
             StoreError::VaultExists => ErrorKind::VaultExists,
             StoreError::WrongCredentials => ErrorKind::WrongCredentials,
+            StoreError::TooManyAttempts { .. } => ErrorKind::TooManyAttempts,
             StoreError::Corrupt(_) | StoreError::Backup(_) => ErrorKind::Corrupt,
             StoreError::NewerVersion { .. } => ErrorKind::NewerVersion,
             StoreError::NotFound => ErrorKind::NotFound,
@@ -50,7 +51,8 @@ impl From<StoreError> for CmdError {
             StoreError::Io(_)
             | StoreError::ReadOnly
             | StoreError::DiskFull
-            | StoreError::VaultMissing => ErrorKind::Io,
+            | StoreError::VaultMissing
+            | StoreError::AttemptsUnavailable => ErrorKind::Io,
             StoreError::Sqlite(_)
             | StoreError::Migration(_)
             | StoreError::Encoding(_)
@@ -67,6 +69,13 @@ impl From<StoreError> for CmdError {
             }
             ErrorKind::WrongCredentials => {
                 Self::new(kind, "That did not open the vault. Check it and try again.")
+            }
+            ErrorKind::TooManyAttempts => {
+                let mut api = ApiError::new(kind, e.to_string());
+                if let StoreError::TooManyAttempts { wait_seconds } = e {
+                    api.retry_after_seconds = Some(wait_seconds);
+                }
+                Self(api)
             }
             _ => Self::new(kind, e.to_string()),
         }
@@ -129,6 +138,11 @@ mod tests {
             wrong.message,
             "That did not open the vault. Check it and try again."
         );
+        let wait = CmdError::from(StoreError::TooManyAttempts { wait_seconds: 40 }).0;
+        assert_eq!(wait.kind, ErrorKind::TooManyAttempts);
+        assert_eq!(wait.retry_after_seconds, Some(40));
+        assert!(wait.message.contains("Wait 40 seconds"), "{}", wait.message);
+        assert!(wait.message.contains("restarting DSL Desk does not end it"));
         assert_eq!(
             CmdError::from(WriteError::Store(StoreError::NotFound))
                 .0

@@ -514,7 +514,11 @@ fn every_command_answers_hostile_input_with_a_typed_error_and_never_panics() {
     *crate::dialogs::CHOSEN.lock().expect("chosen") = Some(chosen);
 
     let app = mock_builder()
-        .manage(AppState::new(dir.clone(), false))
+        .manage(AppState::with_attempts(
+            dir.clone(),
+            false,
+            dsl_store::Attempts::in_dir(&tmp.path().join("attempts"), &dir),
+        ))
         .invoke_handler(crate::handler())
         .build(mock_context(noop_assets()))
         .expect("app");

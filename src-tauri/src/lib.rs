@@ -8,6 +8,9 @@ mod paths;
 mod state;
 #[cfg(target_os = "linux")]
 mod system_lock;
+#[cfg(windows)]
+#[path = "system_lock_windows.rs"]
+mod system_lock;
 
 #[cfg(test)]
 mod command_list_tests;
@@ -95,7 +98,7 @@ pub fn run() {
             forget_recent_files();
 
             // Asleep, or the screen locked: lock at once rather than wait for the idle limit.
-            #[cfg(target_os = "linux")]
+            #[cfg(any(target_os = "linux", windows))]
             {
                 let handle = app.handle().clone();
                 system_lock::listen(std::sync::Arc::new(move || {

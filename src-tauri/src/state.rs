@@ -7,8 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use dsl_domain::recovery::RecoveryKey;
-use dsl_domain::{ApiError, ErrorKind};
-use dsl_store::Vault;
+use dsl_store::{Attempts, Vault};
 
 use crate::error::{internal, locked, CmdResult};
 
@@ -99,54 +98,6 @@ pub struct PendingRecovery {
     pub replaces_current: bool,
 }
 
-/// Failed unlock attempts, for the growing delay.
-#[derive(Default)]
-pub struct Attempts {
-    failures: u32,
-    next_allowed: Option<Instant>,
-}
-
-/// Failures allowed before a delay starts.
-const FREE_FAILURES: u32 = 3;
-/// The longest delay between attempts.
-const MAX_DELAY: Duration = Duration::from_secs(300);
-
-impl Attempts {
-    /// Refuses an attempt made before the delay has passed.
-    pub fn check(&self, now: Instant) -> Result<(), ApiError> {
-        match self.next_allowed {
-            Some(at) if at > now => {
-                let wait = (at - now).as_secs_f64().ceil() as u32;
-                let mut e = ApiError::new(
-                    ErrorKind::TooManyAttempts,
-                    format!("Too many attempts. Wait {wait} seconds, then try again."),
-                );
-                e.retry_after_seconds = Some(wait);
-                Err(e)
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Records a failure and returns the delay before the next attempt.
-    pub fn failed(&mut self, now: Instant) -> Duration {
-        self.failures = self.failures.saturating_add(1);
-        let delay = if self.failures < FREE_FAILURES {
-            Duration::ZERO
-        } else {
-            let doublings = (self.failures - FREE_FAILURES).min(10);
-            (Duration::from_secs(5) * 2u32.pow(doublings)).min(MAX_DELAY)
-        };
-        self.next_allowed = Some(now + delay);
-        delay
-    }
-
-    /// Clears the count after a success.
-    pub fn succeeded(&mut self) {
-        *self = Attempts::default();
-    }
-}
-
 /// Everything the commands share.
 pub struct Shared {
     pub vault_dir: PathBuf,
@@ -154,7 +105,8 @@ pub struct Shared {
     pub demo_mode: bool,
     pub open: Mutex<Option<OpenVault>>,
     pub pending_recovery: Mutex<Option<PendingRecovery>>,
-    pub attempts: Mutex<Attempts>,
+    /// Failed passphrase and recovery-key attempts, kept on disk (see `dsl_store::attempts`).
+    pub attempts: Attempts,
     /// The report saved last, which the user may open to print.
     pub last_export: Mutex<Option<PathBuf>>,
 }
@@ -168,14 +120,21 @@ fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AppState {
-    /// State for a vault kept in `vault_dir`, starting locked.
+    /// State for a vault kept in `vault_dir`, starting locked, its failed attempts counted in
+    /// the usual place.
     pub fn new(vault_dir: PathBuf, demo_mode: bool) -> Self {
+        let attempts = Attempts::for_vault(&vault_dir);
+        Self::with_attempts(vault_dir, demo_mode, attempts)
+    }
+
+    /// State for a vault kept in `vault_dir`, its failed attempts counted in `attempts`.
+    pub fn with_attempts(vault_dir: PathBuf, demo_mode: bool, attempts: Attempts) -> Self {
         Self(Arc::new(Shared {
             vault_dir,
             demo_mode,
             open: Mutex::new(None),
             pending_recovery: Mutex::new(None),
-            attempts: Mutex::new(Attempts::default()),
+            attempts,
             last_export: Mutex::new(None),
         }))
     }
@@ -190,9 +149,10 @@ impl AppState {
         guard(&self.0.pending_recovery)
     }
 
-    /// The failed-attempt counter.
-    pub fn attempts(&self) -> MutexGuard<'_, Attempts> {
-        guard(&self.0.attempts)
+    /// Runs `test`, which tests a passphrase or recovery key, unless the wait after earlier
+    /// wrong attempts has not passed; every wrong one counts (see `dsl_store::attempts`).
+    pub fn guarded<T>(&self, test: impl FnOnce() -> dsl_store::Result<T>) -> dsl_store::Result<T> {
+        self.0.attempts.guarded(test)
     }
 
     /// The report saved last.
@@ -292,28 +252,6 @@ pub async fn blocking<T: Send + 'static>(
 mod tests {
     use super::*;
 
-    #[test]
-    fn delay_grows_after_three_failures_and_resets_on_success() {
-        let mut a = Attempts::default();
-        let t0 = Instant::now();
-        assert_eq!(a.failed(t0), Duration::ZERO);
-        assert_eq!(a.failed(t0), Duration::ZERO);
-        assert!(a.check(t0).is_ok());
-        assert_eq!(a.failed(t0), Duration::from_secs(5));
-        let refused = a.check(t0).expect_err("refused");
-        assert_eq!(refused.kind, ErrorKind::TooManyAttempts);
-        assert_eq!(refused.retry_after_seconds, Some(5));
-        assert_eq!(a.failed(t0), Duration::from_secs(10));
-        assert_eq!(a.failed(t0), Duration::from_secs(20));
-        for _ in 0..20 {
-            a.failed(t0);
-        }
-        assert_eq!(a.failed(t0), MAX_DELAY);
-        assert!(a.check(t0 + MAX_DELAY).is_ok());
-        a.succeeded();
-        assert_eq!(a.failed(t0), Duration::ZERO);
-    }
-
     const TEN_MINUTES: Duration = Duration::from_secs(600);
     const SECOND: Duration = Duration::from_secs(1);
 
@@ -402,7 +340,11 @@ mod tests {
         .expect("vault")
         .vault;
         let minutes = vault.settings().expect("settings").idle_minutes;
-        let state = AppState::new(dir, false);
+        let state = AppState::with_attempts(
+            dir.clone(),
+            false,
+            dsl_store::Attempts::in_dir(&tmp.path().join("attempts"), &dir),
+        );
         state.set_open(vault).expect("open");
         let t0 = Moment::now();
         let limit = i64::from(minutes) * 60;

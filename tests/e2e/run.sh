@@ -16,9 +16,14 @@ if [ ! -x "$DRIVER" ]; then
   exit 1
 fi
 
+# The count of wrong passphrases is kept outside the vault, in the user's data folder: the tests
+# keep theirs in a folder of their own.
+DSL_DESK_ATTEMPTS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/dsl-desk-e2e-attempts-XXXXXX")"
+export DSL_DESK_ATTEMPTS_DIR
+
 "$DRIVER" --port 4444 --native-port 4445 >"${TMPDIR:-/tmp}/dsl-desk-tauri-driver.log" 2>&1 &
 driver_pid=$!
-trap 'kill "$driver_pid" 2>/dev/null || true' EXIT
+trap 'kill "$driver_pid" 2>/dev/null || true; rm -rf "$DSL_DESK_ATTEMPTS_DIR"' EXIT
 for _ in $(seq 1 50); do
   if curl -fs http://127.0.0.1:4444/status >/dev/null 2>&1; then break; fi
   sleep 0.2

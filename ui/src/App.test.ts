@@ -164,13 +164,13 @@ describe('unlock', () => {
     backend({
       vault_status: () => ({ exists: true, unlocked: false }),
       unlock: () => {
-        throw { kind: 'TooManyAttempts', message: 'Too many attempts. Wait 5 seconds, then try again.', retryAfterSeconds: 5 };
+        throw { kind: 'TooManyAttempts', message: 'Too many wrong attempts. To slow down guessing, DSL Desk waits before it tests another passphrase or recovery key. Wait 5 seconds, then try again. The wait grows with each wrong attempt, up to 5 minutes, and restarting DSL Desk does not end it.', retryAfterSeconds: 5 };
       },
     });
     render(App);
     await user.type(await screen.findByLabelText('Passphrase'), 'again wrong');
     await user.click(screen.getByRole('button', { name: 'Unlock' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('Too many attempts');
+    expect((await screen.findByRole('alert')).textContent).toContain('Too many wrong attempts');
     const button = screen.getByRole('button', { name: /Wait \d s/ }) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
   });

@@ -57,17 +57,18 @@ pub async fn restore_vault<R: Runtime>(
                     "A vault already exists here. Restore into a new place: start DSL Desk with --vault and a new folder.",
                 ));
             }
-            state.attempts().check(std::time::Instant::now())?;
+            // Asked first, so a user who must wait is not sent to choose a file.
+            state.0.attempts.check()?;
             let file = pick_file(
                 &app,
                 "Choose a DSL Desk backup",
                 Some(("DSL Desk backup", &[EXTENSION])),
                 "Nothing was restored.",
             )?;
-            opened(
-                state,
-                Vault::restore_from(&file, &state.0.vault_dir, &passphrase, now()),
-            )
+            let vault = state.guarded(|| {
+                Vault::restore_from(&file, &state.0.vault_dir, &passphrase, now())
+            })?;
+            opened(state, vault)
         })
         .await
 }

@@ -57,21 +57,26 @@ pub async fn change_passphrase(
         Zeroizing::new(new_passphrase_repeat),
     );
     state
-        .vault(move |v| {
-            let session = v.session()?;
-            check_new_passphrase(
-                "newPassphrase",
-                &new_passphrase,
-                &new_passphrase_repeat,
-                &[&session.school_name, &session.user_name],
-            )?;
-            v.change_passphrase(&current, &new_passphrase, KdfParams::default(), now())
-                .map_err(|e| match e {
-                    StoreError::WrongCredentials => {
-                        CmdError::validation("current", "Your current passphrase is not right.")
-                    }
-                    other => other.into(),
-                })
+        .run(move |state| {
+            state.with_vault(|v| {
+                let session = v.session()?;
+                check_new_passphrase(
+                    "newPassphrase",
+                    &new_passphrase,
+                    &new_passphrase_repeat,
+                    &[&session.school_name, &session.user_name],
+                )?;
+                state
+                    .guarded(|| {
+                        v.change_passphrase(&current, &new_passphrase, KdfParams::default(), now())
+                    })
+                    .map_err(|e| match e {
+                        StoreError::WrongCredentials => {
+                            CmdError::validation("current", "Your current passphrase is not right.")
+                        }
+                        other => other.into(),
+                    })
+            })
         })
         .await
 }

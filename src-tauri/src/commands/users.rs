@@ -18,11 +18,10 @@ pub async fn list_users(state: State<'_, AppState>) -> CmdResult<Vec<VaultUser>>
 
 /// Adds a user with their own passphrase (typed by them, twice).
 #[tauri::command]
-pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> CmdResult<VaultUser> {
-    let passphrase = Zeroizing::new(user.passphrase.clone());
-    let repeat = Zeroizing::new(user.passphrase_repeat.clone());
-    drop(user.passphrase);
-    drop(user.passphrase_repeat);
+pub async fn add_user(state: State<'_, AppState>, mut user: NewUser) -> CmdResult<VaultUser> {
+    // Moved, not copied: each buffer is wiped once, when its Zeroizing drops.
+    let passphrase = Zeroizing::new(std::mem::take(&mut user.passphrase));
+    let repeat = Zeroizing::new(std::mem::take(&mut user.passphrase_repeat));
     state
         .run(move |state| {
             let name = clean_name("userName", &user.name)?;

@@ -142,6 +142,7 @@ pub async fn assess_passphrase(
     passphrase: String,
     context: Vec<String>,
 ) -> CmdResult<PassphraseAssessment> {
+    let passphrase = Zeroizing::new(passphrase);
     blocking(move || {
         let context: Vec<&str> = context.iter().map(String::as_str).collect();
         Ok(passphrase::assess(&passphrase, &context))
@@ -197,6 +198,7 @@ fn hold_recovery_key(
         .collect();
     groups.sort_unstable();
     let shown = RecoveryKeyShown {
+        // Wiped on drop, as the Zeroizing it is copied from is.
         grouped: key.grouped().to_string(),
         confirm_groups: groups.clone(),
     };
@@ -219,11 +221,21 @@ pub async fn regenerate_recovery_key(
     let current = Zeroizing::new(current);
     state
         .run(move |state| {
-            if !state.with_vault(|v| Ok(v.check_passphrase(&current)?))? {
-                return Err(CmdError::validation(
-                    "current",
-                    "Your passphrase is not right.",
-                ));
+            let checked = state.with_vault(|v| {
+                Ok(state.guarded(|| match v.check_passphrase(&current)? {
+                    true => Ok(()),
+                    false => Err(StoreError::WrongCredentials),
+                }))
+            })?;
+            match checked {
+                Ok(()) => {}
+                Err(StoreError::WrongCredentials) => {
+                    return Err(CmdError::validation(
+                        "current",
+                        "Your passphrase is not right.",
+                    ))
+                }
+                Err(other) => return Err(other.into()),
             }
             Ok(hold_recovery_key(
                 state,
@@ -328,22 +340,11 @@ pub async fn confirm_recovery_key<R: Runtime>(
         .await
 }
 
-/// Makes an unlocked vault the open one, or counts a wrong passphrase or key towards the delay.
-pub fn opened(state: &AppState, result: Result<Vault, StoreError>) -> CmdResult<Session> {
-    match result {
-        Ok(vault) => {
-            state.attempts().succeeded();
-            let session = vault.session()?;
-            state.set_open(vault)?;
-            Ok(session)
-        }
-        Err(e) => {
-            if matches!(e, StoreError::WrongCredentials) {
-                state.attempts().failed(std::time::Instant::now());
-            }
-            Err(e.into())
-        }
-    }
+/// Makes an unlocked vault the open one.
+pub fn opened(state: &AppState, vault: Vault) -> CmdResult<Session> {
+    let session = vault.session()?;
+    state.set_open(vault)?;
+    Ok(session)
 }
 
 /// Puts back a vault's missing key file: the user chooses it (from a backup copy of the vault
@@ -384,11 +385,9 @@ pub async fn unlock(
     let passphrase = Zeroizing::new(passphrase);
     state
         .run(move |state| {
-            state.attempts().check(std::time::Instant::now())?;
-            opened(
-                state,
-                Vault::unlock_as(&state.0.vault_dir, &slot_id, &passphrase),
-            )
+            let vault =
+                state.guarded(|| Vault::unlock_as(&state.0.vault_dir, &slot_id, &passphrase))?;
+            opened(state, vault)
         })
         .await
 }
@@ -408,7 +407,6 @@ pub async fn unlock_with_recovery(
     );
     state
         .run(move |state| {
-            state.attempts().check(std::time::Instant::now())?;
             let key = RecoveryKey::parse(&recovery_key)
                 .map_err(|e| CmdError::validation("recoveryKey", e.to_string()))?;
             check_new_passphrase(
@@ -417,15 +415,17 @@ pub async fn unlock_with_recovery(
                 &new_passphrase_repeat,
                 &[],
             )?;
-            let result = Vault::unlock_with_recovery(
-                &state.0.vault_dir,
-                &key,
-                None,
-                &new_passphrase,
-                KdfParams::default(),
-                now(),
-            );
-            opened(state, result)
+            let vault = state.guarded(|| {
+                Vault::unlock_with_recovery(
+                    &state.0.vault_dir,
+                    &key,
+                    None,
+                    &new_passphrase,
+                    KdfParams::default(),
+                    now(),
+                )
+            })?;
+            opened(state, vault)
         })
         .await
 }

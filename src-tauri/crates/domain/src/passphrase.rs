@@ -48,7 +48,7 @@ pub fn assess(passphrase: &str, context: &[&str]) -> PassphraseAssessment {
     if passphrase.trim() != passphrase {
         problems.push("It starts or ends with a space, which is easy to mistype.".to_string());
     }
-    let lowered = passphrase.to_lowercase();
+    let lowered = zeroize::Zeroizing::new(passphrase.to_lowercase());
     for word in context {
         let word = word.trim().to_lowercase();
         for part in word.split_whitespace().filter(|p| p.chars().count() >= 4) {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::ApiError;
 
@@ -94,15 +95,26 @@ pub struct VaultUser {
     pub is_you: bool,
 }
 
-/// A new user typed by a DSL; the new user types their own passphrase twice.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// A new user typed by a DSL; the new user types their own passphrase twice. The passphrases
+/// are wiped when it is dropped, and never printed.
+#[derive(Clone, Deserialize, TS, Zeroize, ZeroizeOnDrop)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct NewUser {
+    #[zeroize(skip)]
     pub name: String,
+    #[zeroize(skip)]
     pub role: Role,
     pub passphrase: String,
     pub passphrase_repeat: String,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the app shows about the signed-in session.
@@ -244,15 +256,25 @@ pub struct CreateVaultInput {
     pub passphrase_repeat: String,
 }
 
-/// The recovery key, shown once after the vault is made, and the groups to type back.
-#[derive(Debug, Clone, Serialize, TS)]
+/// The recovery key, shown once after the vault is made, and the groups to type back. The key
+/// is wiped when this is dropped (once it has been sent to the screen), and never printed.
+#[derive(Clone, Serialize, TS, Zeroize, ZeroizeOnDrop)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RecoveryKeyShown {
     /// The key in eight groups of four, e.g. "7K3M-9QXA-…".
     pub grouped: String,
     /// Which groups (1-based) the user must type back to show it was written down.
+    #[zeroize(skip)]
     pub confirm_groups: Vec<u32>,
+}
+
+impl std::fmt::Debug for RecoveryKeyShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryKeyShown")
+            .field("confirm_groups", &self.confirm_groups)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Cleans a name typed into a form: trims it, refuses empty, over-long or control characters,
@@ -329,6 +351,33 @@ pub fn check_idle_minutes(minutes: u32) -> Result<u32, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Compiles only for types that wipe themselves when dropped.
+    fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+
+    #[test]
+    fn the_recovery_key_shown_and_a_new_users_passphrases_are_wiped_and_never_printed() {
+        wiped_on_drop::<RecoveryKeyShown>();
+        wiped_on_drop::<NewUser>();
+        let mut shown = RecoveryKeyShown {
+            grouped: "0123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXYZ".into(),
+            confirm_groups: vec![2, 7],
+        };
+        assert!(!format!("{shown:?}").contains("0123"));
+        // What dropping it does.
+        shown.zeroize();
+        assert!(shown.grouped.is_empty());
+        assert_eq!(shown.confirm_groups, [2, 7]);
+
+        let mut user: NewUser = serde_json::from_str(
+            r#"{"name":"Sam Deputy","role":"DeputyDsl","passphrase":"harbour lantern","passphraseRepeat":"harbour lantern"}"#,
+        )
+        .expect("a new user");
+        assert!(!format!("{user:?}").contains("harbour"));
+        user.zeroize();
+        assert!(user.passphrase.is_empty() && user.passphrase_repeat.is_empty());
+        assert_eq!(user.name, "Sam Deputy");
+    }
 
     #[test]
     fn names_are_trimmed_and_checked() {

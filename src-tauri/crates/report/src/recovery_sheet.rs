@@ -3,7 +3,7 @@
 use crate::canvas::{Canvas, Style, MARGIN_X, PAGE_W};
 use crate::ReportError;
 
-/// What the recovery sheet shows.
+/// What the recovery sheet shows. The key is wiped when this is dropped.
 pub struct RecoverySheet {
     pub school_name: String,
     /// Who made the vault, e.g. "Jo Bloggs, Designated Safeguarding Lead".
@@ -16,6 +16,12 @@ pub struct RecoverySheet {
     /// The fingerprint of the vault's founding key: About shows the same, so anyone can check
     /// that the vault in front of them is the one this sheet belongs to.
     pub founding_fingerprint: String,
+}
+
+impl Drop for RecoverySheet {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.grouped_key);
+    }
 }
 
 /// The marking, the title, the school and who made the vault.

@@ -19,6 +19,10 @@ pub enum StoreError {
     NotAKeyFile,
     #[error("The passphrase or recovery key is not right.")]
     WrongCredentials,
+    #[error("Too many wrong attempts. To slow down guessing, DSL Desk waits before it tests another passphrase or recovery key. Wait {wait_seconds} seconds, then try again. The wait grows with each wrong attempt, up to 5 minutes, and restarting DSL Desk does not end it.")]
+    TooManyAttempts { wait_seconds: u32 },
+    #[error("DSL Desk could not read or write its count of wrong attempts (in its data folder), so nothing was tested. Check that your user folder can be written to and is not full, then try again.")]
+    AttemptsUnavailable,
     #[error("The vault is damaged or is not a DSL Desk vault ({0}).")]
     Corrupt(&'static str),
     #[error("This vault was written by a newer version of DSL Desk (schema {found}; this version reads up to {supported}). Install the newer version to open it.")]

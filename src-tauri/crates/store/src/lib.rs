@@ -2,6 +2,7 @@
 //! the key slots that wrap that key, schema migrations and the audit chain.
 
 mod accounts;
+pub mod attempts;
 mod audit;
 pub mod backup;
 #[cfg(feature = "bench-baseline")]
@@ -24,6 +25,7 @@ mod transfers;
 mod users;
 mod vault;
 
+pub use attempts::Attempts;
 pub use error::StoreError;
 pub use incidents::{PersonHistory, PersonIncident, WriteError};
 pub use keyslots::KdfParams;

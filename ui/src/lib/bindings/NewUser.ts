@@ -2,6 +2,7 @@
 import type { Role } from "./Role";
 
 /**
- * A new user typed by a DSL; the new user types their own passphrase twice.
+ * A new user typed by a DSL; the new user types their own passphrase twice. The passphrases
+ * are wiped when it is dropped, and never printed.
  */
 export type NewUser = { name: string, role: Role, passphrase: string, passphraseRepeat: string, };

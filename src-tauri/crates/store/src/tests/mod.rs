@@ -1,6 +1,7 @@
 //! The store's unit tests, one file per area; `support` holds what they share.
 
 mod attacks;
+mod attempts;
 mod audit;
 mod backup;
 mod demo;
