@@ -17,6 +17,7 @@ mod keyslots;
 mod migrations;
 mod reports;
 mod retention;
+pub mod seen;
 mod settings;
 mod time;
 mod transfers;
