@@ -297,14 +297,17 @@ impl AppState {
         if !open.idle.touch(Moment::now()) {
             return Err(locked());
         }
-        let (Some(warning), Some(seen)) = (open.rollback.clone(), &self.0.seen_vaults) else {
+        let Some(warning) = open.rollback.clone() else {
             return Err(CmdError::new(
                 ErrorKind::Conflict,
                 "There is no question about this copy of the vault to answer.",
             ));
         };
-        open.remembered = open.vault.open_older_copy(&warning, seen, now)?;
+        open.vault.record_older_copy_opened(&warning, now)?;
         open.rollback = None;
+        // A record that cannot be written (a read-only folder) must not keep the user out of
+        // the vault: it is said on stderr, and the question comes again next time.
+        self.remember(open, true);
         Ok(open.vault.session()?)
     }
 

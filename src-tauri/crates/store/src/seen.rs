@@ -405,15 +405,13 @@ impl Vault {
         Ok(Some(position))
     }
 
-    /// The user chose to go on with this copy after `warning`: an audit entry says so (the
-    /// record id is how many entries the log had when this computer last saw it, if known),
-    /// and `seen` then remembers this copy, so the question is not asked again.
-    pub fn open_older_copy(
+    /// The user chose to go on with this copy after `warning`: an audit entry says so (its
+    /// record id is how many entries the log had when this computer last saw it, if known).
+    pub fn record_older_copy_opened(
         &self,
         warning: &RollbackWarning,
-        seen: &SeenVaults,
         now: DateTime<Utc>,
-    ) -> Result<Option<AuditPosition>> {
+    ) -> Result<()> {
         let action = match warning.kind {
             RollbackKind::OlderCopy => "vault.older_copy_opened",
             RollbackKind::DifferentHistory => "vault.different_copy_opened",
@@ -423,7 +421,18 @@ impl Vault {
             .entries_then
             .map(|n| n.to_string())
             .unwrap_or_default();
-        self.audit(now, action, "audit_log", &then)?;
+        self.audit(now, action, "audit_log", &then)
+    }
+
+    /// [`Vault::record_older_copy_opened`], then `seen` remembers this copy, so the question is
+    /// not asked again.
+    pub fn open_older_copy(
+        &self,
+        warning: &RollbackWarning,
+        seen: &SeenVaults,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AuditPosition>> {
+        self.record_older_copy_opened(warning, now)?;
         self.remember_seen(seen, now)
     }
 }
