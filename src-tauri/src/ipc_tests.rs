@@ -230,6 +230,7 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
     vec![
         ("vault_status", json!({}), 20),
         ("get_session", json!({}), 20),
+        ("open_older_copy", json!({}), 20),
         ("report_activity", json!({}), 20),
         ("about", json!({}), 20),
         (

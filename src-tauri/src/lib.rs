@@ -77,7 +77,14 @@ pub fn run() {
     if std::env::args_os().any(|a| a == cli::VERIFY_FLAG) {
         std::process::exit(cli::verify(&vault_dir));
     }
-    let app_state = AppState::new(vault_dir, paths::demo_mode(std::env::args_os()));
+    let app_state = AppState::remembering(
+        vault_dir,
+        paths::demo_mode(std::env::args_os()),
+        paths::seen_vaults(
+            std::env::args_os(),
+            std::env::var_os(dsl_store::seen::SEEN_VAULTS_ENV),
+        ),
+    );
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

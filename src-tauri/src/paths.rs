@@ -8,6 +8,33 @@ use std::path::PathBuf;
 /// The environment variable that overrides the vault folder.
 pub const VAULT_ENV: &str = "DSL_DESK_VAULT";
 
+/// The flag naming another folder for this computer's record of the vaults it has opened
+/// (`dsl_store::seen`), as the tests do so that they never touch the user's own.
+pub const SEEN_VAULTS_FLAG: &str = "--seen-vaults";
+
+/// Picks the folder of this computer's record of vaults: `--seen-vaults DIR`, else
+/// `DSL_DESK_SEEN_VAULTS`, else DSL Desk's folder in the system's configuration folder.
+pub fn seen_vaults(
+    args: impl IntoIterator<Item = OsString>,
+    env: Option<OsString>,
+) -> Option<dsl_store::seen::SeenVaults> {
+    use dsl_store::seen::SeenVaults;
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        if arg == SEEN_VAULTS_FLAG {
+            return it.next().map(SeenVaults::at);
+        }
+        let prefix = format!("{SEEN_VAULTS_FLAG}=");
+        if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix(&prefix)) {
+            return Some(SeenVaults::at(value));
+        }
+    }
+    if let Some(dir) = env.filter(|v| !v.is_empty()) {
+        return Some(SeenVaults::at(dir));
+    }
+    SeenVaults::default_location()
+}
+
 /// The flag that opens the demonstration vault.
 pub const DEMO_FLAG: &str = "--demo";
 
@@ -61,6 +88,25 @@ mod tests {
         assert_eq!(from_env, Some(PathBuf::from("/b")));
         let default = vault_dir(args(&["app"]), None).expect("a default exists");
         assert!(default.ends_with("vault"));
+    }
+
+    #[test]
+    fn the_record_of_seen_vaults_is_outside_the_vault_folder_unless_another_is_named() {
+        let from_flag = seen_vaults(args(&["app", "--seen-vaults", "/s"]), Some("/e".into()));
+        assert_eq!(from_flag.expect("flag").dir(), PathBuf::from("/s"));
+        let from_eq = seen_vaults(args(&["app", "--seen-vaults=/t", "--vault", "/v"]), None);
+        assert_eq!(from_eq.expect("flag").dir(), PathBuf::from("/t"));
+        let from_env = seen_vaults(args(&["app"]), Some("/e".into()));
+        assert_eq!(from_env.expect("env").dir(), PathBuf::from("/e"));
+        let default = seen_vaults(args(&["app"]), None).expect("a default exists");
+        let vault = vault_dir(args(&["app"]), None).expect("a default exists");
+        assert!(
+            !default.dir().starts_with(&vault),
+            "not inside the vault folder"
+        );
+        // The flag is not taken for the vault's own.
+        let v = vault_dir(args(&["app", "--seen-vaults=/t", "--vault", "/v"]), None);
+        assert_eq!(v, Some(PathBuf::from("/v")));
     }
 
     #[test]

@@ -7,14 +7,22 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use dsl_domain::recovery::RecoveryKey;
+use dsl_domain::vault::{RollbackWarning, Session};
+use dsl_domain::ErrorKind;
+use dsl_store::seen::{AuditPosition, SeenVaults};
 use dsl_store::{Attempts, Vault};
 
-use crate::error::{internal, locked, CmdResult};
+use crate::error::{internal, locked, CmdError, CmdResult};
 
 /// An unlocked vault and when the user last did anything.
 pub struct OpenVault {
     pub vault: Vault,
     pub idle: IdleTimer,
+    /// This copy is behind what this computer saw (or its record did not check out): until the
+    /// user answers, nothing else is done with it and it is not remembered as the latest.
+    pub rollback: Option<RollbackWarning>,
+    /// The audit position last written to this computer's record, to write only when it moves.
+    remembered: Option<AuditPosition>,
 }
 
 /// A moment read from both clocks: the wall clock keeps counting while the computer sleeps (the
@@ -109,6 +117,9 @@ pub struct Shared {
     pub attempts: Attempts,
     /// The report saved last, which the user may open to print.
     pub last_export: Mutex<Option<PathBuf>>,
+    /// Where this computer remembers the vaults it has opened (none: not remembered, as in
+    /// tests that must not touch the user's own folder).
+    pub seen_vaults: Option<SeenVaults>,
 }
 
 /// The state handed to commands: cheap to clone into blocking tasks.
@@ -121,14 +132,38 @@ fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     /// State for a vault kept in `vault_dir`, starting locked, its failed attempts counted in
-    /// the usual place.
+    /// the usual place, that this computer does not remember (the tests', which must not touch
+    /// the user's own record).
+    #[cfg(test)]
     pub fn new(vault_dir: PathBuf, demo_mode: bool) -> Self {
         let attempts = Attempts::for_vault(&vault_dir);
-        Self::with_attempts(vault_dir, demo_mode, attempts)
+        Self::build(vault_dir, demo_mode, attempts, None)
     }
 
-    /// State for a vault kept in `vault_dir`, its failed attempts counted in `attempts`.
+    /// State for a vault kept in `vault_dir`, its failed attempts counted in `attempts`, not
+    /// remembered.
+    #[cfg(test)]
     pub fn with_attempts(vault_dir: PathBuf, demo_mode: bool, attempts: Attempts) -> Self {
+        Self::build(vault_dir, demo_mode, attempts, None)
+    }
+
+    /// State for a vault kept in `vault_dir`, starting locked, its failed attempts counted in
+    /// the usual place, remembered in `seen_vaults`.
+    pub fn remembering(
+        vault_dir: PathBuf,
+        demo_mode: bool,
+        seen_vaults: Option<SeenVaults>,
+    ) -> Self {
+        let attempts = Attempts::for_vault(&vault_dir);
+        Self::build(vault_dir, demo_mode, attempts, seen_vaults)
+    }
+
+    fn build(
+        vault_dir: PathBuf,
+        demo_mode: bool,
+        attempts: Attempts,
+        seen_vaults: Option<SeenVaults>,
+    ) -> Self {
         Self(Arc::new(Shared {
             vault_dir,
             demo_mode,
@@ -136,7 +171,46 @@ impl AppState {
             pending_recovery: Mutex::new(None),
             attempts,
             last_export: Mutex::new(None),
+            seen_vaults,
         }))
+    }
+
+    /// What this computer remembers of `vault`, against it: a warning when this copy is older
+    /// (none when not remembered here).
+    pub fn check_seen(&self, vault: &Vault) -> CmdResult<Option<RollbackWarning>> {
+        match &self.0.seen_vaults {
+            Some(seen) => Ok(vault.check_seen(seen)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes the open vault's audit position to this computer's record when it has moved
+    /// since last written (always when `force`), unless a question about the copy is open.
+    /// A record that cannot be written does not stop the work: it is said on stderr, without
+    /// details.
+    fn remember(&self, open: &mut OpenVault, force: bool) {
+        let Some(seen) = &self.0.seen_vaults else {
+            return;
+        };
+        if open.rollback.is_some() {
+            return;
+        }
+        if !force {
+            match open.vault.audit_position() {
+                Ok(position) if position == open.remembered => return,
+                Ok(_) => {}
+                Err(_) => {
+                    eprintln!("dsl-desk: the vault's audit position could not be read");
+                    return;
+                }
+            }
+        }
+        match open.vault.remember_seen(seen, chrono::Utc::now()) {
+            Ok(position) => open.remembered = position,
+            Err(_) => {
+                eprintln!("dsl-desk: this computer's record of the vault could not be updated")
+            }
+        }
     }
 
     /// The open vault slot.
@@ -168,7 +242,47 @@ impl AppState {
         if !open.idle.touch(Moment::now()) {
             return Err(locked());
         }
-        f(&mut open.vault)
+        if open.rollback.is_some() {
+            return Err(unanswered());
+        }
+        let result = f(&mut open.vault);
+        self.remember(open, false);
+        result
+    }
+
+    /// Who is signed in, with the question about this copy if one is open (so a reloaded
+    /// window asks it again).
+    pub fn session(&self) -> CmdResult<Session> {
+        let mut slot = self.open();
+        let open = slot.as_mut().ok_or_else(locked)?;
+        if !open.idle.touch(Moment::now()) {
+            return Err(locked());
+        }
+        let mut session = open.vault.session()?;
+        session.rollback = open.rollback.clone();
+        Ok(session)
+    }
+
+    /// The user chose to go on with the copy they were warned about: it is audited, this
+    /// computer remembers it as the latest and the vault is used as usual.
+    pub fn open_older_copy(&self, now: chrono::DateTime<chrono::Utc>) -> CmdResult<Session> {
+        let mut slot = self.open();
+        let open = slot.as_mut().ok_or_else(locked)?;
+        if !open.idle.touch(Moment::now()) {
+            return Err(locked());
+        }
+        let Some(warning) = open.rollback.clone() else {
+            return Err(CmdError::new(
+                ErrorKind::Conflict,
+                "There is no question about this copy of the vault to answer.",
+            ));
+        };
+        open.vault.record_older_copy_opened(&warning, now)?;
+        open.rollback = None;
+        // A record that cannot be written (a read-only folder) must not keep the user out of
+        // the vault: it is said on stderr, and the question comes again next time.
+        self.remember(open, true);
+        Ok(open.vault.session()?)
     }
 
     /// Runs `f` on the open vault off the UI thread: the whole of most commands.
@@ -190,20 +304,39 @@ impl AppState {
         blocking(move || f(&state))
     }
 
-    /// Makes `vault` the open vault.
+    /// Makes `vault` the open vault, remembered by this computer as the latest.
     pub fn set_open(&self, vault: Vault) -> CmdResult<()> {
+        self.set_open_asking(vault, None)
+    }
+
+    /// Makes `vault` the open vault; with a `rollback` warning it waits for the user's answer
+    /// (and is not remembered), otherwise this computer remembers it as the latest.
+    pub fn set_open_asking(
+        &self,
+        vault: Vault,
+        rollback: Option<RollbackWarning>,
+    ) -> CmdResult<()> {
         let idle_minutes = vault.settings()?.idle_minutes;
-        *self.open() = Some(OpenVault {
+        let mut open = OpenVault {
             vault,
             idle: IdleTimer::new(minutes(idle_minutes), Moment::now()),
-        });
+            rollback,
+            remembered: None,
+        };
+        self.remember(&mut open, true);
+        *self.open() = Some(open);
         Ok(())
     }
 
-    /// Drops the connection and key, and any recovery key waiting to be confirmed.
-    /// Returns true if the vault was open.
+    /// Drops the connection and key, and any recovery key waiting to be confirmed; this
+    /// computer first remembers where the vault's audit log stands (not for a copy it was
+    /// warned about and not told to open). Returns true if the vault was open.
     pub fn lock(&self) -> bool {
-        let was_open = self.open().take().is_some();
+        let taken = self.open().take();
+        let was_open = taken.is_some();
+        if let Some(mut open) = taken {
+            self.remember(&mut open, true);
+        }
         self.pending_recovery().take();
         self.last_export().take();
         was_open
@@ -237,6 +370,15 @@ impl AppState {
             open.idle.set_limit(minutes(idle_minutes));
         }
     }
+}
+
+/// The refusal of any work on a copy of the vault the user was warned about and has not
+/// answered.
+fn unanswered() -> CmdError {
+    CmdError::new(
+        ErrorKind::Conflict,
+        "This copy of the vault is older than one this computer has opened. Choose Lock or Open this older copy first.",
+    )
 }
 
 /// Runs blocking work (SQLCipher, Argon2id, PDF) off the UI thread.
@@ -318,6 +460,127 @@ mod tests {
         timer.set_limit(SECOND * 60);
         assert!(!timer.expired(at(t0, 59, 59)));
         assert!(timer.expired(at(t0, 60, 60)));
+    }
+
+    const PASS: &str = "correct horse battery staple orbit";
+
+    fn fast_kdf() -> dsl_store::KdfParams {
+        dsl_store::KdfParams {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+
+    fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("folder");
+        for f in std::fs::read_dir(from).expect("read") {
+            let f = f.expect("entry");
+            std::fs::copy(f.path(), to.join(f.file_name())).expect("copy");
+        }
+    }
+
+    fn unlock(state: &AppState) -> CmdResult<Session> {
+        crate::commands::vault::opened(state, Vault::unlock(&state.0.vault_dir, PASS)?)
+    }
+
+    /// One audited change through the state, as a command makes it.
+    fn change(state: &AppState, n: u32) -> CmdResult<()> {
+        state.with_vault(|v| {
+            let mut s = v.settings()?;
+            s.school_name = format!("Oakfield {n}");
+            Ok(v.update_settings(&s, chrono::Utc::now())?)
+        })
+    }
+
+    #[test]
+    fn an_older_copy_waits_for_an_answer_and_is_remembered_only_once_opened() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join("vault");
+        let aside = tmp.path().join("aside");
+        let seen = SeenVaults::at(tmp.path().join("this computer"));
+        let state = AppState::remembering(dir.clone(), false, Some(seen.clone()));
+        let created = Vault::create(
+            &dir,
+            "Oakfield",
+            "Jo DSL",
+            dsl_domain::vault::Role::Dsl,
+            PASS,
+            fast_kdf(),
+            chrono::Utc::now(),
+        )
+        .expect("vault");
+        state.set_open(created.vault).expect("open");
+        assert!(state.lock());
+        copy_folder(&dir, &aside);
+
+        // Changes made through commands are remembered as they are made, without a lock.
+        assert_eq!(unlock(&state).expect("unlocked").rollback, None);
+        change(&state, 1).expect("changed");
+        change(&state, 2).expect("changed");
+        let newest = state
+            .with_vault(|v| Ok(v.audit_position()?))
+            .expect("position")
+            .expect("some");
+        let on_record = Vault::unlock(&dir, PASS).expect("unlocked");
+        assert_eq!(on_record.check_seen(&seen).expect("checked"), None);
+        drop(on_record);
+        // A crash (no lock): the older copy put back is still noticed.
+        *state.open() = None;
+
+        std::fs::remove_dir_all(&dir).expect("remove");
+        copy_folder(&aside, &dir);
+        let warning = unlock(&state).expect("unlocked").rollback.expect("warned");
+        assert_eq!(warning.kind, dsl_domain::vault::RollbackKind::OlderCopy);
+        assert_eq!(warning.entries_then, Some(newest.entries));
+        let refused = change(&state, 3).expect_err("nothing else until answered");
+        assert_eq!(refused.0.kind, ErrorKind::Conflict);
+        assert_eq!(
+            state.session().expect("session").rollback,
+            Some(warning.clone())
+        );
+
+        // Locking without an answer leaves the record as it was: asked again next time.
+        assert!(state.lock());
+        let again = unlock(&state)
+            .expect("unlocked")
+            .rollback
+            .expect("asked again");
+        assert_eq!(again.entries_then, warning.entries_then);
+
+        let session = state.open_older_copy(chrono::Utc::now()).expect("opened");
+        assert_eq!(session.rollback, None);
+        change(&state, 4).expect("usable");
+        assert!(state.lock());
+        assert_eq!(
+            unlock(&state).expect("unlocked").rollback,
+            None,
+            "not asked again"
+        );
+    }
+
+    #[test]
+    fn a_state_without_a_record_never_asks_and_writes_nothing() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join("vault");
+        let state = AppState::new(dir.clone(), false);
+        let created = Vault::create(
+            &dir,
+            "Oakfield",
+            "Jo DSL",
+            dsl_domain::vault::Role::Dsl,
+            PASS,
+            fast_kdf(),
+            chrono::Utc::now(),
+        )
+        .expect("vault");
+        state.set_open(created.vault).expect("open");
+        assert!(state.lock());
+        assert_eq!(unlock(&state).expect("unlocked").rollback, None);
+        let refused = state
+            .open_older_copy(chrono::Utc::now())
+            .expect_err("nothing to answer");
+        assert_eq!(refused.0.kind, ErrorKind::Conflict);
     }
 
     #[test]

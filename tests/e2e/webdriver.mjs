@@ -1,6 +1,7 @@
 // A small W3C WebDriver client for driving the real DSL Desk app through tauri-driver.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,15 +53,29 @@ export async function waitFor(fn, { timeout = 15000, interval = 150, what = 'con
 
 export const Keys = { ctrl: '\uE009', shift: '\uE008', enter: '\uE007', tab: '\uE004', release: '\uE000' };
 
+let seenVaults;
+/** This test process's own record of the vaults the app has opened (see `--seen-vaults`), so runs
+ *  never read or write the user's own record, nor each other's. Removed when the process ends. */
+function processSeenVaults() {
+  if (!seenVaults) {
+    seenVaults = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-seen-'));
+    process.on('exit', () => rmSync(seenVaults, { recursive: true, force: true }));
+  }
+  return seenVaults;
+}
+
 export class App {
-  /** Starts the app with its vault in `vaultDir` (and any further command-line flags); the
-   *  launch benchmark passes its bare-window baseline as `application`. */
+  /** Starts the app with its vault in `vaultDir` (and any further command-line flags; without
+   *  `--seen-vaults`, this process's own record is used by the app); the launch benchmark passes its
+   *  bare-window baseline as `application`. */
   static async start(vaultDir, extraArgs = [], application = appBinary()) {
+    const own = application !== appBinary() || extraArgs.includes('--seen-vaults');
+    const seen = own ? [] : ['--seen-vaults', processSeenVaults()];
     const value = await call('POST', '/session', {
       capabilities: {
         alwaysMatch: {
           browserName: 'wry',
-          'tauri:options': { application, args: ['--vault', vaultDir, ...extraArgs] },
+          'tauri:options': { application, args: ['--vault', vaultDir, ...seen, ...extraArgs] },
         },
       },
     });

@@ -1,5 +1,5 @@
 // Screens whose forms are sent as one typed object, driven as a user would with the backend mocked.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, cleanup, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
@@ -264,5 +264,46 @@ describe('create vault', () => {
       .getAllByRole('option')
       .map((o) => o.getAttribute('value'));
     expect(roles).toEqual(['Dsl', 'DeputyDsl']);
+  });
+});
+
+describe('an older copy of the vault', () => {
+  const rollback = {
+    kind: 'olderCopy',
+    seenAt: '2026-11-03T14:02:00Z',
+    seenAtText: '3 November 2026 at 14:02',
+    entriesThen: 41,
+    entriesNow: 37,
+  };
+
+  it('asks before Home, with the date and figures, and opens only when told to', async () => {
+    backend({
+      get_session: () => ({ ...session, rollback }),
+      open_older_copy: () => session,
+    });
+    render(App);
+    const dialog = await screen.findByRole('alertdialog', {
+      name: 'This copy of the vault is older than the one this computer opened',
+    });
+    expect(dialog.textContent).toContain('3 November 2026 at 14:02');
+    expect(dialog.textContent).toMatch(/had\s+41 entries\s+then,\s+and this copy has\s+37 entries/);
+    const lock = within(dialog).getByRole('button', { name: 'Lock' });
+    await vi.waitFor(() => expect(document.activeElement).toBe(lock));
+    expect(called('list_incidents')).toHaveLength(0);
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Open this older copy' }));
+    expect(await screen.findByRole('heading', { name: 'Incidents' })).toBeTruthy();
+    expect(called('open_older_copy')).toHaveLength(1);
+  });
+
+  it('locks from Lock or Escape without opening it', async () => {
+    backend({ get_session: () => ({ ...session, rollback }), lock: () => null });
+    render(App);
+    await screen.findByRole('alertdialog');
+    await userEvent.keyboard('{Escape}');
+    expect(await screen.findByRole('heading', { name: 'Unlock' })).toBeTruthy();
+    expect(screen.getByText('Locked. The older copy was not opened.')).toBeTruthy();
+    expect(called('lock')).toHaveLength(1);
+    expect(called('open_older_copy')).toHaveLength(0);
   });
 });

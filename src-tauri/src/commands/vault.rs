@@ -340,10 +340,12 @@ pub async fn confirm_recovery_key<R: Runtime>(
         .await
 }
 
-/// Makes an unlocked vault the open one.
+/// Makes an unlocked vault the open one; if this computer has seen a later state of it, the
+/// session carries the warning and the vault waits for the user's answer.
 pub fn opened(state: &AppState, vault: Vault) -> CmdResult<Session> {
-    let session = vault.session()?;
-    state.set_open(vault)?;
+    let mut session = vault.session()?;
+    session.rollback = state.check_seen(&vault)?;
+    state.set_open_asking(vault, session.rollback.clone())?;
     Ok(session)
 }
 
@@ -444,8 +446,16 @@ pub async fn report_activity(state: State<'_, AppState>) -> CmdResult<()> {
     Ok(())
 }
 
-/// Who is signed in.
+/// Who is signed in (and, when this copy of the vault is older than one this computer has
+/// opened, the question the user has not yet answered).
 #[tauri::command]
 pub async fn get_session(state: State<'_, AppState>) -> CmdResult<Session> {
-    state.vault(|v| Ok(v.session()?)).await
+    state.run(|state| state.session()).await
+}
+
+/// Goes on with the copy of the vault the user was warned is older than one this computer has
+/// opened: an audit entry says so, and this computer remembers it as the latest.
+#[tauri::command]
+pub async fn open_older_copy(state: State<'_, AppState>) -> CmdResult<Session> {
+    state.run(|state| state.open_older_copy(now())).await
 }

@@ -7,6 +7,7 @@ import type { CreateVaultInput } from './bindings/CreateVaultInput';
 import type { PassphraseAssessment } from './bindings/PassphraseAssessment';
 import type { RecoveryKeyShown } from './bindings/RecoveryKeyShown';
 import type { Session } from './bindings/Session';
+import type { RollbackWarning } from './bindings/RollbackWarning';
 import type { Settings } from './bindings/Settings';
 import type { VaultStatus } from './bindings/VaultStatus';
 import type { SignInChoice } from './bindings/SignInChoice';
@@ -48,7 +49,7 @@ import type { TransferInput } from './bindings/TransferInput';
 import type { ReceiptInput } from './bindings/ReceiptInput';
 import type { Receipt } from './bindings/Receipt';
 
-export type { AboutInfo, ApiError, CreateVaultInput, PassphraseAssessment, RecoveryKeyShown, Session, Settings, SignInChoice, VaultStatus };
+export type { AboutInfo, ApiError, CreateVaultInput, PassphraseAssessment, RecoveryKeyShown, RollbackWarning, Session, Settings, SignInChoice, VaultStatus };
 export type {
   ActivityType,
   IncidentDetail,
@@ -114,6 +115,7 @@ export const api = {
   lock: () => invoke<void>('lock'),
   reportActivity: () => invoke<void>('report_activity'),
   getSession: () => invoke<Session>('get_session'),
+  openOlderCopy: () => invoke<Session>('open_older_copy'),
   getSettings: () => invoke<Settings>('get_settings'),
   updateSettings: (settings: Settings) => invoke<Settings>('update_settings', { settings }),
   changePassphrase: (current: string, newPassphrase: string, newPassphraseRepeat: string) =>

@@ -10,6 +10,13 @@ pub fn uk_date_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// "3 November 2026 at 14:02" in UK local time: a moment written out in words, for a sentence.
+pub fn uk_long_date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&London)
+        .format("%-d %B %Y at %H:%M")
+        .to_string()
+}
+
 /// The UK calendar day of a moment.
 pub fn uk_day(at: DateTime<Utc>) -> chrono::NaiveDate {
     at.with_timezone(&London).date_naive()
@@ -28,6 +35,18 @@ pub fn uk_date(at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_in_words_is_in_uk_local_time() {
+        let winter = DateTime::parse_from_rfc3339("2026-11-03T14:02:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        assert_eq!(uk_long_date_time(winter), "3 November 2026 at 14:02");
+        let summer = DateTime::parse_from_rfc3339("2026-07-21T08:30:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        assert_eq!(uk_long_date_time(summer), "21 July 2026 at 09:30");
+    }
     use chrono::TimeZone;
 
     #[test]

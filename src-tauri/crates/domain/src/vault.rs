@@ -137,6 +137,45 @@ pub struct Session {
     pub backup_reminder_days: u32,
     /// The fingerprint of the vault's founding key, as the recovery sheet prints it.
     pub founding_fingerprint: String,
+    /// Set when this computer has seen a later state of this vault (or cannot trust what it
+    /// remembers of it): the app asks before going on.
+    #[ts(optional)]
+    pub rollback: Option<RollbackWarning>,
+}
+
+/// Why the app asks before opening this copy of the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RollbackKind {
+    /// The vault's log has fewer entries than this computer saw: an older copy.
+    OlderCopy,
+    /// The log has as many entries or more, but not the one this computer saw: a different
+    /// history (a copy changed somewhere else after it was copied).
+    DifferentHistory,
+    /// What this computer remembers of the vault failed its check (changed or damaged outside
+    /// DSL Desk, or its secret is missing), so whether this copy is the latest is not known.
+    RecordNotTrusted,
+}
+
+/// What this computer remembers of a vault, against the copy just opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RollbackWarning {
+    pub kind: RollbackKind,
+    /// When this computer last saw the vault (none when its record is not trusted).
+    #[ts(optional)]
+    pub seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The same moment in UK words: "3 November 2026 at 14:02".
+    #[ts(optional)]
+    pub seen_at_text: Option<String>,
+    /// Entries in the audit log then (none when the record is not trusted).
+    #[ts(optional, type = "number")]
+    pub entries_then: Option<i64>,
+    /// Entries in the audit log of this copy.
+    #[ts(type = "number")]
+    pub entries_now: i64,
 }
 
 /// The school's settings held in the vault.

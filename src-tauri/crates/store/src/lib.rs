@@ -18,6 +18,7 @@ mod keyslots;
 mod migrations;
 mod reports;
 mod retention;
+pub mod seen;
 mod settings;
 mod signing;
 mod time;

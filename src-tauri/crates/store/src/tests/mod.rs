@@ -12,6 +12,7 @@ mod incidents;
 mod keyfile;
 mod page_format;
 mod records;
+mod seen;
 mod start;
 pub(crate) mod support;
 mod transfers;

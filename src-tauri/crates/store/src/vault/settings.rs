@@ -77,6 +77,7 @@ impl Vault {
                 .map(|s| crate::time::parse_ts(&s))
                 .transpose()?,
             backup_reminder_days: s.backup_reminder_days,
+            rollback: None,
         })
     }
 
