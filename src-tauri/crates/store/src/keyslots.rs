@@ -202,6 +202,20 @@ impl SlotFile {
         Ok(file)
     }
 
+    /// The data key and the user it belongs to, unwrapped with a user's passphrase: each
+    /// passphrase slot is tried in turn. Nothing is read from or written to disk.
+    pub fn data_key_for_passphrase(&self, passphrase: &str) -> Result<(DataKey, i64)> {
+        for slot in self.slots.iter().filter(|s| s.kind == SlotKind::Passphrase) {
+            if let Some(key) = slot.unwrap_key(passphrase.as_bytes())? {
+                let user_id = slot
+                    .user_id
+                    .ok_or(StoreError::Corrupt("passphrase slot has no user"))?;
+                return Ok((key, user_id));
+            }
+        }
+        Err(StoreError::WrongCredentials)
+    }
+
     /// A new file holding `slots`.
     pub fn new(slots: Vec<Slot>) -> Self {
         Self {
