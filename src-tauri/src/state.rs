@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use dsl_domain::recovery::RecoveryKey;
 use dsl_domain::{ApiError, ErrorKind};
+use dsl_store::backup::PreparedRestore;
 use dsl_store::Vault;
 
 use crate::error::{internal, locked, CmdResult};
@@ -155,6 +156,8 @@ pub struct Shared {
     pub open: Mutex<Option<OpenVault>>,
     pub pending_recovery: Mutex<Option<PendingRecovery>>,
     pub attempts: Mutex<Attempts>,
+    /// A backup checked and staged, waiting for the user to confirm the restore.
+    pub pending_restore: Mutex<Option<PreparedRestore>>,
     /// The report saved last, which the user may open to print.
     pub last_export: Mutex<Option<PathBuf>>,
 }
@@ -176,6 +179,7 @@ impl AppState {
             open: Mutex::new(None),
             pending_recovery: Mutex::new(None),
             attempts: Mutex::new(Attempts::default()),
+            pending_restore: Mutex::new(None),
             last_export: Mutex::new(None),
         }))
     }
@@ -193,6 +197,11 @@ impl AppState {
     /// The failed-attempt counter.
     pub fn attempts(&self) -> MutexGuard<'_, Attempts> {
         guard(&self.0.attempts)
+    }
+
+    /// The restore waiting to be confirmed.
+    pub fn pending_restore(&self) -> MutexGuard<'_, Option<PreparedRestore>> {
+        guard(&self.0.pending_restore)
     }
 
     /// The report saved last.
@@ -245,6 +254,7 @@ impl AppState {
     pub fn lock(&self) -> bool {
         let was_open = self.open().take().is_some();
         self.pending_recovery().take();
+        self.pending_restore().take();
         self.last_export().take();
         was_open
     }

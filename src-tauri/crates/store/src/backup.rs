@@ -134,13 +134,7 @@ impl Vault {
     /// Writes an encrypted, authenticated backup of the whole vault to `dest` (replaced only
     /// once complete). Only a DSL or deputy makes backups: a backup carries every record.
     pub fn backup_to(&mut self, dest: &Path, now: DateTime<Utc>) -> Result<BackupInfo> {
-        // The role alone, not `require_editor`: a backup is how a vault whose file was
-        // deleted while open is rescued, so it must still be made then.
-        if !self.role()?.can_edit() {
-            return Err(StoreError::NotPermitted(
-                "only the DSL or a deputy DSL makes backups",
-            ));
-        }
+        self.require_backup_role()?;
         let snapshot = self.dir.join("backup-snapshot.db");
         let _ = std::fs::remove_file(&snapshot);
         let exported = export_copy(&self.conn, &self.key, &snapshot)
@@ -159,6 +153,19 @@ impl Vault {
             bytes: bytes.len() as u64,
             created_at: now,
         })
+    }
+
+    /// Refuses a backup to a user whose role only reads (the headteacher). The role alone, not
+    /// `require_editor`: a backup is how a vault whose file was deleted while open is rescued,
+    /// so it must still be made then.
+    pub fn require_backup_role(&self) -> Result<()> {
+        if self.role()?.can_edit() {
+            Ok(())
+        } else {
+            Err(StoreError::NotPermitted(
+                "only the DSL or a deputy DSL makes backups",
+            ))
+        }
     }
 
     /// Checks the backup in `file` and stages it for restoring into `dir` (which must hold no
