@@ -63,7 +63,8 @@ describe('backup and restore', { concurrency: false }, () => {
     await app.waitForHeading('Settings');
     assert.match(await app.text('[data-testid=backup-by-dsl]'), /made by the DSL or a deputy DSL/);
     assert.ok(!(await buttonLabels()).some((l) => /^Back up/.test(l)), 'no "Back up" button for the headteacher');
-    await app.script(`document.querySelector('.backup').scrollIntoView();`);
+    await app.script(`document.querySelector('section.backup').scrollIntoView({ block: 'center', behavior: 'instant' });`);
+    await new Promise((r) => setTimeout(r, 300));
     await app.screenshot('63-headteacher-no-backup');
     await unlockAs(PASS);
   });

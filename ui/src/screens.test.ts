@@ -299,7 +299,8 @@ describe('restore from a backup', () => {
     expect(text).toContain('This backup was made on 3 November 2026 at 14:02');
     expect(text).toContain('It brings back the users and recovery key of that date: 2 users.');
     expect(text).toContain('Pat Head, Headteacher');
-    expect(text).toContain('The recovery key made on 01/09/2026 opens it again.');
+    expect(text).toContain('The recovery key made on 1 September 2026 at 09:00 opens it again.');
+    expect(screen.queryByRole('button', { name: 'Create vault' })).toBeNull();
     expect(text).toContain('Anyone removed since can open it again');
     expect(called('restore_vault')).toHaveLength(0);
 
