@@ -301,7 +301,10 @@ impl PreparedRestore {
             return Err(StoreError::Corrupt("the restored copy could not be closed"));
         }
         // The key file goes last, as it is what makes the folder a vault.
-        if database_in(&self.dir) || Vault::exists(&self.dir) {
+        if Vault::exists(&self.dir) {
+            return Err(StoreError::VaultExists);
+        }
+        if database_in(&self.dir) {
             return Err(StoreError::KeyFileMissing);
         }
         let (staging, dir) = (self.staging.clone(), self.dir.clone());

@@ -404,6 +404,25 @@ fn an_older_backup_reports_its_date_users_and_recovery_key_before_anything_is_re
         "nothing left when the restore is not confirmed"
     );
 
+    // A key file put in the folder while the question was on screen (another vault) is never
+    // replaced. (Creating a vault there is refused while a restore is staged.)
+    let prepared = Vault::prepare_restore(&file, &target, PASS).expect("checked");
+    std::fs::write(target.join(KEYSLOTS_FILE), b"another vault's key file").expect("write");
+    let made_meanwhile = tree(&target)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(target.join("restoring")))
+        .collect::<Vec<_>>();
+    assert!(matches!(
+        prepared.commit(now()).err(),
+        Some(StoreError::VaultExists)
+    ));
+    assert_eq!(
+        tree(&target),
+        made_meanwhile,
+        "the vault made meanwhile is as it was"
+    );
+    std::fs::remove_dir_all(&target).expect("cleared");
+
     // Saying yes brings back Sam, who can open it with the passphrase of then.
     Vault::prepare_restore(&file, &target, PASS)
         .expect("checked")
