@@ -413,10 +413,12 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
         ("create_demo_vault", json!({}), 5),
         ("choose_key_file", json!({}), 5),
         (
-            "restore_vault",
+            "check_backup",
             json!({"passphrase": "not the passphrase"}),
             5,
         ),
+        ("restore_vault", json!({}), 5),
+        ("cancel_restore", json!({}), 5),
         // Last: these lock the vault or count failed attempts.
         ("lock", json!({}), 5),
         (

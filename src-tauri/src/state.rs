@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use dsl_domain::recovery::RecoveryKey;
 use dsl_domain::vault::{RollbackWarning, Session};
 use dsl_domain::ErrorKind;
+use dsl_store::backup::PreparedRestore;
 use dsl_store::seen::{AuditPosition, SeenVaults};
 use dsl_store::{Attempts, Vault};
 
@@ -115,6 +116,8 @@ pub struct Shared {
     pub pending_recovery: Mutex<Option<PendingRecovery>>,
     /// Failed passphrase and recovery-key attempts, kept on disk (see `dsl_store::attempts`).
     pub attempts: Attempts,
+    /// A backup checked and staged, waiting for the user to confirm the restore.
+    pub pending_restore: Mutex<Option<PreparedRestore>>,
     /// The report saved last, which the user may open to print.
     pub last_export: Mutex<Option<PathBuf>>,
     /// Where this computer remembers the vaults it has opened (none: not remembered, as in
@@ -170,6 +173,7 @@ impl AppState {
             open: Mutex::new(None),
             pending_recovery: Mutex::new(None),
             attempts,
+            pending_restore: Mutex::new(None),
             last_export: Mutex::new(None),
             seen_vaults,
         }))
@@ -227,6 +231,11 @@ impl AppState {
     /// wrong attempts has not passed; every wrong one counts (see `dsl_store::attempts`).
     pub fn guarded<T>(&self, test: impl FnOnce() -> dsl_store::Result<T>) -> dsl_store::Result<T> {
         self.0.attempts.guarded(test)
+    }
+
+    /// The restore waiting to be confirmed.
+    pub fn pending_restore(&self) -> MutexGuard<'_, Option<PreparedRestore>> {
+        guard(&self.0.pending_restore)
     }
 
     /// The report saved last.
@@ -338,6 +347,7 @@ impl AppState {
             self.remember(&mut open, true);
         }
         self.pending_recovery().take();
+        self.pending_restore().take();
         self.last_export().take();
         was_open
     }

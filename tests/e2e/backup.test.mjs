@@ -1,13 +1,18 @@
-// Backup and restore in the real app: back up through the save dialog, remove the vault,
-// refuse a cut-short copy, restore the good one, and verify it. Neither file holds plaintext.
+// Backup and restore in the real app: a headteacher is not offered a backup; the DSL backs up
+// through the save dialog, then removes the headteacher, so the backup is older than the vault;
+// the vault is removed, a cut-short copy is refused, and restoring the good one first shows its
+// date and the users and recovery key it brings back (the removed headteacher among them) and
+// asks: saying no restores nothing, saying yes restores it, and it verifies. Neither file holds
+// plaintext.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, chooseInDialog, createVault, recordBullyingIncident, saveInDialog, waitFor } from './webdriver.mjs';
+import { App, appBinary, chooseInDialog, createVault, recordBullyingIncident, saveInDialog, setValue, waitFor } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
+const HEAD_PASS = 'violet anchor quarry meadow';
 const MARKER = 'BACKUP-PLAINTEXT-MARKER-5e1d';
 const YEAR = new Date().getUTCFullYear();
 
@@ -33,6 +38,37 @@ describe('backup and restore', { concurrency: false }, () => {
 
   const file = () => join(out, 'vault.dsldesk-backup');
 
+  async function unlockAs(pass) {
+    await app.clickButton('Lock');
+    await app.waitForHeading('Unlock');
+    await app.type('#unlock-passphrase', pass);
+    await app.clickButton('Unlock');
+    await app.waitForHeading('Incidents', 20000);
+  }
+
+  const buttonLabels = () => app.script(`return [...document.querySelectorAll('button')].map((b) => b.textContent.trim());`);
+
+  it('does not offer a backup to the headteacher', async () => {
+    await app.clickButton('Settings');
+    await app.waitForHeading('Settings');
+    await app.type('#user-name', 'Pat Head');
+    await setValue(app, '#user-role', 'Headteacher');
+    await app.type('#userPassphrase-passphrase', HEAD_PASS);
+    await app.type('#userPassphrase-repeat', HEAD_PASS);
+    await app.clickButton('Add user');
+    await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 2, { what: 'the new user', timeout: 30000 });
+
+    await unlockAs(HEAD_PASS);
+    await app.clickButton('Settings');
+    await app.waitForHeading('Settings');
+    assert.match(await app.text('[data-testid=backup-by-dsl]'), /made by the DSL or a deputy DSL/);
+    assert.ok(!(await buttonLabels()).some((l) => /^Back up/.test(l)), 'no "Back up" button for the headteacher');
+    await app.script(`document.querySelector('section.backup').scrollIntoView({ block: 'center', behavior: 'instant' });`);
+    await new Promise((r) => setTimeout(r, 300));
+    await app.screenshot('63-headteacher-no-backup');
+    await unlockAs(PASS);
+  });
+
   it('backs up to one encrypted file and stops reminding', async () => {
     assert.match(await app.text('.backup-reminder'), /not been backed up yet/);
     await app.clickButton('Settings');
@@ -52,6 +88,14 @@ describe('backup and restore', { concurrency: false }, () => {
     assert.equal(await app.exists('.backup-reminder'), false);
   });
 
+  it('removes the headteacher after the backup, so the backup is older than the vault', async () => {
+    await app.clickButton('Settings');
+    await app.waitForHeading('Settings');
+    await app.click('[aria-label="Remove Pat Head"]');
+    await app.clickButton('Yes, remove');
+    await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 1, { what: 'the removal' });
+  });
+
   it('after the vault is removed, a cut-short backup is refused and the good one restores and verifies', async () => {
     await app.quit();
     app = null;
@@ -69,8 +113,37 @@ describe('backup and restore', { concurrency: false }, () => {
     await app.screenshot('61-restore-refused');
     assert.equal(existsSync(join(vault, 'keyslots.json')), false, 'nothing left behind');
 
+    // The good one is checked, then shown before anything is restored.
+    await app.type('#restore-passphrase', PASS);
     await app.clickButton('Choose a backup and restore…');
     await chooseInDialog('Choose a DSL Desk backup', file());
+    const warning = await waitFor(() => app.exists('[data-testid=restore-warning]').then((y) => y && app.text('[data-testid=restore-warning]')), {
+      what: 'the backup preview',
+      timeout: 30000,
+    });
+    assert.match(warning, new RegExp(`This backup was made on \\d{1,2} [A-Z][a-z]+ ${YEAR} at \\d{2}:\\d{2} \\(today\\)`));
+    assert.match(warning, /It brings back the users and recovery key of that date: 2 users\./);
+    assert.match(warning, /Jo Bloggs, Designated Safeguarding Lead/);
+    assert.match(warning, /Pat Head, Headteacher/, 'the headteacher removed since is named');
+    assert.match(warning, /Anyone removed since can open it again/);
+    assert.match(warning, /make a new recovery key/);
+    assert.equal(await app.exists('[data-testid=restore-unauthenticated]'), false, 'a current backup authenticates');
+    const focused = await app.script(`return document.activeElement?.textContent ?? '';`);
+    assert.equal(focused, 'Check what this backup brings back', 'focus moves to the question');
+    await app.screenshot('64-restore-preview');
+
+    // Saying no restores nothing.
+    await app.clickButton('Do not restore');
+    assert.match(await waitFor(() => app.text('.restore [role=status]')), /Nothing was restored/);
+    assert.equal(existsSync(join(vault, 'keyslots.json')), false, 'nothing restored');
+    assert.equal(existsSync(join(vault, 'vault.db')), false, 'nothing restored');
+    assert.equal(existsSync(join(vault, 'restoring')), false, 'nothing left staged');
+
+    // Saying yes restores it.
+    await app.type('#restore-passphrase', PASS);
+    await app.clickButton('Choose a backup and restore…');
+    await chooseInDialog('Choose a DSL Desk backup', file());
+    await app.clickButton('Restore this backup', 30000);
     await app.waitForHeading('Incidents', 30000);
     await waitFor(async () => (await app.text('table tbody')).includes(`OS-${YEAR}-0001`), { what: 'the restored incident' });
     await app.clickButton('Settings');

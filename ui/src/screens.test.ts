@@ -307,3 +307,64 @@ describe('an older copy of the vault', () => {
     expect(called('open_older_copy')).toHaveLength(0);
   });
 });
+
+describe('restore from a backup', () => {
+  const preview = {
+    createdAt: '2026-11-03T14:02:00Z',
+    authenticated: true,
+    users: [
+      { id: 1, name: 'Jo Bloggs', role: 'Dsl', addedAt: '2026-09-01T08:00:00Z', isYou: true },
+      { id: 2, name: 'Pat Head', role: 'Headteacher', addedAt: '2026-09-02T08:00:00Z', isYou: false },
+    ],
+    recoveryKeyMadeAt: '2026-09-01T08:00:00Z',
+    lastChangeAt: '2026-11-03T13:00:00Z',
+    auditEntries: 12,
+  };
+
+  it('shows the date, users and recovery key it brings back and restores only once the user agrees', async () => {
+    const user = userEvent.setup();
+    backend({
+      vault_status: () => ({ exists: false, unlocked: false, demoMode: false }),
+      check_backup: () => preview,
+      cancel_restore: () => null,
+      restore_vault: () => session,
+    });
+    render(App);
+    await user.type(await screen.findByLabelText("The backed-up vault's passphrase"), 'lantern mauve copper harbour');
+    await user.click(screen.getByRole('button', { name: 'Choose a backup and restore…' }));
+    const heading = await screen.findByRole('heading', { name: 'Check what this backup brings back' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(document.activeElement).toBe(heading);
+    expect(called('check_backup')[0].args).toEqual({ passphrase: 'lantern mauve copper harbour' });
+    const text = heading.closest('section')?.textContent ?? '';
+    expect(text).toContain('This backup was made on 3 November 2026 at 14:02');
+    expect(text).toContain('It brings back the users and recovery key of that date: 2 users.');
+    expect(text).toContain('Pat Head, Headteacher');
+    expect(text).toContain('The recovery key made on 1 September 2026 at 09:00 opens it again.');
+    expect(screen.queryByRole('button', { name: 'Create vault' })).toBeNull();
+    expect(text).toContain('Anyone removed since can open it again');
+    expect(called('restore_vault')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Do not restore' }));
+    expect(await screen.findByText('Nothing was restored.')).toBeTruthy();
+    expect(called('cancel_restore')).toHaveLength(1);
+    expect(called('restore_vault')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Choose a backup and restore…' }));
+    await user.click(await screen.findByRole('button', { name: 'Restore this backup' }));
+    expect(await screen.findByRole('heading', { name: 'Incidents' })).toBeTruthy();
+    expect(called('restore_vault')).toHaveLength(1);
+  });
+
+  it('says plainly when an old backup cannot be authenticated', async () => {
+    const user = userEvent.setup();
+    backend({
+      vault_status: () => ({ exists: false, unlocked: false, demoMode: false }),
+      check_backup: () => ({ ...preview, authenticated: false }),
+    });
+    render(App);
+    await user.click(await screen.findByRole('button', { name: 'Choose a backup and restore…' }));
+    const alert = await screen.findByText(/cannot be checked for changes made after it was made/);
+    expect(alert.getAttribute('role')).toBe('alert');
+  });
+});

@@ -1,6 +1,7 @@
-//! Encrypted backups to a file the user chooses, and restoring one where no vault is yet.
+//! Encrypted backups to a file the user chooses, and restoring one where no vault is yet: checked
+//! first, shown to the user (its date, its users, its recovery key), restored once they agree.
 
-use dsl_domain::vault::Session;
+use dsl_domain::vault::{BackupPreview, Session};
 use dsl_domain::ErrorKind;
 use dsl_store::Vault;
 use tauri::{AppHandle, Runtime, State};
@@ -23,6 +24,8 @@ pub async fn backup_vault<R: Runtime>(
 ) -> CmdResult<String> {
     state
         .run(move |state| {
+            // Refused before the save dialog opens.
+            state.with_vault(|v| Ok(v.require_backup_role()?))?;
             let name = format!(
                 "DSL Desk backup {}.{EXTENSION}",
                 dsl_domain::time::uk_day(now()).format("%Y-%m-%d")
@@ -40,17 +43,22 @@ pub async fn backup_vault<R: Runtime>(
         .await
 }
 
-/// Restores a backup the user chooses into the vault folder (which must hold no vault yet),
-/// opens it with `passphrase` and verifies it before use.
+/// Checks a backup the user chooses for restoring into the vault folder (which must hold no
+/// vault yet): it must open with `passphrase` and authenticate with the vault's key before
+/// anything is written; it is then staged beside the vault folder's contents, checked, and what
+/// it brings back (its date, its users, its recovery key) is returned for the user to confirm
+/// with `restore_vault`. Nothing is restored yet.
 #[tauri::command]
-pub async fn restore_vault<R: Runtime>(
+pub async fn check_backup<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     passphrase: String,
-) -> CmdResult<Session> {
+) -> CmdResult<BackupPreview> {
     let passphrase = Zeroizing::new(passphrase);
     state
         .run(move |state| {
+            // A restore checked before and not confirmed is let go first.
+            state.pending_restore().take();
             if Vault::exists(&state.0.vault_dir) {
                 return Err(CmdError::new(
                     ErrorKind::Conflict,
@@ -65,10 +73,40 @@ pub async fn restore_vault<R: Runtime>(
                 Some(("DSL Desk backup", &[EXTENSION])),
                 "Nothing was restored.",
             )?;
-            let vault = state.guarded(|| {
-                Vault::restore_from(&file, &state.0.vault_dir, &passphrase, now())
+            let prepared = state
+                .guarded(|| Vault::prepare_restore(&file, &state.0.vault_dir, &passphrase))?;
+            let preview = prepared.preview()?.clone();
+            *state.pending_restore() = Some(prepared);
+            Ok(preview)
+        })
+        .await
+}
+
+/// Restores the backup checked by `check_backup`, once the user has seen what it brings back
+/// and agreed, and opens it.
+#[tauri::command]
+pub async fn restore_vault(state: State<'_, AppState>) -> CmdResult<Session> {
+    state
+        .run(move |state| {
+            let prepared = state.pending_restore().take().ok_or_else(|| {
+                CmdError::new(
+                    ErrorKind::Conflict,
+                    "No backup is waiting to be restored. Choose the backup again.",
+                )
             })?;
-            opened(state, vault)
+            opened(state, prepared.commit(now())?)
+        })
+        .await
+}
+
+/// Lets go of the backup checked by `check_backup` without restoring it: what was staged is
+/// removed and the vault folder is as it was.
+#[tauri::command]
+pub async fn cancel_restore(state: State<'_, AppState>) -> CmdResult<()> {
+    state
+        .run(move |state| {
+            state.pending_restore().take();
+            Ok(())
         })
         .await
 }

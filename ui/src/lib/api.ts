@@ -29,6 +29,7 @@ import type { DigestCheck } from './bindings/DigestCheck';
 import type { DeviceReview } from './bindings/DeviceReview';
 import type { DeviceReviewInput } from './bindings/DeviceReviewInput';
 import type { AuditCheck } from './bindings/AuditCheck';
+import type { BackupPreview } from './bindings/BackupPreview';
 import type { Term } from './bindings/Term';
 import type { TermName } from './bindings/TermName';
 import type { TermDashboard } from './bindings/TermDashboard';
@@ -69,6 +70,7 @@ export type {
   DeviceReview,
   DeviceReviewInput,
   AuditCheck,
+  BackupPreview,
   Term,
   TermName,
   TermDashboard,
@@ -123,7 +125,9 @@ export const api = {
   about: () => invoke<AboutInfo>('about'),
   verifyVault: () => invoke<AuditCheck>('verify_vault'),
   backupVault: () => invoke<string>('backup_vault'),
-  restoreVault: (passphrase: string) => invoke<Session>('restore_vault', { passphrase }),
+  checkBackup: (passphrase: string) => invoke<BackupPreview>('check_backup', { passphrase }),
+  restoreVault: () => invoke<Session>('restore_vault'),
+  cancelRestore: () => invoke<void>('cancel_restore'),
   chooseKeyFile: () => invoke<void>('choose_key_file'),
   activityTypes: () => invoke<ActivityType[]>('activity_types'),
   createIncident: (input: NewIncident) => invoke<IncidentDetail>('create_incident', { input }),

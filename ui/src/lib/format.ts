@@ -36,6 +36,21 @@ export function ukDateTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
 }
 
+const longDateTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** "3 November 2026 at 14:02" in UK time, for a date the reader must not misread. */
+export function ukLongDateTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : longDateTime.format(d);
+}
+
 /** "22/11/2026" in UK time. */
 export function ukDate(iso: string): string {
   const d = new Date(iso);

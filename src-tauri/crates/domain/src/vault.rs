@@ -282,6 +282,30 @@ impl AuditCheck {
     }
 }
 
+/// What a backup brings back, shown before it is restored so the user can decide: when it was
+/// made, who can open it and which recovery key it carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupPreview {
+    /// When the backup was made.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// False for a backup made by an earlier version, which cannot be checked for changes made
+    /// after it was made.
+    pub authenticated: bool,
+    /// The users of that date: each can open the restored vault with their passphrase of then.
+    pub users: Vec<VaultUser>,
+    /// When the recovery key it carries was made (that key opens the restored vault).
+    #[ts(optional)]
+    pub recovery_key_made_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The last change recorded in it.
+    #[ts(optional)]
+    pub last_change_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many audit entries it holds.
+    #[ts(type = "number")]
+    pub audit_entries: i64,
+}
+
 /// What the first-run form sends. The passphrases are wiped from memory when it is dropped.
 #[derive(Debug, Clone, Deserialize, TS, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 #[serde(rename_all = "camelCase")]

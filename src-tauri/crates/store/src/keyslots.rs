@@ -670,6 +670,22 @@ impl SlotFile {
         Ok(file)
     }
 
+    /// The newest data key, the user it belongs to and their signing key, opened with a user's passphrase: each
+    /// user's slot is tried in turn. Nothing is read from or written to disk.
+    pub fn data_key_for_passphrase(&self, passphrase: &str) -> Result<(DataKey, i64, SigningKey)> {
+        for slot in &self.users {
+            if let Some(keys) = slot.open(&self.vault_id, passphrase)? {
+                let (_, key) = self
+                    .data_keys(&slot.id, &keys.boxing)
+                    .into_iter()
+                    .next()
+                    .ok_or(StoreError::StaleKeyFile)?;
+                return Ok((key, slot.user_id, keys.signing));
+            }
+        }
+        Err(StoreError::WrongCredentials)
+    }
+
     /// A new key file for a new vault.
     pub fn new(
         vault_id: String,
