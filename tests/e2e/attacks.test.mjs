@@ -104,7 +104,7 @@ describe('attacks on the key file', { concurrency: false }, () => {
     app = await App.start(vault);
     await tryUnlock(HEAD, HEAD_PASS);
     const refused = await waitFor(() => app.text('[role=alert]'), { what: 'the refusal', timeout: 20000 });
-    assert.match(refused, /This key file does not open the vault: it is an older copy/);
+    assert.match(refused, /The vault does not open with this key file\. The key file may be an older copy/);
     await app.screenshot('81-old-key-file-refused');
 
     await app.quit();

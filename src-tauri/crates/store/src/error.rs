@@ -13,7 +13,7 @@ pub enum StoreError {
     OldKeyFile,
     #[error("The change was made, but the vault could not yet be re-encrypted under a new key, most likely because it is open in another window or on another computer. Close it there: DSL Desk finishes the re-encryption the next time a DSL or deputy unlocks the vault.")]
     RekeyPending,
-    #[error("This key file does not open the vault: it is an older copy, from before someone was removed or the recovery key was replaced, or it belongs to another vault. Nothing was changed. Put back the key file that belongs with this vault (from the latest backup of the vault folder).")]
+    #[error("The vault does not open with this key file. The key file may be an older copy, from before someone was removed or the recovery key was replaced, or belong to another vault; or the vault's database is damaged. Nothing was changed. Put back the key file that belongs with this vault (from the latest backup of the vault folder), or restore the latest backup.")]
     StaleKeyFile,
     #[error("That file is not a DSL Desk key file (keyslots.json). Nothing was copied.")]
     NotAKeyFile,

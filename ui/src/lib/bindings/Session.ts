@@ -19,6 +19,10 @@ lastBackupAt?: string,
  */
 backupReminderDays: number, 
 /**
+ * The fingerprint of the vault's founding key, as the recovery sheet prints it.
+ */
+foundingFingerprint: string, 
+/**
  * Set when this computer has seen a later state of this vault (or cannot trust what it
  * remembers of it): the app asks before going on.
  */

@@ -225,7 +225,10 @@ fn truncated_or_corrupted_files_give_a_clear_error() {
         std::fs::write(&db, &bytes).expect("write");
         let err = Vault::unlock(tmp.path(), PASS).err();
         assert!(
-            matches!(err, Some(StoreError::Corrupt(_))),
+            matches!(
+                err,
+                Some(StoreError::Corrupt(_)) | Some(StoreError::StaleKeyFile)
+            ),
             "{what}: expected Corrupt, got {err:?}"
         );
         assert!(err
