@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use dsl_domain::vault::{AuditCheck, BrokenLink};
-use ed25519_dalek::SigningKey;
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -272,6 +272,7 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
             ))
         }
     };
+    let mut signatures = Signatures::default();
     let mut stmt = conn.prepare(
         "SELECT id, at, user_id, action, record_kind, record_id, prev_hash, hash, content,
                 signed_by, signature
@@ -296,14 +297,15 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
         let content: String = r.get("content")?;
         let signed_by: String = r.get("signed_by")?;
         let signature: String = r.get("signature")?;
-        let broken = |problem: &str| {
+        // A signature not yet checked, earlier than this entry, is reported first.
+        let mut broken = |problem: &str| {
+            let (entry, at, problem) = match signatures.check() {
+                Some((entry, at)) => (entry, at, SIGNATURE_FAILS.to_string()),
+                None => (id, at.clone(), problem.to_string()),
+            };
             AuditCheck::new(
                 entries,
-                Some(BrokenLink {
-                    entry: id,
-                    at: at.clone(),
-                    problem: problem.to_string(),
-                }),
+                Some(BrokenLink { entry, at, problem }),
             )
         };
         if id != expected_id {
@@ -339,8 +341,9 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
             }
             Some(_) => {}
         }
-        if !keyslots::signature_holds(&signed_by, &signed_text(&hash), &signature) {
-            return Ok(broken("its signature does not match it"));
+        if !signatures.push(id, &at, &signed_by, &hash, &signature) {
+            let (entry, at) = signatures.check().unwrap_or((id, at.clone()));
+            return Ok(signature_broken(entries, entry, at));
         }
         if action == "incident.destroyed" {
             last_destroyed = id;
@@ -351,12 +354,18 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
         entries += 1;
         expected_id += 1;
         prev = hash;
-        if entries % 1024 == 0 {
+        if signatures.pending.len() >= CHUNK {
+            if let Some((entry, at)) = signatures.check() {
+                return Ok(signature_broken(entries, entry, at));
+            }
             progress(entries as u64, total);
         }
     }
     drop(rows);
     drop(stmt);
+    if let Some((entry, at)) = signatures.check() {
+        return Ok(signature_broken(entries, entry, at));
+    }
     let mut scopes: Vec<_> = latest.into_iter().collect();
     scopes.sort_by_key(|(_, (_, entry, _))| *entry);
     for ((scope, n), (digest, entry, at)) in scopes {
@@ -389,6 +398,118 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
     }
     progress(total, total);
     Ok(AuditCheck::new(entries, None))
+}
+
+const SIGNATURE_FAILS: &str = "its signature does not match it";
+
+/// Signatures are checked this many at a time, in parallel.
+const CHUNK: usize = 32_768;
+
+fn signature_broken(entries: i64, entry: i64, at: String) -> AuditCheck {
+    AuditCheck::new(
+        entries,
+        Some(BrokenLink {
+            entry,
+            at,
+            problem: SIGNATURE_FAILS.to_string(),
+        }),
+    )
+}
+
+/// One entry's signature, waiting to be checked.
+struct PendingSignature {
+    entry: i64,
+    at: String,
+    key: VerifyingKey,
+    message: Vec<u8>,
+    signature: Signature,
+}
+
+/// The walk's signatures, gathered and checked a chunk at a time: each signing key is decoded
+/// once, and each chunk is split between the processor's cores and checked as a batch (one
+/// multi-scalar multiplication instead of one check per entry). A chunk that fails as a batch
+/// is checked one by one to name its first failing entry.
+#[derive(Default)]
+struct Signatures {
+    keys: HashMap<String, VerifyingKey>,
+    pending: Vec<PendingSignature>,
+}
+
+impl Signatures {
+    /// Queues an entry's signature; false when it cannot be read at all.
+    fn push(&mut self, entry: i64, at: &str, signed_by: &str, hash: &str, signature: &str) -> bool {
+        let key = match self.keys.get(signed_by) {
+            Some(k) => *k,
+            None => {
+                let Some(k) = hex::decode(signed_by)
+                    .ok()
+                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                    .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+                else {
+                    return false;
+                };
+                self.keys.insert(signed_by.to_string(), k);
+                k
+            }
+        };
+        let Some(signature) = hex::decode(signature)
+            .ok()
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+            .map(|b| Signature::from_bytes(&b))
+        else {
+            return false;
+        };
+        self.pending.push(PendingSignature {
+            entry,
+            at: at.to_string(),
+            key,
+            message: signed_text(hash),
+            signature,
+        });
+        true
+    }
+
+    /// Checks every queued signature; the first entry whose signature fails, if any.
+    fn check(&mut self) -> Option<(i64, String)> {
+        let pending = std::mem::take(&mut self.pending);
+        if pending.is_empty() {
+            return None;
+        }
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let size = pending.len().div_ceil(threads);
+        let failures: Vec<Option<usize>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = pending
+                .chunks(size)
+                .enumerate()
+                .map(|(n, chunk)| scope.spawn(move || first_failure(chunk).map(|i| n * size + i)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(Some(0)))
+                .collect()
+        });
+        let first = failures.into_iter().flatten().min()?;
+        pending
+            .into_iter()
+            .nth(first)
+            .map(|p| (p.entry, p.at))
+    }
+}
+
+/// The index of the first signature in `chunk` that does not hold, if any.
+fn first_failure(chunk: &[PendingSignature]) -> Option<usize> {
+    let messages: Vec<&[u8]> = chunk.iter().map(|p| p.message.as_slice()).collect();
+    let signatures: Vec<Signature> = chunk.iter().map(|p| p.signature).collect();
+    let keys: Vec<VerifyingKey> = chunk.iter().map(|p| p.key).collect();
+    if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok() {
+        return None;
+    }
+    chunk
+        .iter()
+        .position(|p| p.key.verify_strict(&p.message, &p.signature).is_err())
 }
 
 fn split_content(content: &str) -> Option<(&str, i64, &str)> {

@@ -125,9 +125,40 @@ fn generate_vaults(spec: &DemoSpec, kdf: KdfParams) -> Res<Vaults> {
     })
 }
 
+/// `ONLY=signing`: just the signing part, on the encrypted vault alone (no unkeyed copy).
+fn signing_only(spec: &DemoSpec, kdf: KdfParams) -> Res<()> {
+    let dir = tempfile::tempdir()?;
+    let mut v = Vault::create(
+        dir.path(),
+        "Bench School",
+        "Bench DSL",
+        Role::Dsl,
+        PASS,
+        kdf,
+        spec.until,
+    )?
+    .vault;
+    let stats = generate(&mut v, spec)?;
+    println!(
+        "generated vault (seed {}): {} incidents over {} years, {} flow entries",
+        spec.seed, stats.incidents, spec.years, stats.entries
+    );
+    let mut v = v.close_and_reopen()?;
+    let now = spec.until + chrono::Duration::days(1);
+    let newest: Vec<i64> = v
+        .list_incidents(&Default::default(), 41)?
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    signing::compare(&mut v, &newest, now)
+}
+
 fn main() -> Res<()> {
     let spec = spec()?;
     let kdf = KdfParams::default();
+    if std::env::var("ONLY").as_deref() == Ok("signing") {
+        return signing_only(&spec, kdf);
+    }
     let Vaults {
         keyed_dir,
         plain_dir: _plain_dir,
