@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, chooseInDialog, createVault, recordBullyingIncident, saveInDialog, setValue, waitFor } from './webdriver.mjs';
+import { App, appBinary, chooseInDialog, chooseSignIn, createVault, recordBullyingIncident, saveInDialog, setValue, waitFor } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const HEAD_PASS = 'violet anchor quarry meadow';
@@ -38,9 +38,11 @@ describe('backup and restore', { concurrency: false }, () => {
 
   const file = () => join(out, 'vault.dsldesk-backup');
 
-  async function unlockAs(pass) {
+  async function unlockAs(pass, name) {
     await app.clickButton('Lock');
     await app.waitForHeading('Unlock');
+    await waitFor(() => app.exists('#unlock-user, [data-testid=signing-in]'), { what: 'who is signing in' });
+    await chooseSignIn(app, name);
     await app.type('#unlock-passphrase', pass);
     await app.clickButton('Unlock');
     await app.waitForHeading('Incidents', 20000);
@@ -58,7 +60,7 @@ describe('backup and restore', { concurrency: false }, () => {
     await app.clickButton('Add user');
     await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 2, { what: 'the new user', timeout: 30000 });
 
-    await unlockAs(HEAD_PASS);
+    await unlockAs(HEAD_PASS, 'Pat Head');
     await app.clickButton('Settings');
     await app.waitForHeading('Settings');
     assert.match(await app.text('[data-testid=backup-by-dsl]'), /made by the DSL or a deputy DSL/);
@@ -66,7 +68,7 @@ describe('backup and restore', { concurrency: false }, () => {
     await app.script(`document.querySelector('section.backup').scrollIntoView({ block: 'center', behavior: 'instant' });`);
     await new Promise((r) => setTimeout(r, 300));
     await app.screenshot('63-headteacher-no-backup');
-    await unlockAs(PASS);
+    await unlockAs(PASS, 'Jo Bloggs');
   });
 
   it('backs up to one encrypted file and stops reminding', async () => {

@@ -94,7 +94,13 @@ pub async fn restore_vault(state: State<'_, AppState>) -> CmdResult<Session> {
                     "No backup is waiting to be restored. Choose the backup again.",
                 )
             })?;
-            opened(state, prepared.commit(now())?)
+            let session = opened(state, prepared.commit(now())?)?;
+            if session.rollback.is_some() {
+                // The user has just agreed to bring back this backup, having been shown its date
+                // and what it brings back: that is the answer to "older than the one seen here".
+                return state.open_older_copy(now());
+            }
+            Ok(session)
         })
         .await
 }
