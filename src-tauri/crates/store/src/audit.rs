@@ -68,9 +68,14 @@ fn signed_text(hash: &str) -> Vec<u8> {
     format!("dsl-desk audit entry\n{hash}\n").into_bytes()
 }
 
-/// The record whose content an entry covers: an incident (everything recorded on it) or a
-/// person. Other kinds of change are covered by who, when and what only.
+/// The record whose content an entry covers: an incident (everything recorded on it), a
+/// person, a vault user (with their keys), or the school's settings (for changes to the vault
+/// as a whole). Other kinds of change (terms, governor report drafts, transfers) are covered by
+/// who, when and what only.
 fn scope_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(&'static str, i64)>> {
+    if matches!(kind, "settings" | "vault") {
+        return Ok(Some(("settings", 0)));
+    }
     let Ok(n) = id.parse::<i64>() else {
         return Ok(None);
     };
@@ -88,6 +93,7 @@ fn scope_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(&'static 
         "flow_entry" => incident_of("flow_entries")?.map(|i| ("incident", i)),
         "evidence" => incident_of("evidence_items")?.map(|i| ("incident", i)),
         "person" => Some(("person", n)),
+        "user" => Some(("user", n)),
         _ => None,
     })
 }
@@ -107,6 +113,16 @@ fn scope_queries(scope: &str) -> &'static [&'static str] {
             "SELECT * FROM retention_reviews WHERE incident_id = ?1 ORDER BY id",
         ],
         "person" => &["SELECT * FROM people WHERE id = ?1"],
+        "user" => &[
+            "SELECT id, name, role, created_at, removed_at FROM users WHERE id = ?1",
+            "SELECT * FROM user_keys WHERE user_id = ?1 ORDER BY rowid",
+        ],
+        // The school's own settings; the vault's bookkeeping (last backup, re-key) is not.
+        "settings" => &[
+            "SELECT key, value FROM settings WHERE ?1 = 0 AND key IN
+             ('school_name', 'idle_minutes', 'small_number_threshold', 'backup_reminder_days', 'demo')
+             ORDER BY key",
+        ],
         _ => &[],
     }
 }
@@ -303,10 +319,7 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
                 Some((entry, at)) => (entry, at, SIGNATURE_FAILS.to_string()),
                 None => (id, at.clone(), problem.to_string()),
             };
-            AuditCheck::new(
-                entries,
-                Some(BrokenLink { entry, at, problem }),
-            )
+            AuditCheck::new(entries, Some(BrokenLink { entry, at, problem }))
         };
         if id != expected_id {
             return Ok(broken(&format!(
@@ -369,7 +382,10 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
     let mut scopes: Vec<_> = latest.into_iter().collect();
     scopes.sort_by_key(|(_, (_, entry, _))| *entry);
     for ((scope, n), (digest, entry, at)) in scopes {
-        let Some(scope) = ["incident", "person"].into_iter().find(|s| *s == scope) else {
+        let Some(scope) = ["incident", "person", "user", "settings"]
+            .into_iter()
+            .find(|s| *s == scope)
+        else {
             continue;
         };
         let (now, any) = scope_digest(conn, scope, n)?;
@@ -387,10 +403,11 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
                 at,
                 problem: format!(
                     "the {} it covers was changed outside DSL Desk after this entry was signed",
-                    if scope == "incident" {
-                        "incident"
-                    } else {
-                        "person"
+                    match scope {
+                        "incident" => "incident",
+                        "person" => "person",
+                        "user" => "vault user",
+                        _ => "school's settings",
                     }
                 ),
             }),
@@ -492,10 +509,7 @@ impl Signatures {
                 .collect()
         });
         let first = failures.into_iter().flatten().min()?;
-        pending
-            .into_iter()
-            .nth(first)
-            .map(|p| (p.entry, p.at))
+        pending.into_iter().nth(first).map(|p| (p.entry, p.at))
     }
 }
 

@@ -328,3 +328,31 @@ fn an_old_key_file_format_is_refused_with_a_clear_message() {
     assert!(matches!(err, StoreError::OldKeyFile));
     assert!(err.to_string().contains("early test version"));
 }
+
+#[test]
+fn a_role_or_setting_changed_with_the_data_key_is_named_by_verify() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (dsl, head) = with_head(dir.path());
+    let key = dsl.key_bytes();
+    assert!(dsl.verify_audit().expect("verify").broken.is_none());
+    let conn = outside(key, dir.path());
+    conn.execute("UPDATE users SET role = 'dsl' WHERE id = ?1", [head])
+        .expect("promoted");
+    drop(conn);
+    let b = dsl.verify_audit().expect("verify").broken.expect("broken");
+    assert!(b.problem.contains("vault user"), "{}", b.problem);
+    let conn = outside(key, dir.path());
+    conn.execute(
+        "UPDATE users SET role = 'headteacher' WHERE id = ?1",
+        [head],
+    )
+    .expect("put back");
+    conn.execute(
+        "UPDATE settings SET value = '60' WHERE key = 'idle_minutes'",
+        [],
+    )
+    .expect("idle changed");
+    drop(conn);
+    let b = dsl.verify_audit().expect("verify").broken.expect("broken");
+    assert!(b.problem.contains("school's settings"), "{}", b.problem);
+}
