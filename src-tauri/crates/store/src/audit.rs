@@ -69,9 +69,9 @@ fn signed_text(hash: &str) -> Vec<u8> {
 }
 
 /// The record whose content an entry covers: an incident (everything recorded on it), a
-/// person, a vault user (with their keys), or the school's settings (for changes to the vault
-/// as a whole). Other kinds of change (terms, governor report drafts, transfers) are covered by
-/// who, when and what only.
+/// person, a transfer of a pupil's records, a vault user (with their keys), or the school's
+/// settings (for changes to the vault as a whole). The term dates and the governor report's
+/// drafts are covered by who, when and what only.
 fn scope_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(&'static str, i64)>> {
     if matches!(kind, "settings" | "vault") {
         return Ok(Some(("settings", 0)));
@@ -94,6 +94,7 @@ fn scope_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(&'static 
         "evidence" => incident_of("evidence_items")?.map(|i| ("incident", i)),
         "person" => Some(("person", n)),
         "user" => Some(("user", n)),
+        "transfer" => Some(("transfer", n)),
         _ => None,
     })
 }
@@ -116,6 +117,10 @@ fn scope_queries(scope: &str) -> &'static [&'static str] {
         "user" => &[
             "SELECT id, name, role, created_at, removed_at FROM users WHERE id = ?1",
             "SELECT * FROM user_keys WHERE user_id = ?1 ORDER BY rowid",
+        ],
+        "transfer" => &[
+            "SELECT * FROM transfers WHERE id = ?1",
+            "SELECT * FROM transfer_receipts WHERE transfer_id = ?1",
         ],
         // The school's own settings; the vault's bookkeeping (last backup, re-key) is not.
         "settings" => &[
@@ -382,7 +387,7 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
     let mut scopes: Vec<_> = latest.into_iter().collect();
     scopes.sort_by_key(|(_, (_, entry, _))| *entry);
     for ((scope, n), (digest, entry, at)) in scopes {
-        let Some(scope) = ["incident", "person", "user", "settings"]
+        let Some(scope) = ["incident", "person", "user", "transfer", "settings"]
             .into_iter()
             .find(|s| *s == scope)
         else {
@@ -407,6 +412,7 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
                         "incident" => "incident",
                         "person" => "person",
                         "user" => "vault user",
+                        "transfer" => "record transfer",
                         _ => "school's settings",
                     }
                 ),
