@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, chooseSignIn, createVault, setValue, waitFor } from './webdriver.mjs';
+import { App, addUser, appBinary, chooseSignIn, createVault, waitFor } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const HEAD_PASS = 'willow granite ember tide';
@@ -24,14 +24,7 @@ describe('attacks on the key file', { concurrency: false }, () => {
     aside = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-attacks-aside-'));
     app = await App.start(vault);
     await createVault(app, { school: 'Oakfield Academy', user: DSL, pass: PASS });
-    await app.clickButton('Settings');
-    await app.waitForHeading('Settings');
-    await app.type('#user-name', HEAD);
-    await setValue(app, '#user-role', 'Headteacher');
-    await app.type('#userPassphrase-passphrase', HEAD_PASS);
-    await app.type('#userPassphrase-repeat', HEAD_PASS);
-    await app.clickButton('Add user');
-    await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 2, { what: 'the new user', timeout: 30000 });
+    await addUser(app, { name: HEAD, role: 'Headteacher', pass: HEAD_PASS, count: 2 });
   });
 
   after(async () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, chooseInDialog, chooseSignIn, createVault, recordBullyingIncident, saveInDialog, setValue, waitFor } from './webdriver.mjs';
+import { App, addUser, appBinary, chooseInDialog, chooseSignIn, createVault, recordBullyingIncident, saveInDialog, waitFor } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const HEAD_PASS = 'violet anchor quarry meadow';
@@ -51,14 +51,7 @@ describe('backup and restore', { concurrency: false }, () => {
   const buttonLabels = () => app.script(`return [...document.querySelectorAll('button')].map((b) => b.textContent.trim());`);
 
   it('does not offer a backup to the headteacher', async () => {
-    await app.clickButton('Settings');
-    await app.waitForHeading('Settings');
-    await app.type('#user-name', 'Pat Head');
-    await setValue(app, '#user-role', 'Headteacher');
-    await app.type('#userPassphrase-passphrase', HEAD_PASS);
-    await app.type('#userPassphrase-repeat', HEAD_PASS);
-    await app.clickButton('Add user');
-    await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 2, { what: 'the new user', timeout: 30000 });
+    await addUser(app, { name: 'Pat Head', role: 'Headteacher', pass: HEAD_PASS, count: 2 });
 
     await unlockAs(HEAD_PASS, 'Pat Head');
     await app.clickButton('Settings');

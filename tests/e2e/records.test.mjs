@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Keys, appBinary, chooseSignIn, createVault, saveInDialog, setValue, waitFor } from './webdriver.mjs';
+import { App, addUser, Keys, appBinary, chooseSignIn, createVault, saveInDialog, setValue, waitFor } from './webdriver.mjs';
 
 const DSL_NAME = 'Jo Bloggs';
 
@@ -82,14 +82,7 @@ describe('records over the years', { concurrency: false }, () => {
   });
 
   it('adds a headteacher who reads but cannot change, then removes them at once', async () => {
-    await app.clickButton('Settings');
-    await app.waitForHeading('Settings');
-    await app.type('#user-name', 'Pat Head');
-    await setValue(app, '#user-role', 'Headteacher');
-    await app.type('#userPassphrase-passphrase', HEAD_PASS);
-    await app.type('#userPassphrase-repeat', HEAD_PASS);
-    await app.clickButton('Add user');
-    await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === 2, { what: 'the new user', timeout: 30000 });
+    await addUser(app, { name: 'Pat Head', role: 'Headteacher', pass: HEAD_PASS, count: 2 });
     await app.screenshot('70-users');
 
     await unlockAs(app, HEAD_PASS, 'Pat Head');

@@ -203,6 +203,19 @@ export async function chooseSignIn(app, name) {
   if (ok === false) throw new Error(`nobody called ${name} can sign in`);
 }
 
+/** From wherever the app is, adds a vault user in Settings (who types their passphrase twice)
+ *  and waits until the list shows `count` people. */
+export async function addUser(app, { name, role, pass, count }) {
+  await app.clickButton('Settings');
+  await app.waitForHeading('Settings');
+  await app.type('#user-name', name);
+  await setValue(app, '#user-role', role);
+  await app.type('#userPassphrase-passphrase', pass);
+  await app.type('#userPassphrase-repeat', pass);
+  await app.clickButton('Add user');
+  await waitFor(async () => (await app.findAll('[data-testid=user-row]')).length === count, { what: 'the new user', timeout: 30000 });
+}
+
 /** Makes a vault through the first-run screens; returns the recovery key as shown. */
 export async function createVault(app, { school, user, pass }) {
   await app.waitForHeading('Create your vault');
