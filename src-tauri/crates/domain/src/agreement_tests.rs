@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use chrono::Duration;
 
 use crate::flow::{
-    check_entry, chronology, current, evaluate, EntryBody, EntryInput, FlowDefinition, FlowEntry,
+    check_entry, chronology, evaluate, EntryBody, EntryInput, FlowDefinition, FlowEntry,
     ScreeningAnswer, StepKind, StepView,
 };
 use crate::incident::{
@@ -14,7 +14,7 @@ use crate::incident::{
     RiskArea,
 };
 use crate::report::incident_report;
-use crate::stats::{incident_stat, StatEvent};
+use crate::stats::{incident_stat_in, StatEvent};
 use crate::test_fixtures::{details, person, t0};
 
 /// An incident being walked: each entry is checked as the app checks it.
@@ -143,10 +143,11 @@ fn facts() -> IncidentFacts {
 
 /// The referrals each side lists, as agency words, sorted; and the report's advice rows.
 fn both_sides(
+    version: u32,
     people: Vec<Involvement>,
     answers: &[(&str, &str)],
 ) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let flow = current().expect("flow");
+    let flow = crate::flow::find("online-safety", version).expect("flow");
     let entries = walk(flow, &people, answers);
     let state = evaluate(flow, &people, &entries);
     let detail = IncidentDetail {
@@ -164,7 +165,7 @@ fn both_sides(
     let report = incident_report("School", &detail, &[], &[], None, "DSL", t0(), "0");
     let mut printed: Vec<String> = report.referrals.rows.iter().map(|r| r[0].clone()).collect();
     printed.sort();
-    let stat = incident_stat(&facts(), &people, &entries, state.mark);
+    let stat = incident_stat_in(Some(flow), &facts(), &people, &entries, state.mark);
     let mut counted: Vec<String> = stat
         .events
         .iter()
@@ -190,6 +191,7 @@ fn the_report_lists_the_referrals_the_figures_count() {
         person(4, PersonKind::Volunteer, PersonRole::Victim),
     ];
     let (printed, counted, advice) = both_sides(
+        1,
         people,
         &[
             ("nudes-check", "no"),
@@ -226,6 +228,7 @@ fn a_route_without_referrals_lists_and_counts_none_or_the_same() {
         person(3, PersonKind::Staff, PersonRole::Alleged),
     ];
     let (printed, counted, advice) = both_sides(
+        1,
         people,
         &[
             ("nudes-check", "no"),
@@ -238,4 +241,28 @@ fn a_route_without_referrals_lists_and_counts_none_or_the_same() {
     assert!(advice.is_empty());
     // The victim's "children's social care informed" is the only referral on this route.
     assert_eq!(printed, vec!["Children's social care".to_string()]);
+}
+
+#[test]
+fn an_allegation_referred_on_both_sides_is_one_lado_referral_printed_and_counted() {
+    // Version 2: the illegal route assesses the adult; the police find nothing illegal; the
+    // not-illegal route does not ask again.
+    let people = vec![
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::Staff, PersonRole::Alleged),
+    ];
+    let (printed, counted, _) = both_sides(
+        2,
+        people,
+        &[
+            ("nudes-check", "no"),
+            ("illegal-decision", "yes"),
+            ("il-threshold", "yes"),
+            ("illegal-await-police", "not-confirmed"),
+            ("ao-outcome", "unsubstantiated"),
+        ],
+    );
+    assert_eq!(printed, counted);
+    assert_eq!(printed.iter().filter(|p| *p == "LADO").count(), 1);
+    assert!(printed.iter().any(|p| p == "Police"));
 }

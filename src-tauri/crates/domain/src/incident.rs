@@ -160,6 +160,10 @@ pub struct Person {
     pub date_of_birth: Option<NaiveDate>,
     /// Staff and volunteers: their job.
     pub job_title: String,
+    /// Staff: recorded as the headteacher (an allegation about them goes to the chair of
+    /// governors).
+    #[serde(default)]
+    pub headteacher: bool,
 }
 
 /// A new person typed at intake.
@@ -175,6 +179,10 @@ pub struct NewPerson {
     pub date_of_birth: Option<NaiveDate>,
     #[serde(default)]
     pub job_title: String,
+    /// Staff: this is the headteacher.
+    #[serde(default)]
+    #[ts(optional)]
+    pub headteacher: Option<bool>,
 }
 
 /// Someone linked to an incident: a known person, or a new one.
@@ -425,6 +433,7 @@ pub fn check_person(p: &NewPerson, today: NaiveDate) -> Result<NewPerson, ApiErr
         year_group,
         date_of_birth,
         job_title: check_text("jobTitle", &p.job_title, MAX_SHORT_CHARS, false)?,
+        headteacher: (p.kind == PersonKind::Staff && p.headteacher == Some(true)).then_some(true),
     })
 }
 

@@ -81,6 +81,7 @@ fn pupils_need_year_and_birth_date() {
         year_group: Some(9),
         date_of_birth: NaiveDate::from_ymd_opt(2012, 3, 4),
         job_title: String::new(),
+        headteacher: None,
     };
     assert!(check_person(&pupil, today).is_ok());
     let mut no_year = pupil.clone();
@@ -112,6 +113,7 @@ fn person_names_that_lie_are_refused_with_the_field() {
         year_group: None,
         date_of_birth: None,
         job_title: String::new(),
+        headteacher: None,
     };
     for name in [
         "Ali\u{202E}ecila",

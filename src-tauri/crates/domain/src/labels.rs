@@ -58,6 +58,7 @@ macro_rules! labels {
 labels!(IncidentStatus as "statusNames" {
     Open => "Open",
     AwaitingPolice => "Awaiting police",
+    AwaitingLado => "Awaiting the LADO",
     Closed => "Closed",
 });
 

@@ -2,6 +2,7 @@
 //! Pure Rust: no database, no files, no clock (time is passed in).
 
 pub mod activity;
+pub mod allegation;
 pub mod error;
 pub mod evidence;
 pub mod flow;

@@ -26,8 +26,14 @@ pub enum ItemMeaning {
     Sanction,
     /// The course of action decided for a member of staff, counted by its `action`.
     StaffAction,
-    /// A low-level concern recorded about an adult.
+    /// A low-level concern recorded about an adult: also added to the low-level concerns
+    /// register. Reads `detail`, and `context` and `action` if it has them.
     LowLevelConcern,
+    /// The chair of governors told, as case manager of an allegation about the headteacher:
+    /// reads `name`, and `contact` and `when` if it has them.
+    CaseManager,
+    /// Suspension of an adult considered: the `decision`, the `alternative` and the `reason`.
+    Suspension,
     /// Parents or carers informed.
     ParentsInformed,
     /// Parents or carers updated at the review.
@@ -61,6 +67,12 @@ pub mod fields {
     pub const ACTION: &str = "action";
     /// The learning recorded.
     pub const LESSONS: &str = "lessons";
+    /// A suspension decision.
+    pub const DECISION: &str = "decision";
+    /// The reason for a decision.
+    pub const REASON: &str = "reason";
+    /// A low-level concern's detail.
+    pub const DETAIL: &str = "detail";
     /// Whether the learning goes to governors.
     pub const GOVERNORS: &str = "governors";
     /// The closing record: (field, printed label).
@@ -81,6 +93,8 @@ impl ItemMeaning {
             ItemMeaning::Sanction => "Sanction",
             ItemMeaning::StaffAction => "Staff course of action",
             ItemMeaning::LowLevelConcern => "Low-level concern",
+            ItemMeaning::Suspension => "Suspension considered",
+            ItemMeaning::CaseManager => "Case manager",
             ItemMeaning::ParentsInformed => "Parents informed",
             ItemMeaning::ParentsUpdated => "Parents updated",
             ItemMeaning::SocialCareConsidered => "Children's social care considered",
@@ -120,6 +134,12 @@ impl ItemMeaning {
                 (fields::GOVERNORS, Some(FieldKind::Choice)),
             ],
             ItemMeaning::Closure => &[(fields::CLOSURE[0].0, None)],
+            ItemMeaning::Suspension => &[
+                (fields::DECISION, Some(FieldKind::Choice)),
+                (fields::REASON, None),
+            ],
+            ItemMeaning::LowLevelConcern => &[(fields::DETAIL, None)],
+            ItemMeaning::CaseManager => &[("name", None)],
             _ => &[],
         }
     }

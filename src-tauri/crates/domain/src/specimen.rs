@@ -38,6 +38,7 @@ fn people() -> Vec<Involvement> {
                 year_group: (kind == PersonKind::Pupil).then_some(9),
                 date_of_birth: NaiveDate::from_ymd_opt(2012, 1, 1),
                 job_title: String::new(),
+                headteacher: false,
             },
             role: PersonRole::ALL[i % PersonRole::ALL.len()],
             added_at: t0(),

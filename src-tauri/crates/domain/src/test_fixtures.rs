@@ -25,6 +25,7 @@ pub fn person(id: i64, kind: PersonKind, role: PersonRole) -> Involvement {
             year_group: (kind == PersonKind::Pupil).then_some(9),
             date_of_birth: NaiveDate::from_ymd_opt(2012, 1, 1),
             job_title: String::new(),
+            headteacher: false,
         },
         role,
         added_at: t0(),

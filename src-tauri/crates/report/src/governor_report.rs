@@ -82,7 +82,7 @@ fn bar_chart(c: &mut Canvas, b: &Breakdown, threshold: u32) {
         grey: 0.0,
     };
     c.text_at(MARGIN_X, y + 0.8, "Total", bold);
-    let total = b.total.to_string();
+    let total = b.printed_total(threshold);
     let tw = c.text_width(&total, bold);
     c.text_at(MARGIN_X + TEXT_W - tw, y + 0.8, &total, bold);
     c.gap(ROW_H);

@@ -58,6 +58,7 @@ fn incident(tag: &str) -> NewIncident {
                     year_group: Some(8),
                     date_of_birth: chrono::NaiveDate::from_ymd_opt(2013, 5, 6),
                     job_title: String::new(),
+                    headteacher: None,
                 }),
                 role,
             })

@@ -77,6 +77,7 @@ fn html_and_script_in_every_text_field_print_literally() {
         year_group: Some(9),
         date_of_birth: NaiveDate::from_ymd_opt(2012, 3, 4),
         job_title: String::new(),
+        headteacher: None,
     };
     let staff = NewPerson {
         kind: PersonKind::Staff,
@@ -84,6 +85,7 @@ fn html_and_script_in_every_text_field_print_literally() {
         year_group: None,
         date_of_birth: None,
         job_title: payload("job"),
+        headteacher: None,
     };
     let id = v
         .create_incident(

@@ -29,6 +29,7 @@ fn new(kind: PersonKind, name: &str, role: PersonRole) -> InvolvementInput {
             date_of_birth: (kind == PersonKind::Pupil)
                 .then(|| NaiveDate::from_ymd_opt(2013, 1, 9).expect("date")),
             job_title: String::new(),
+            headteacher: None,
         }),
         role,
     }

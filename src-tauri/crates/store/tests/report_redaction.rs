@@ -30,6 +30,7 @@ fn pupil(name: &str, role: PersonRole, born: (i32, u32, u32)) -> InvolvementInpu
             year_group: Some(9),
             date_of_birth: NaiveDate::from_ymd_opt(born.0, born.1, born.2),
             job_title: String::new(),
+            headteacher: None,
         }),
         role,
     }

@@ -4,4 +4,8 @@ import type { PersonKind } from "./PersonKind";
 /**
  * A new person typed at intake.
  */
-export type NewPerson = { kind: PersonKind, name: string, yearGroup?: number, dateOfBirth?: string, jobTitle: string, };
+export type NewPerson = { kind: PersonKind, name: string, yearGroup?: number, dateOfBirth?: string, jobTitle: string, 
+/**
+ * Staff: this is the headteacher.
+ */
+headteacher?: boolean, };

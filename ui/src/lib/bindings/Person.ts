@@ -12,4 +12,9 @@ yearGroup?: number, dateOfBirth?: string,
 /**
  * Staff and volunteers: their job.
  */
-jobTitle: string, };
+jobTitle: string, 
+/**
+ * Staff: recorded as the headteacher (an allegation about them goes to the chair of
+ * governors).
+ */
+headteacher: boolean, };

@@ -3,6 +3,7 @@
 export const statusNames = {
   open: "Open",
   awaitingPolice: "Awaiting police",
+  awaitingLado: "Awaiting the LADO",
   closed: "Closed",
 } as const;
 

@@ -40,7 +40,7 @@ pub fn check_entry(
     }
     let target = Target::find(flow, people, &state, input)?;
     match (&target.node.kind, &input.body) {
-        (NodeKind::Question { choices }, EntryBody::Answer { choice, reason }) => {
+        (NodeKind::Question { choices, .. }, EntryBody::Answer { choice, reason }) => {
             check_answer(&target, entries, choices, choice, reason)
         }
         (NodeKind::Screening { questions, .. }, EntryBody::Screening { answers, reason }) => {
@@ -114,6 +114,8 @@ struct Target<'a> {
     is_current: bool,
     /// The step was passed and its answer can be changed.
     on_path: bool,
+    /// The headteacher is the alleged adult: options that would give them the case are refused.
+    head_alleged: bool,
 }
 
 impl<'a> Target<'a> {
@@ -156,6 +158,7 @@ impl<'a> Target<'a> {
             person_id: input.person_id,
             is_current,
             on_path,
+            head_alleged: crate::allegation::head_alleged(people),
         })
     }
 
@@ -250,9 +253,10 @@ fn check_item(
     let def = items
         .iter()
         .find(|i| i.id == *item)
-        .ok_or_else(|| ApiError::validation("item", "That item is not part of this step."))?;
+        .ok_or_else(|| ApiError::validation("item", "That item is not part of this step."))?
+        .for_case(target.head_alleged);
     let clean = if done {
-        check_details(def, details)?
+        check_details(&def, details)?
     } else {
         BTreeMap::new()
     };

@@ -117,7 +117,7 @@ fn entry_text(node: Option<&Node>, body: &EntryBody) -> String {
 fn answer_text(node: Option<&Node>, choice: &str, reason: &str) -> String {
     let label = node
         .and_then(|n| match &n.kind {
-            NodeKind::Question { choices } => choices
+            NodeKind::Question { choices, .. } => choices
                 .iter()
                 .find(|c| c.id == *choice)
                 .map(|c| c.label.clone()),

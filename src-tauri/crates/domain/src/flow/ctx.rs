@@ -77,6 +77,15 @@ impl<'a> Ctx<'a> {
         since
     }
 
+    /// Whether the person is recorded as the headteacher.
+    pub(super) fn is_headteacher(&self, person: Option<i64>) -> bool {
+        person.is_some_and(|id| {
+            self.people
+                .iter()
+                .any(|i| i.person.id == id && i.person.headteacher)
+        })
+    }
+
     /// The name of a person in the incident, if any.
     pub(super) fn label(&self, person: Option<i64>) -> Option<String> {
         let id = person?;

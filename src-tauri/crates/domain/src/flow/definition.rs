@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::entries::IncidentStatus;
 use crate::meaning::ItemMeaning;
 
 /// A whole flowchart.
@@ -31,6 +32,13 @@ pub struct Node {
     /// The incident's status while this is the current step (e.g. awaiting police).
     #[serde(default)]
     pub status_while_current: Option<String>,
+    /// While this is the current step, it is due this many working days after the concern was
+    /// reported (e.g. the LADO consulted within one working day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_working_days: Option<u32>,
+    /// What the step is due for, shown with the due time ("LADO consultation").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_label: Option<String>,
     #[serde(flatten)]
     pub kind: NodeKind,
 }
@@ -42,7 +50,22 @@ pub enum NodeKind {
     /// Guidance to read and acknowledge.
     Info { next: String },
     /// One answer from fixed choices; the reason is recorded with it.
-    Question { choices: Vec<Choice> },
+    Question {
+        choices: Vec<Choice>,
+        /// What the answer means to the record and the figures (e.g. an allegation's outcome).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meaning: Option<QuestionMeaning>,
+    },
+    /// Decided by a fact of the record, not asked: each way is taken automatically.
+    #[serde(rename_all = "camelCase")]
+    Branch {
+        test: BranchTest,
+        yes: String,
+        no: String,
+        /// What the route shows when the test is true, and when false.
+        yes_note: String,
+        no_note: String,
+    },
     /// Several yes/no questions: any yes goes one way, all no the other (the UKCIS questions).
     #[serde(rename_all = "camelCase")]
     Screening {
@@ -63,6 +86,14 @@ pub enum NodeKind {
     #[serde(rename_all = "camelCase")]
     PerPerson {
         applies_to: PersonFilter,
+        /// Only for the people for whom one of these earlier questions was answered with one
+        /// of these choices (e.g. the adults whose case met the harm threshold).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        only_if: Option<AnsweredWith>,
+        /// Not for the people for whom one of these questions was already answered with one of
+        /// these choices on the way here (e.g. an adult already assessed on the other route).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        except_if: Option<AnsweredWith>,
         start: String,
         steps: Vec<Node>,
         next: String,
@@ -78,6 +109,35 @@ pub enum NodeKind {
 pub enum Mark {
     Illegal,
     NotIllegal,
+}
+
+/// The fact a branch step reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BranchTest {
+    /// The person the per-person step is for is recorded as the headteacher.
+    PersonIsHeadteacher,
+}
+
+/// What a question's answer means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum QuestionMeaning {
+    /// The outcome of an allegation about an adult: its choices are KCSIE's five outcomes.
+    AllegationOutcome,
+    /// The harm-threshold test for an adult: its choices are `yes`, `unsure` and `no`.
+    HarmThreshold,
+}
+
+/// The choices a harm-threshold question has.
+pub const THRESHOLD_CHOICES: [&str; 3] = ["yes", "unsure", "no"];
+
+/// The earlier answers a per-person step depends on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnsweredWith {
+    pub steps: Vec<String>,
+    pub choices: Vec<String>,
 }
 
 /// One choice of a question.
@@ -130,6 +190,34 @@ pub struct ItemField {
     pub required: bool,
     #[serde(default)]
     pub options: Vec<String>,
+    /// Options not offered when the adult an allegation is about is the headteacher (e.g.
+    /// "Refer to headteacher").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(skip)]
+    pub hide_when_head_alleged: Vec<String>,
+    /// Options offered only then (e.g. "Refer to the chair of governors").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(skip)]
+    pub only_when_head_alleged: Vec<String>,
+}
+
+impl ActionItem {
+    /// The item as offered in this case: when the headteacher is the alleged adult, without
+    /// the options that would put the case in their hands.
+    pub fn for_case(&self, head_alleged: bool) -> ActionItem {
+        let mut item = self.clone();
+        for f in &mut item.fields {
+            let (hide, only) = (&f.hide_when_head_alleged, &f.only_when_head_alleged);
+            f.options.retain(|o| {
+                if head_alleged {
+                    !hide.contains(o)
+                } else {
+                    !only.contains(o)
+                }
+            });
+        }
+        item
+    }
 }
 
 /// How a field is typed in.
@@ -177,7 +265,8 @@ impl Node {
         match &self.kind {
             NodeKind::Info { next } | NodeKind::Action { next, .. } => vec![next],
             NodeKind::PerPerson { next, .. } => vec![next],
-            NodeKind::Question { choices } => choices.iter().map(|c| c.next.as_str()).collect(),
+            NodeKind::Question { choices, .. } => choices.iter().map(|c| c.next.as_str()).collect(),
+            NodeKind::Branch { yes, no, .. } => vec![yes, no],
             NodeKind::Screening {
                 any_yes, all_no, ..
             } => vec![any_yes, all_no],
@@ -216,6 +305,14 @@ impl FlowDefinition {
             None
         }
         walk(&self.nodes, id)
+    }
+
+    /// The meaning tagged on question `node`, if any.
+    pub fn question_meaning(&self, node: &str) -> Option<QuestionMeaning> {
+        match &self.find_any(node)?.kind {
+            NodeKind::Question { meaning, .. } => *meaning,
+            _ => None,
+        }
     }
 
     /// The meaning tagged on checklist item `item` of step `node` (step ids are unique across
@@ -260,8 +357,56 @@ impl FlowDefinition {
         let mut seen = BTreeSet::new();
         check_ids(&self.nodes, &mut seen)?;
         check_scope(&self.nodes, &self.start, false)?;
-        check_one_closure(&self.nodes, &mut 0)
+        check_one_closure(&self.nodes, &mut 0)?;
+        check_extras(self, &self.nodes)
     }
+}
+
+/// The statuses, due times, branches and conditions a step may carry.
+fn check_extras(flow: &FlowDefinition, nodes: &[Node]) -> Result<(), FlowError> {
+    for n in nodes {
+        let bad = |why: &str| Err(FlowError::Invalid(n.id.clone(), why.to_string()));
+        if let Some(status) = n.status_while_current.as_deref() {
+            if IncidentStatus::waiting(status).is_none() {
+                return bad("statusWhileCurrent must be awaitingPolice or awaitingLado");
+            }
+        }
+        if n.due_working_days == Some(0) || n.due_working_days.is_some_and(|d| d > 20) {
+            return bad("dueWorkingDays must be from 1 to 20");
+        }
+        if n.due_working_days.is_some() != n.due_label.is_some() {
+            return bad("dueWorkingDays and dueLabel go together");
+        }
+        match &n.kind {
+            NodeKind::PerPerson {
+                only_if,
+                except_if,
+                steps,
+                ..
+            } if only_if.is_some() || except_if.is_some() => {
+                for only in only_if.iter().chain(except_if) {
+                    for step in &only.steps {
+                        let Some(NodeKind::Question { choices, .. }) =
+                            flow.find_any(step).map(|s| &s.kind)
+                        else {
+                            return bad(&format!("onlyIf names {step}, which is not a question"));
+                        };
+                        if !only
+                            .choices
+                            .iter()
+                            .all(|c| choices.iter().any(|x| x.id == *c))
+                        {
+                            return bad(&format!("onlyIf names a choice {step} does not have"));
+                        }
+                    }
+                }
+                check_extras(flow, steps)?;
+            }
+            NodeKind::PerPerson { steps, .. } => check_extras(flow, steps)?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// At most one item closes the record: the report prints its outcome.
@@ -294,7 +439,30 @@ fn check_ids(nodes: &[Node], seen: &mut BTreeSet<String>) -> Result<(), FlowErro
             return Err(FlowError::DuplicateId(n.id.clone()));
         }
         match &n.kind {
-            NodeKind::Question { choices } => {
+            NodeKind::Question { choices, meaning } => {
+                if let Some(QuestionMeaning::HarmThreshold) = meaning {
+                    let mut ids: Vec<&str> = choices.iter().map(|c| c.id.as_str()).collect();
+                    ids.sort_unstable();
+                    if ids != ["no", "unsure", "yes"] {
+                        return Err(FlowError::Invalid(
+                            n.id.clone(),
+                            "a harm-threshold question's choices are yes, unsure and no".into(),
+                        ));
+                    }
+                }
+                if let Some(QuestionMeaning::AllegationOutcome) = meaning {
+                    for c in choices {
+                        if crate::allegation::Outcome::parse(&c.id).is_none() {
+                            return Err(FlowError::Invalid(
+                                n.id.clone(),
+                                format!(
+                                    "choice {} is not one of the five allegation outcomes",
+                                    c.id
+                                ),
+                            ));
+                        }
+                    }
+                }
                 if choices.len() < 2 {
                     return Err(FlowError::Invalid(
                         n.id.clone(),
@@ -321,6 +489,17 @@ fn check_ids(nodes: &[Node], seen: &mut BTreeSet<String>) -> Result<(), FlowErro
                             .map_err(|why| FlowError::Invalid(n.id.clone(), why))?;
                     }
                     for field in &item.fields {
+                        let listed = field
+                            .hide_when_head_alleged
+                            .iter()
+                            .chain(&field.only_when_head_alleged)
+                            .all(|o| field.options.contains(o));
+                        if !listed {
+                            return Err(FlowError::Invalid(
+                                n.id.clone(),
+                                format!("field {} hides an option it does not have", field.id),
+                            ));
+                        }
                         if field.kind == FieldKind::Choice && field.options.is_empty() {
                             return Err(FlowError::Invalid(
                                 n.id.clone(),
@@ -357,6 +536,14 @@ fn check_scope(nodes: &[Node], start: &str, sub: bool) -> Result<(), FlowError> 
                     from: n.id.clone(),
                     to: to.into(),
                 });
+            }
+        }
+        if let NodeKind::Branch { .. } = n.kind {
+            if !sub {
+                return Err(FlowError::Invalid(
+                    n.id.clone(),
+                    "a branch reads a person: it belongs inside a per-person step".into(),
+                ));
             }
         }
         if let NodeKind::End { .. } = n.kind {

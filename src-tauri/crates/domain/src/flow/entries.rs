@@ -13,6 +13,7 @@ use ts_rs::TS;
 pub enum IncidentStatus {
     Open,
     AwaitingPolice,
+    AwaitingLado,
     Closed,
 }
 
@@ -22,7 +23,17 @@ impl IncidentStatus {
         match self {
             IncidentStatus::Open => "open",
             IncidentStatus::AwaitingPolice => "awaitingPolice",
+            IncidentStatus::AwaitingLado => "awaitingLado",
             IncidentStatus::Closed => "closed",
+        }
+    }
+
+    /// A waiting status a flow step may set while it is current.
+    pub fn waiting(s: &str) -> Option<Self> {
+        match s {
+            "awaitingPolice" => Some(IncidentStatus::AwaitingPolice),
+            "awaitingLado" => Some(IncidentStatus::AwaitingLado),
+            _ => None,
         }
     }
 }

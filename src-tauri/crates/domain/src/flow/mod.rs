@@ -13,11 +13,19 @@ pub use checks::check_entry;
 pub use chronology::{chronology, display_value, ChronologyEntry};
 pub use definition::*;
 pub use entries::{EntryBody, EntryInput, FlowEntry, IncidentStatus, ScreeningAnswer};
-pub use view::{ChoiceView, FlowState, ItemRecord, ItemView, PathStep, StepKind, StepView};
+pub use view::{
+    due_step, ChoiceView, DueStep, FlowState, ItemRecord, ItemView, PathStep, StepKind, StepView,
+};
 pub use walk::{evaluate, reask};
 
-/// The flow shipped with DSL Desk (seed 003 §10.3 and seed 004's charts), embedded at build time.
-pub const ONLINE_SAFETY_JSON: &str = include_str!("../../../../../assets/flows/online-safety.json");
+/// The flow shipped with DSL Desk (seed 003 §10.3 and seed 004's charts, with KCSIE Part 4's
+/// allegations route), embedded at build time: the version new incidents follow.
+pub const ONLINE_SAFETY_JSON: &str =
+    include_str!("../../../../../assets/flows/online-safety-v2.json");
+
+/// The first version, which incidents recorded before version 2 keep following.
+pub const ONLINE_SAFETY_V1_JSON: &str =
+    include_str!("../../../../../assets/flows/online-safety-v1.json");
 
 /// The shipped flow, parsed and validated.
 pub fn online_safety() -> Result<FlowDefinition, FlowError> {
@@ -29,7 +37,12 @@ pub fn online_safety() -> Result<FlowDefinition, FlowError> {
 fn registry() -> &'static Result<Vec<FlowDefinition>, FlowError> {
     static FLOWS: std::sync::OnceLock<Result<Vec<FlowDefinition>, FlowError>> =
         std::sync::OnceLock::new();
-    FLOWS.get_or_init(|| Ok(vec![online_safety()?]))
+    FLOWS.get_or_init(|| {
+        Ok(vec![
+            FlowDefinition::parse(ONLINE_SAFETY_V1_JSON)?,
+            online_safety()?,
+        ])
+    })
 }
 
 /// The flow a new incident follows: the newest version of the online-safety flow.

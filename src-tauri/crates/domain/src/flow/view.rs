@@ -124,6 +124,7 @@ pub(super) fn item_records(
     person: Option<i64>,
     floor: i64,
 ) -> Vec<ItemView> {
+    let head_alleged = crate::allegation::head_alleged(ctx.people);
     items
         .iter()
         .map(|item| {
@@ -146,7 +147,7 @@ pub(super) fn item_records(
                     user_name: e.user_name.clone(),
                 });
             ItemView {
-                item: item.clone(),
+                item: item.for_case(head_alleged),
                 record,
             }
         })
@@ -170,8 +171,8 @@ pub(super) fn step_view(node: &Node, person: Option<i64>, ctx: &Ctx<'_>, floor: 
         replaces: None,
     };
     match &node.kind {
-        NodeKind::Info { .. } | NodeKind::PerPerson { .. } => {}
-        NodeKind::Question { choices } => {
+        NodeKind::Info { .. } | NodeKind::PerPerson { .. } | NodeKind::Branch { .. } => {}
+        NodeKind::Question { choices, .. } => {
             view.kind = StepKind::Question;
             view.choices = choices
                 .iter()
@@ -198,4 +199,35 @@ pub(super) fn step_view(node: &Node, person: Option<i64>, ctx: &Ctx<'_>, floor: 
         NodeKind::End { .. } => view.kind = StepKind::End,
     }
     view
+}
+
+/// A step with a deadline, while it is the current one (e.g. the LADO consulted within one
+/// working day of the concern being reported).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DueStep {
+    /// What is due: "LADO consultation".
+    pub label: String,
+    pub at: DateTime<Utc>,
+    /// Who it is for, in a per-person step.
+    #[ts(optional)]
+    pub person_label: Option<String>,
+}
+
+/// What the current step is due for, and by when: counted in working days from when the concern
+/// was reported.
+pub fn due_step(
+    flow: &super::FlowDefinition,
+    state: &FlowState,
+    reported_at: DateTime<Utc>,
+) -> Option<DueStep> {
+    let current = state.current.as_ref()?;
+    let node = flow.find_any(&current.node_id)?;
+    let days = node.due_working_days?;
+    Some(DueStep {
+        label: node.due_label.clone().unwrap_or_default(),
+        at: crate::allegation::due_after_working_days(reported_at, days),
+        person_label: current.person_label.clone(),
+    })
 }

@@ -4,7 +4,8 @@
 
 use super::ctx::Ctx;
 use super::definition::{
-    ActionItem, Choice, FlowDefinition, Mark, Node, NodeKind, PersonFilter, ScreeningQuestion,
+    ActionItem, AnsweredWith, BranchTest, Choice, FlowDefinition, Mark, Node, NodeKind,
+    PersonFilter, ScreeningQuestion,
 };
 use super::entries::{EntryBody, FlowEntry, IncidentStatus};
 use super::view::{item_records, step_view, FlowState, PathStep, StepKind, StepView};
@@ -33,6 +34,8 @@ struct Walker<'c, 'a> {
     ctx: &'c Ctx<'a>,
     mark: Option<Mark>,
     path: Vec<PathStep>,
+    /// The answers passed on this walk: (step, person, choice).
+    answers: Vec<(String, Option<i64>, String)>,
 }
 
 impl Walker<'_, '_> {
@@ -42,7 +45,25 @@ impl Walker<'_, '_> {
         let step = Step { node, person };
         match &node.kind {
             NodeKind::Info { next } => self.info(step, *floor, next),
-            NodeKind::Question { choices } => self.question(step, floor, choices),
+            NodeKind::Question { choices, .. } => self.question(step, floor, choices),
+            NodeKind::Branch {
+                test,
+                yes,
+                no,
+                yes_note,
+                no_note,
+            } => {
+                let holds = match test {
+                    BranchTest::PersonIsHeadteacher => self.ctx.is_headteacher(person),
+                };
+                let (next, note) = if holds {
+                    (yes, yes_note)
+                } else {
+                    (no, no_note)
+                };
+                self.pass(step, note.clone(), false, None);
+                Walk::Next(next.clone())
+            }
             NodeKind::Screening {
                 questions,
                 any_yes,
@@ -59,10 +80,20 @@ impl Walker<'_, '_> {
             NodeKind::Action { items, next } => self.action(step, *floor, items, next),
             NodeKind::PerPerson {
                 applies_to,
+                only_if,
+                except_if,
                 start,
                 steps,
                 next,
-            } => self.per_person(step, *floor, applies_to, start, steps, next),
+            } => {
+                let sub = SubFlow { start, steps };
+                let filter = Filter {
+                    applies_to,
+                    only_if: only_if.as_ref(),
+                    except_if: except_if.as_ref(),
+                };
+                self.per_person(step, *floor, filter, sub, next)
+            }
             NodeKind::End { .. } => self.stop(step, *floor),
         }
     }
@@ -125,6 +156,8 @@ impl Walker<'_, '_> {
         if choice.marks.is_some() {
             self.mark = choice.marks;
         }
+        self.answers
+            .push((step.node.id.clone(), step.person, choice.id.clone()));
         self.pass(
             step,
             format!("{}: {}", choice.label, reason),
@@ -204,12 +237,30 @@ impl Walker<'_, '_> {
         &mut self,
         step: Step<'_>,
         floor: i64,
-        applies_to: &PersonFilter,
-        start: &str,
-        steps: &[Node],
+        filter: Filter<'_>,
+        sub_flow: SubFlow<'_>,
         next: &str,
     ) -> Walk {
-        let matching = matching_people(self.ctx.people, applies_to);
+        let mut matching = matching_people(self.ctx.people, filter.applies_to);
+        let answered = |who: i64, with: &AnsweredWith| {
+            self.answers.iter().any(|(node, person, choice)| {
+                *person == Some(who) && with.steps.contains(node) && with.choices.contains(choice)
+            })
+        };
+        let before = matching.len();
+        if let Some(only) = filter.only_if {
+            matching.retain(|who| answered(*who, only));
+        }
+        if let Some(except) = filter.except_if {
+            matching.retain(|who| !answered(*who, except));
+        }
+        if before > 0 {
+            if matching.is_empty() {
+                let summary = "No one in this incident needs this step".into();
+                self.pass(step, summary, false, None);
+                return Walk::Next(next.to_string());
+            }
+        }
         if matching.is_empty() {
             let summary = "No one in this incident has this role".into();
             self.pass(step, summary, false, None);
@@ -217,9 +268,9 @@ impl Walker<'_, '_> {
         }
         for who in matching {
             let mut sub_floor = floor;
-            let mut cursor = start.to_string();
+            let mut cursor = sub_flow.start.to_string();
             while !cursor.is_empty() {
-                let Some(sub) = steps.iter().find(|s| s.id == cursor) else {
+                let Some(sub) = sub_flow.steps.iter().find(|s| s.id == cursor) else {
                     break;
                 };
                 match self.walk(sub, Some(who), &mut sub_floor) {
@@ -230,6 +281,19 @@ impl Walker<'_, '_> {
         }
         Walk::Next(next.to_string())
     }
+}
+
+/// Which people a per-person step is for.
+struct Filter<'n> {
+    applies_to: &'n PersonFilter,
+    only_if: Option<&'n AnsweredWith>,
+    except_if: Option<&'n AnsweredWith>,
+}
+
+/// A per-person step's sub-flow.
+struct SubFlow<'n> {
+    start: &'n str,
+    steps: &'n [Node],
 }
 
 /// The ids of the people with one of the filter's roles and kinds, each once, in the order met.
@@ -271,6 +335,7 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
         ctx: &ctx,
         mark: None,
         path: Vec::new(),
+        answers: Vec::new(),
     };
     let mut floor = 0;
     let mut cursor = flow.start.clone();
@@ -299,19 +364,17 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
     }
 }
 
-/// The incident's status: closed, awaiting the police while at such a step, or open.
+/// The incident's status: closed, waiting (for the police, the LADO) while at such a step, or
+/// open.
 fn status(flow: &FlowDefinition, closed: bool, current: Option<&StepView>) -> IncidentStatus {
     if closed {
-        IncidentStatus::Closed
-    } else if current
+        return IncidentStatus::Closed;
+    }
+    current
         .and_then(|c| flow.find_any(&c.node_id))
         .and_then(|n| n.status_while_current.as_deref())
-        == Some("awaitingPolice")
-    {
-        IncidentStatus::AwaitingPolice
-    } else {
-        IncidentStatus::Open
-    }
+        .and_then(IncidentStatus::waiting)
+        .unwrap_or(IncidentStatus::Open)
 }
 
 /// The step to show when an earlier answer is being changed: the same question, noting which

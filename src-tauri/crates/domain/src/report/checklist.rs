@@ -106,6 +106,9 @@ pub(super) fn actions(cx: &Ctx) -> Actions {
     let mut referrals = Vec::new();
     let mut advice = Vec::new();
     let mut support = Vec::new();
+    // One LADO referral per adult, as the figures count it: a second route's referral of the
+    // same adult stays in the chronology.
+    let mut lado_for = std::collections::BTreeSet::new();
     for c in cx.detail.chronology.iter().filter(|c| !c.superseded) {
         let EntryBody::Item {
             done,
@@ -126,6 +129,12 @@ pub(super) fn actions(cx: &Ctx) -> Actions {
             details,
             reason,
         };
+        if meaning == ItemMeaning::Referral(crate::stats::Agency::Lado)
+            && c.entry.person_id.is_some()
+            && !lado_for.insert(c.entry.person_id)
+        {
+            continue;
+        }
         match meaning {
             ItemMeaning::Referral(_) => referrals.push(d.referral_row(meaning)),
             ItemMeaning::Advice(_) => advice.push(d.advice_row(meaning)),

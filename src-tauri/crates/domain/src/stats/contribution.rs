@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Agency, KeyStage};
-use crate::flow::{EntryBody, FlowDefinition, FlowEntry, Mark};
+use crate::flow::{EntryBody, FlowDefinition, FlowEntry, Mark, QuestionMeaning};
 use crate::incident::{Discovery, IncidentFacts, Involvement, PersonKind, RiskArea};
 use crate::meaning::{fields, ItemMeaning, FOR_GOVERNORS};
 use crate::time::uk_day;
@@ -36,6 +36,16 @@ pub enum StatEvent {
         at: DateTime<Utc>,
         action: String,
     },
+    /// An adult's case met the harm threshold (or was unsure): an allegation, counted once
+    /// per adult in an incident.
+    Allegation {
+        at: DateTime<Utc>,
+    },
+    /// An allegation's outcome when the LADO's process ended.
+    AllegationOutcome {
+        at: DateTime<Utc>,
+        outcome: crate::allegation::Outcome,
+    },
     /// Learning the DSL flagged for the governor report.
     Lesson {
         at: DateTime<Utc>,
@@ -52,6 +62,8 @@ impl StatEvent {
             | StatEvent::Referral { at, .. }
             | StatEvent::PupilSanction { at, .. }
             | StatEvent::StaffAction { at, .. }
+            | StatEvent::Allegation { at }
+            | StatEvent::AllegationOutcome { at, .. }
             | StatEvent::Lesson { at, .. } => *at,
         }
     }
@@ -69,6 +81,28 @@ pub struct IncidentStat {
     pub kinds: Vec<PersonKind>,
     pub key_stages: Vec<KeyStage>,
     pub events: Vec<StatEvent>,
+}
+
+impl IncidentStat {
+    /// Referred to the police at some point (whatever the police then found).
+    pub fn police_referred(&self) -> bool {
+        self.events.iter().any(|e| {
+            matches!(
+                e,
+                StatEvent::Referral {
+                    agency: Agency::Police,
+                    ..
+                }
+            )
+        })
+    }
+
+    /// An allegation about an adult was made in it.
+    pub fn allegation(&self) -> bool {
+        self.events
+            .iter()
+            .any(|e| matches!(e, StatEvent::Allegation { .. }))
+    }
 }
 
 /// Draws an incident's contribution from its facts, people and entries (replaced entries
@@ -122,9 +156,30 @@ pub fn incident_stat_in(
         .collect();
     let superseded: BTreeSet<i64> = entries.iter().filter_map(|e| e.supersedes).collect();
     let mut events = Vec::new();
+    // One LADO referral, one allegation and one outcome per adult in an incident, however
+    // many routes asked.
+    let mut once: BTreeSet<(&str, Option<i64>)> = BTreeSet::new();
     for e in entries.iter().filter(|e| !superseded.contains(&e.id)) {
         let at = e.at;
+        let question = flow
+            .zip(e.node_id.as_deref())
+            .and_then(|(f, node)| f.question_meaning(node));
         match &e.body {
+            EntryBody::Answer { choice, .. } => match question {
+                Some(QuestionMeaning::HarmThreshold)
+                    if choice != "no" && once.insert(("allegation", e.person_id)) =>
+                {
+                    events.push(StatEvent::Allegation { at })
+                }
+                Some(QuestionMeaning::AllegationOutcome) => {
+                    if let Some(outcome) = crate::allegation::Outcome::parse(choice) {
+                        if once.insert(("outcome", e.person_id)) {
+                            events.push(StatEvent::AllegationOutcome { at, outcome });
+                        }
+                    }
+                }
+                _ => {}
+            },
             EntryBody::Closed { .. } => events.push(StatEvent::Closed { at }),
             EntryBody::Reopened { .. } => events.push(StatEvent::Reopened { at }),
             EntryBody::Item {
@@ -136,6 +191,12 @@ pub fn incident_stat_in(
                 let meaning = flow
                     .zip(e.node_id.as_deref())
                     .and_then(|(f, node)| f.item_meaning(node, item));
+                if meaning == Some(ItemMeaning::Referral(Agency::Lado))
+                    && e.person_id.is_some()
+                    && !once.insert(("lado", e.person_id))
+                {
+                    continue;
+                }
                 events.extend(meaning.and_then(|m| item_event(m, e.id, at, details)));
             }
             _ => {}

@@ -8,6 +8,7 @@ use super::suppression::{breakdown, cross_tab};
 use super::{
     Agency, Breakdown, CrossTab, IncidentStat, KeyStage, StatEvent, TermFigures, TrendPoint,
 };
+use crate::allegation::Outcome;
 use crate::flow::Mark;
 use crate::incident::{activity_type, Discovery, PersonKind, RiskArea};
 use crate::meaning::{fields, ItemMeaning};
@@ -165,7 +166,11 @@ fn illegal_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
             ),
             (
                 Mark::NotIllegal.label().to_string(),
-                opened.count(|s| s.mark == Some(Mark::NotIllegal)),
+                opened.count(|s| s.mark == Some(Mark::NotIllegal) && !s.police_referred()),
+            ),
+            (
+                "Referred to the police, who found nothing illegal".to_string(),
+                opened.count(|s| s.mark == Some(Mark::NotIllegal) && s.police_referred()),
             ),
             (
                 "Not yet decided".to_string(),
@@ -267,6 +272,45 @@ fn referral_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
         "Counted when made; a referral is counted for each child or adult referred.".to_string(),
     );
     referrals
+}
+
+/// Allegations about adults, the LADO referrals and the outcomes recorded in the term: each
+/// adult once per incident, however many routes asked.
+fn allegation_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
+    let count = |f: &dyn Fn(&StatEvent) -> bool| in_term.iter().filter(|e| f(e)).count() as u32;
+    let mut rows = vec![
+        (
+            "Allegations (harm threshold met, or unsure)".to_string(),
+            count(&|e| matches!(e, StatEvent::Allegation { .. })),
+        ),
+        (
+            "Referred to the LADO".to_string(),
+            count(&|e| {
+                matches!(
+                    e,
+                    StatEvent::Referral {
+                        agency: Agency::Lado,
+                        ..
+                    }
+                )
+            }),
+        ),
+    ];
+    for o in Outcome::ALL {
+        rows.push((
+            format!("Outcome: {}", o.label().to_lowercase()),
+            count(&|e| matches!(e, StatEvent::AllegationOutcome { outcome, .. } if *outcome == o)),
+        ));
+    }
+    let total = rows[0].1;
+    let mut b = breakdown("Allegations about adults", rows, total, threshold);
+    b.total_shown = super::suppression::primary(total, threshold);
+    b.note = Some(
+        "Counted when recorded; each adult once per incident. Outcomes are recorded when the \
+         LADO's process ends, often in a later term."
+            .to_string(),
+    );
+    b
 }
 
 fn sanction_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
@@ -385,6 +429,7 @@ pub fn term_figures(
             discovery_breakdown(&opened, threshold),
             referral_breakdown(&in_term, threshold),
             sanction_breakdown(&in_term, threshold),
+            allegation_breakdown(&in_term, threshold),
         ],
         type_by_key_stage: type_by_key_stage(&opened, &types, &stages, threshold),
         trend: trend(stats, term, earlier),

@@ -97,9 +97,24 @@ pub struct Breakdown {
     pub title: String,
     pub rows: Vec<Cell>,
     pub total: u32,
+    /// How the report prints the total: exact, except where it counts adults (allegations),
+    /// where a small total is suppressed like any count.
+    pub total_shown: Shown,
     /// How to read it, when the rows do not simply add up to the total.
     #[ts(optional)]
     pub note: Option<String>,
+}
+
+impl Breakdown {
+    /// The total as the governor report prints it.
+    pub fn printed_total(&self, threshold: u32) -> String {
+        Cell {
+            label: String::new(),
+            count: self.total,
+            shown: self.total_shown,
+        }
+        .printed(threshold)
+    }
 }
 
 /// A two-way table (e.g. type by key stage).

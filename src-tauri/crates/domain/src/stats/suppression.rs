@@ -19,7 +19,7 @@ pub fn suppression_rule(threshold: u32) -> String {
     )
 }
 
-fn primary(count: u32, threshold: u32) -> Shown {
+pub(super) fn primary(count: u32, threshold: u32) -> Shown {
     if count > 0 && count < threshold {
         Shown::FewerThan
     } else {
@@ -67,6 +67,7 @@ pub(super) fn breakdown(
         title: title.to_string(),
         rows,
         total,
+        total_shown: Shown::Exact,
         note: None,
     }
 }

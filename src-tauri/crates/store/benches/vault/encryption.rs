@@ -39,6 +39,7 @@ fn new_incident(at: DateTime<Utc>, known: i64, n: usize) -> NewIncident {
                     year_group: Some(9),
                     date_of_birth: NaiveDate::from_ymd_opt(2012, 3, 4),
                     job_title: String::new(),
+                    headteacher: None,
                 }),
                 role: PersonRole::Victim,
             },

@@ -175,6 +175,7 @@ fn random_people(rng: &mut Rng, roll: &mut Roll, occurred: DateTime<Utc>) -> Vec
                 year_group: None,
                 date_of_birth: None,
                 job_title: (*rng.pick(STAFF_ROLES)).to_string(),
+                headteacher: None,
             }),
             role: PersonRole::Alleged,
         });

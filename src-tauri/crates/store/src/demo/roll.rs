@@ -67,6 +67,7 @@ impl Roll {
                 year_group: Some(7 + group as u8),
                 date_of_birth: born,
                 job_title: String::new(),
+                headteacher: None,
             }),
             role,
         }

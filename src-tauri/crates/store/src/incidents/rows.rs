@@ -25,6 +25,7 @@ impl FromRow for Person {
             year_group: year.and_then(|y| u8::try_from(y).ok()),
             date_of_birth: born.map(NaiveDate::from),
             job_title: r.get("job_title")?,
+            headteacher: false,
         })
     }
 }

@@ -64,6 +64,7 @@ pub(super) fn pupil(name: &str, role: PersonRole) -> InvolvementInput {
             year_group: Some(9),
             date_of_birth: NaiveDate::from_ymd_opt(2012, 5, 6),
             job_title: String::new(),
+            headteacher: None,
         }),
         role,
     }

@@ -32,6 +32,7 @@ pub(super) fn person(
             year_group: (kind == PersonKind::Pupil).then_some(11),
             date_of_birth: dob,
             job_title: String::new(),
+            headteacher: None,
         }),
         role,
     }

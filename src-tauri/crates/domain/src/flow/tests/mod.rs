@@ -9,6 +9,7 @@ use super::*;
 use crate::incident::{Involvement, PersonKind, PersonRole};
 pub(super) use crate::test_fixtures::{person, t0};
 
+mod allegations;
 mod changes;
 mod checks;
 mod definition;
@@ -22,7 +23,19 @@ struct Sim {
 }
 
 impl Sim {
+    /// An incident recorded under version 1, which such incidents keep replaying against.
     fn new(people: Vec<Involvement>) -> Self {
+        Self {
+            flow: find("online-safety", 1)
+                .expect("version 1 is shipped")
+                .clone(),
+            people,
+            entries: Vec::new(),
+        }
+    }
+
+    /// An incident recorded now, under the current flow.
+    fn current_flow(people: Vec<Involvement>) -> Self {
         Self {
             flow: online_safety().expect("the shipped flow is valid"),
             people,
