@@ -161,6 +161,7 @@ fn both_sides(
         people: people.clone(),
         flow: state.clone(),
         chronology: chronology(flow, &people, &entries),
+        due: None,
     };
     let report = incident_report("School", &detail, &[], &[], None, "DSL", t0(), "0");
     let mut printed: Vec<String> = report.referrals.rows.iter().map(|r| r[0].clone()).collect();

@@ -235,6 +235,9 @@ pub struct IncidentSummary {
     pub summary: String,
     pub people: Vec<String>,
     pub current_step: String,
+    /// What the current step is due for, and by when (e.g. the LADO consultation).
+    #[ts(optional)]
+    pub due: Option<crate::flow::DueStep>,
 }
 
 /// The list's filters.
@@ -274,6 +277,9 @@ pub struct IncidentDetail {
     pub people: Vec<Involvement>,
     pub flow: FlowState,
     pub chronology: Vec<crate::flow::ChronologyEntry>,
+    /// What the current step is due for, and by when.
+    #[ts(optional)]
+    pub due: Option<crate::flow::DueStep>,
 }
 
 /// Checks free text: no control characters other than line breaks and tabs, no explicit

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod allegation;
+pub mod concern;
 pub mod error;
 pub mod evidence;
 pub mod flow;

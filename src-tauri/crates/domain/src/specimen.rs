@@ -191,6 +191,7 @@ pub fn incident_reports() -> Vec<IncidentReport> {
                     path: Vec::new(),
                 },
                 chronology: tagged_items(),
+                due: None,
             };
             incident_report(
                 "Specimen School",

@@ -93,6 +93,7 @@ fn scope_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(&'static 
         "flow_entry" => incident_of("flow_entries")?.map(|i| ("incident", i)),
         "evidence" => incident_of("evidence_items")?.map(|i| ("incident", i)),
         "person" => Some(("person", n)),
+        "concern" => Some(("concern", n)),
         "user" => Some(("user", n)),
         "transfer" => Some(("transfer", n)),
         _ => None,
@@ -114,6 +115,7 @@ fn scope_queries(scope: &str) -> &'static [&'static str] {
             "SELECT * FROM retention_reviews WHERE incident_id = ?1 ORDER BY id",
         ],
         "person" => &["SELECT * FROM people WHERE id = ?1"],
+        "concern" => &["SELECT * FROM low_level_concerns WHERE id = ?1"],
         "user" => &[
             "SELECT id, name, role, created_at, removed_at FROM users WHERE id = ?1",
             "SELECT * FROM user_keys WHERE user_id = ?1 ORDER BY rowid",
@@ -125,9 +127,18 @@ fn scope_queries(scope: &str) -> &'static [&'static str] {
         // The school's own settings; the vault's bookkeeping (last backup, re-key) is not.
         "settings" => &[
             "SELECT key, value FROM settings WHERE ?1 = 0 AND key IN
-             ('school_name', 'idle_minutes', 'small_number_threshold', 'backup_reminder_days', 'demo')
+             ('school_name', 'idle_minutes', 'small_number_threshold', 'backup_reminder_days', 'demo',
+              'concern_years_after_leaving')
              ORDER BY key",
         ],
+        _ => &[],
+    }
+}
+
+/// Queries for details added after a scope's first version, hashed only when they have rows.
+fn extra_queries(scope: &str) -> &'static [&'static str] {
+    match scope {
+        "person" => &["SELECT * FROM staff_details WHERE person_id = ?1"],
         _ => &[],
     }
 }
@@ -144,6 +155,28 @@ fn scope_digest(conn: &Connection, scope: &str, id: i64) -> Result<(String, bool
         while let Some(r) = rows.next()? {
             any = true;
             h.update(b"row");
+            for i in 0..columns {
+                let (tag, bytes): (u8, Vec<u8>) = match r.get_ref(i)? {
+                    ValueRef::Null => (0, Vec::new()),
+                    ValueRef::Integer(v) => (1, v.to_le_bytes().to_vec()),
+                    ValueRef::Real(v) => (2, v.to_le_bytes().to_vec()),
+                    ValueRef::Text(t) => (3, t.to_vec()),
+                    ValueRef::Blob(b) => (4, b.to_vec()),
+                };
+                h.update([tag]);
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+            }
+        }
+    }
+    // Details added in later versions are hashed only where they exist, so that entries signed
+    // before they did still verify.
+    for sql in extra_queries(scope) {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            h.update(b"extra");
             for i in 0..columns {
                 let (tag, bytes): (u8, Vec<u8>) = match r.get_ref(i)? {
                     ValueRef::Null => (0, Vec::new()),
@@ -411,6 +444,7 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
                     match scope {
                         "incident" => "incident",
                         "person" => "person",
+                        "concern" => "low-level concern",
                         "user" => "vault user",
                         "transfer" => "record transfer",
                         _ => "school's settings",

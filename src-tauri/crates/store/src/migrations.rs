@@ -377,6 +377,76 @@ CREATE TRIGGER user_keys_no_delete BEFORE DELETE ON user_keys
 BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;
 "#;
 
+const V9: &str = r#"
+-- What is known about a member of staff beyond one incident: recorded as the headteacher (an
+-- allegation about them goes to the chair of governors), and the date they left (low-level
+-- concerns are kept until then plus the school's setting). A row only for those with details.
+CREATE TABLE staff_details (
+    person_id   INTEGER PRIMARY KEY REFERENCES people(id),
+    headteacher INTEGER NOT NULL DEFAULT 0,
+    left_on     TEXT,
+    updated_at  TEXT NOT NULL,
+    updated_by  INTEGER NOT NULL REFERENCES users(id)
+) STRICT;
+
+-- The low-level concerns register, apart from incidents.
+CREATE TABLE low_level_concerns (
+    id           INTEGER PRIMARY KEY,
+    person_id    INTEGER NOT NULL REFERENCES people(id),
+    concern      TEXT NOT NULL,
+    happened_on  TEXT NOT NULL,
+    raised_by    TEXT NOT NULL,
+    context      TEXT NOT NULL DEFAULT '',
+    action       TEXT NOT NULL DEFAULT '',
+    -- Recorded through an incident's flow: the entry that recorded it. Not foreign keys: a
+    -- concern is kept by its own retention, and may outlive the incident.
+    incident_id  INTEGER,
+    entry_id     INTEGER,
+    -- Escalated to an allegation: the incident opened for it, set once.
+    escalated_to INTEGER,
+    escalated_at TEXT,
+    recorded_at  TEXT NOT NULL,
+    recorded_by  INTEGER NOT NULL REFERENCES users(id)
+) STRICT;
+CREATE INDEX low_level_concerns_person ON low_level_concerns (person_id);
+
+-- A concern destroyed at the end of its retention: when, by whom and why, with no content.
+CREATE TABLE concern_tombstones (
+    concern_id   INTEGER PRIMARY KEY,
+    destroyed_at TEXT NOT NULL,
+    destroyed_by INTEGER NOT NULL REFERENCES users(id),
+    reason       TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER low_level_concerns_no_update BEFORE UPDATE ON low_level_concerns
+WHEN OLD.escalated_to IS NOT NULL
+  OR NEW.id IS NOT OLD.id OR NEW.person_id IS NOT OLD.person_id
+  OR NEW.concern IS NOT OLD.concern OR NEW.happened_on IS NOT OLD.happened_on
+  OR NEW.raised_by IS NOT OLD.raised_by OR NEW.context IS NOT OLD.context
+  OR NEW.action IS NOT OLD.action OR NEW.incident_id IS NOT OLD.incident_id
+  OR NEW.entry_id IS NOT OLD.entry_id OR NEW.recorded_at IS NOT OLD.recorded_at
+  OR NEW.recorded_by IS NOT OLD.recorded_by
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER low_level_concerns_no_delete BEFORE DELETE ON low_level_concerns
+WHEN NOT EXISTS (SELECT 1 FROM concern_tombstones WHERE concern_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER concern_tombstones_no_update BEFORE UPDATE ON concern_tombstones
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+CREATE TRIGGER concern_tombstones_no_delete BEFORE DELETE ON concern_tombstones
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+
+-- A person goes only when no record names them any more, the register included.
+DROP TRIGGER people_no_delete;
+CREATE TRIGGER people_no_delete BEFORE DELETE ON people
+WHEN EXISTS (SELECT 1 FROM involvements WHERE person_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM flow_entries WHERE person_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM low_level_concerns WHERE person_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+
+-- The list row's due step (e.g. the LADO consultation), kept with the projection.
+ALTER TABLE incidents ADD COLUMN due TEXT;
+"#;
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -387,11 +457,12 @@ fn migrations() -> Migrations<'static> {
         M::up(V6),
         M::up(V7),
         M::up(V8),
+        M::up(V9),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Refuses a vault from a newer version, then brings an older one up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -155,7 +155,8 @@ fn erase_incident(conn: &Connection, id: i64) -> Result<()> {
     for person in people {
         let named: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM involvements WHERE person_id = ?1)
-                 OR EXISTS (SELECT 1 FROM flow_entries WHERE person_id = ?1)",
+                 OR EXISTS (SELECT 1 FROM flow_entries WHERE person_id = ?1)
+                 OR EXISTS (SELECT 1 FROM low_level_concerns WHERE person_id = ?1)",
             [person],
             |r| r.get(0),
         )?;
@@ -165,6 +166,7 @@ fn erase_incident(conn: &Connection, id: i64) -> Result<()> {
                 [person],
             )?;
             conn.execute("DELETE FROM transfers WHERE person_id = ?1", [person])?;
+            conn.execute("DELETE FROM staff_details WHERE person_id = ?1", [person])?;
             conn.execute("DELETE FROM people WHERE id = ?1", [person])?;
         }
     }

@@ -10,6 +10,8 @@ pub const SMALL_NUMBER_THRESHOLD: &str = "small_number_threshold";
 pub const DEMO: &str = "demo";
 pub const LAST_BACKUP_AT: &str = "last_backup_at";
 pub const BACKUP_REMINDER_DAYS: &str = "backup_reminder_days";
+/// Years low-level concerns are kept after the adult leaves.
+pub const CONCERN_YEARS_AFTER_LEAVING: &str = "concern_years_after_leaving";
 /// The vault's random identity, the same in its key file (certificates name it).
 pub const VAULT_ID: &str = "vault_id";
 /// Set while a removal or a new recovery key waits for the vault to be re-encrypted.

@@ -77,7 +77,7 @@ fn every_figure_prints_and_no_name_or_reference_does() {
     for b in &report.breakdowns {
         assert!(flat.contains(&b.title), "{}", b.title);
         assert!(
-            flat.contains(&format!("Total {}", b.total)),
+            flat.contains(&format!("Total {}", b.printed_total(report.threshold))),
             "{} total",
             b.title
         );

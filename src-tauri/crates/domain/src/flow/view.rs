@@ -203,7 +203,7 @@ pub(super) fn step_view(node: &Node, person: Option<i64>, ctx: &Ctx<'_>, floor: 
 
 /// A step with a deadline, while it is the current one (e.g. the LADO consulted within one
 /// working day of the concern being reported).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct DueStep {

@@ -7,6 +7,7 @@
 //! - [`writes`]: new incidents, people, facts and flow entries;
 //! - [`queries`]: the filtered list, name look-ups and a person's history.
 
+mod concerns;
 mod load;
 mod projections;
 mod queries;

@@ -71,9 +71,12 @@ fn write_list_row(
         (Some(c), _) => c.title.clone(),
         (None, _) => String::new(),
     };
+    let due = dsl_domain::flow::due_step(loaded.flow, state, facts.reported_at)
+        .map(|d| json::to_text(&d, "the due step"))
+        .transpose()?;
     conn.execute(
         "UPDATE incidents SET mark = ?2, risk_area = ?3, summary = ?4, people_names = ?5,
-         current_step = ?6, updated_at = ?7 WHERE id = ?1",
+         current_step = ?6, updated_at = ?7, due = ?8 WHERE id = ?1",
         params![
             loaded.id,
             state.mark.map(|m| match m {
@@ -85,6 +88,7 @@ fn write_list_row(
             json::to_text(names, "the names")?,
             current,
             StoredTime(now),
+            due,
         ],
     )?;
     conn.execute(

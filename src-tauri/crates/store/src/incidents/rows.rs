@@ -11,7 +11,8 @@ use crate::time::{StoredDate, StoredTime};
 
 /// The columns [`Person`] reads (from `people p`).
 pub(crate) const PERSON_COLUMNS: &str = "p.id AS person_id, p.kind AS person_kind, \
-     p.name AS person_name, p.year_group, p.date_of_birth, p.job_title";
+     p.name AS person_name, p.year_group, p.date_of_birth, p.job_title, \
+     coalesce((SELECT s.headteacher FROM staff_details s WHERE s.person_id = p.id), 0) AS headteacher";
 
 impl FromRow for Person {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
@@ -25,7 +26,7 @@ impl FromRow for Person {
             year_group: year.and_then(|y| u8::try_from(y).ok()),
             date_of_birth: born.map(NaiveDate::from),
             job_title: r.get("job_title")?,
-            headteacher: false,
+            headteacher: r.get::<_, i64>("headteacher")? != 0,
         })
     }
 }
@@ -98,7 +99,7 @@ impl FromRow for Header {
 
 /// The columns of the list row (from `incidents i`), kept up to date by the projection.
 pub(crate) const SUMMARY_COLUMNS: &str = "i.id, i.reference, i.status, i.mark, i.occurred_at, \
-     i.activity_type, i.risk_area, i.summary, i.people_names, i.current_step";
+     i.activity_type, i.risk_area, i.summary, i.people_names, i.current_step, i.due";
 
 /// A value stored as its serde name (`"open"`, `"notIllegal"`).
 fn stored_enum<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result<T> {
@@ -123,6 +124,10 @@ impl FromRow for IncidentSummary {
             summary: r.get("summary")?,
             people: serde_json::from_str(&names).map_err(|_| corrupt("names are unreadable"))?,
             current_step: r.get("current_step")?,
+            due: r
+                .get::<_, Option<String>>("due")?
+                .map(|d| serde_json::from_str(&d).map_err(|_| corrupt("a due step is unreadable")))
+                .transpose()?,
         })
     }
 }

@@ -9,9 +9,11 @@ use dsl_domain::incident::{
     check_facts, check_person, reference, IncidentDetail, IncidentFacts, InvolvementInput,
     NewIncident, NewPerson,
 };
+use dsl_domain::meaning::{fields, ItemMeaning};
 use dsl_domain::{ApiError, ErrorKind};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::concerns::{insert_concern, ConcernText};
 use super::load::Loaded;
 use super::projections::{project, refresh_projection};
 use super::WriteError;
@@ -21,7 +23,7 @@ use crate::{audit, users, Result, StoreError, Vault};
 
 const EDITORS_ONLY: &str = "only a DSL or deputy can change records";
 
-fn insert_person(
+pub(crate) fn insert_person(
     conn: &Connection,
     user: &Author<'_>,
     p: &NewPerson,
@@ -41,6 +43,13 @@ fn insert_person(
         ],
     )?;
     let id = conn.last_insert_rowid();
+    if p.headteacher == Some(true) {
+        conn.execute(
+            "INSERT INTO staff_details (person_id, headteacher, updated_at, updated_by)
+             VALUES (?1, 1, ?2, ?3)",
+            params![id, StoredTime(now), user],
+        )?;
+    }
     audit::record(conn, now, user, "person.added", "person", &id.to_string())?;
     Ok(id)
 }
@@ -234,6 +243,41 @@ fn status(conn: &Connection, incident: i64) -> Result<String> {
     .ok_or(StoreError::NotFound)
 }
 
+/// A low-level concern recorded through the flow joins the register too, linked to its entry
+/// (a later entry replacing it takes it out of the register).
+fn register_concern(
+    conn: &Connection,
+    user: &Author<'_>,
+    loaded: &Loaded,
+    input: &EntryInput,
+    body: &EntryBody,
+    entry: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (EntryBody::Item {
+        item,
+        done: true,
+        details,
+        ..
+    }, Some(node), Some(person)) = (body, input.node_id.as_deref(), input.person_id)
+    else {
+        return Ok(());
+    };
+    if loaded.flow.item_meaning(node, item) != Some(ItemMeaning::LowLevelConcern) {
+        return Ok(());
+    }
+    let get = |k: &str| details.get(k).map(String::as_str).unwrap_or("");
+    let text = ConcernText {
+        concern: get(fields::DETAIL),
+        happened_on: dsl_domain::time::uk_day(loaded.facts.occurred_at),
+        raised_by: &loaded.facts.reported_by_name,
+        context: get("context"),
+        action: get("action"),
+    };
+    insert_concern(conn, user, person, &text, Some((loaded.id, entry)), now)?;
+    Ok(())
+}
+
 impl Vault {
     /// Records a new incident with its people, following the current flow. Returns it as it
     /// now stands.
@@ -273,6 +317,7 @@ impl Vault {
         let (body, supersedes) =
             flow::check_entry(loaded.flow, &loaded.people, &loaded.entries, input)?;
         let entry = insert_entry(&tx, user, id, input, &body, supersedes, now)?;
+        register_concern(&tx, user, &loaded, input, &body, entry, now)?;
         // The entry joins the loaded ones as it would read back.
         loaded.entries.push(FlowEntry {
             id: entry,

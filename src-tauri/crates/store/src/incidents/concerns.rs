@@ -1,0 +1,475 @@
+//! The low-level concerns register: concerns about adults kept apart from incidents, seen
+//! together by adult, escalated to an allegation, and kept until the adult has left plus the
+//! school's setting. Only a DSL or deputy reads or writes it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use dsl_domain::concern::{
+    check_concern, check_left_on, escalation_summary, pattern, ConcernAdult, ConcernPattern,
+    IncidentLink, LowLevelConcern, NewConcern, DEFAULT_YEARS_AFTER_LEAVING,
+    MAX_YEARS_AFTER_LEAVING,
+};
+use dsl_domain::incident::{
+    check_person, Discovery, IncidentDetail, IncidentFacts, InvolvementInput, Location, Person,
+    PersonKind, PersonRole, RiskArea,
+};
+use dsl_domain::time::uk_day;
+use dsl_domain::{ApiError, ErrorKind};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::rows::PERSON_COLUMNS;
+use super::writes::insert_person;
+use super::{insert_incident, refresh_projection, WriteError};
+use crate::audit::{self, Author};
+use crate::columns::{collect, FromRow};
+use crate::time::{StoredDate, StoredTime};
+use crate::{settings, users, Result, StoreError, Vault};
+
+const REGISTER_ONLY: &str = "only a DSL or deputy can see the low-level concerns register";
+
+/// The columns a concern reads (from `low_level_concerns c`).
+const CONCERN_COLUMNS: &str = "c.id, c.person_id, c.concern, c.happened_on, c.raised_by, \
+     c.context, c.action, c.incident_id, c.escalated_to, c.recorded_at, \
+     (SELECT reference FROM incidents WHERE id = c.incident_id) AS incident_ref, \
+     (SELECT reference FROM incidents WHERE id = c.escalated_to) AS escalated_ref, \
+     (SELECT name FROM users WHERE id = c.recorded_by) AS recorded_by_name";
+
+/// Concerns recorded through a flow entry that a later entry replaced are not shown.
+const IN_FORCE: &str = "(c.entry_id IS NULL OR NOT EXISTS \
+     (SELECT 1 FROM flow_entries f WHERE f.supersedes = c.entry_id))";
+
+fn link(id: Option<i64>, reference: Option<String>) -> Option<IncidentLink> {
+    id.map(|id| IncidentLink {
+        id,
+        reference: reference.unwrap_or_else(|| "a record since destroyed".to_string()),
+    })
+}
+
+impl FromRow for LowLevelConcern {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(LowLevelConcern {
+            id: r.get("id")?,
+            person_id: r.get("person_id")?,
+            concern: r.get("concern")?,
+            happened_on: r.get::<_, StoredDate>("happened_on")?.into(),
+            raised_by: r.get("raised_by")?,
+            context: r.get("context")?,
+            action: r.get("action")?,
+            from_incident: link(r.get("incident_id")?, r.get("incident_ref")?),
+            escalated_to: link(r.get("escalated_to")?, r.get("escalated_ref")?),
+            recorded_at: r.get::<_, StoredTime>("recorded_at")?.into(),
+            recorded_by: r
+                .get::<_, Option<String>>("recorded_by_name")?
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// A concern's words as the register stores them.
+pub(crate) struct ConcernText<'a> {
+    pub concern: &'a str,
+    pub happened_on: NaiveDate,
+    pub raised_by: &'a str,
+    pub context: &'a str,
+    pub action: &'a str,
+}
+
+/// Adds a concern to the register (from the register's form, or from a flow entry).
+pub(crate) fn insert_concern(
+    conn: &Connection,
+    user: &Author<'_>,
+    person: i64,
+    text: &ConcernText<'_>,
+    from: Option<(i64, i64)>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO low_level_concerns (person_id, concern, happened_on, raised_by, context,
+             action, incident_id, entry_id, recorded_at, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            person,
+            text.concern,
+            StoredDate(text.happened_on),
+            text.raised_by,
+            text.context,
+            text.action,
+            from.map(|f| f.0),
+            from.map(|f| f.1),
+            StoredTime(now),
+            user
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    audit::record(conn, now, user, "concern.added", "concern", &id.to_string())?;
+    Ok(id)
+}
+
+fn person(conn: &Connection, id: i64) -> Result<Person> {
+    conn.query_row(
+        &format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1"),
+        [id],
+        Person::from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound)
+}
+
+fn left_on(conn: &Connection, id: i64) -> Result<Option<NaiveDate>> {
+    let left: Option<Option<StoredDate>> = conn
+        .query_row(
+            "SELECT left_on FROM staff_details WHERE person_id = ?1",
+            [id],
+            |r| r.get("left_on"),
+        )
+        .optional()?;
+    Ok(left.flatten().map(NaiveDate::from))
+}
+
+/// Years concerns are kept after an adult leaves (the school's setting).
+pub(crate) fn years_after_leaving(conn: &Connection) -> Result<u32> {
+    Ok(settings::get(conn, settings::CONCERN_YEARS_AFTER_LEAVING)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_YEARS_AFTER_LEAVING))
+}
+
+fn is_adult_at_work(kind: PersonKind) -> bool {
+    matches!(kind, PersonKind::Staff | PersonKind::Volunteer)
+}
+
+impl Vault {
+    /// Records a concern in the register about a member of staff or volunteer.
+    pub fn add_concern(
+        &mut self,
+        input: &NewConcern,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<ConcernPattern, WriteError> {
+        let today = uk_day(now);
+        let c = check_concern(input, today)?;
+        let new_person = input
+            .new_person
+            .as_ref()
+            .map(|p| check_person(p, today))
+            .transpose()?;
+        self.require_editor(REGISTER_ONLY)?;
+        let tx = self.conn.transaction()?;
+        let user = Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
+        let person_id = match (input.person_id, new_person) {
+            (Some(id), _) => {
+                let p = person(&tx, id).map_err(|e| match e {
+                    StoreError::NotFound => WriteError::Rejected(ApiError::validation(
+                        "person",
+                        "That person is not in the vault.",
+                    )),
+                    e => e.into(),
+                })?;
+                if !is_adult_at_work(p.kind) {
+                    return Err(ApiError::validation(
+                        "person",
+                        "A low-level concern is about a member of staff or a volunteer.",
+                    )
+                    .into());
+                }
+                id
+            }
+            (None, Some(p)) => insert_person(&tx, &user, &p, now)?,
+            (None, None) => {
+                return Err(ApiError::validation("person", "Choose the adult.").into());
+            }
+        };
+        let text = ConcernText {
+            concern: &c.concern,
+            happened_on: c.happened_on,
+            raised_by: &c.raised_by,
+            context: &c.context,
+            action: &c.action,
+        };
+        insert_concern(&tx, &user, person_id, &text, None, now)?;
+        let out = concern_pattern(&tx, person_id, today)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The register: each adult with concerns, with the count and dates, most recent first.
+    pub fn concern_register(&self, today: NaiveDate) -> Result<Vec<ConcernAdult>> {
+        self.require_editor(REGISTER_ONLY)?;
+        let year_ago = StoredDate(dsl_domain::retention::add_years(today, -1));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PERSON_COLUMNS}, count(*) AS n, min(c.happened_on) AS first,
+                    max(c.happened_on) AS last,
+                    sum(c.happened_on > ?1) AS in_last_year,
+                    count(c.escalated_to) AS escalated
+             FROM low_level_concerns c JOIN people p ON p.id = c.person_id
+             WHERE {IN_FORCE}
+             GROUP BY p.id ORDER BY last DESC, p.name"
+        ))?;
+        let rows = stmt.query_map([year_ago], |r| {
+            Ok(ConcernAdult {
+                person: Person::from_row(r)?,
+                count: r.get("n")?,
+                first: r.get::<_, StoredDate>("first")?.into(),
+                last: r.get::<_, StoredDate>("last")?.into(),
+                in_last_year: r.get("in_last_year")?,
+                escalated: r.get("escalated")?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every concern about one adult, with the pattern they make.
+    pub fn concerns_about(&self, person_id: i64, today: NaiveDate) -> Result<ConcernPattern> {
+        self.require_editor(REGISTER_ONLY)?;
+        concern_pattern(&self.conn, person_id, today)
+    }
+
+    /// Records that a member of staff is (or is no longer) the headteacher, and when they left.
+    pub fn set_staff_details(
+        &mut self,
+        person_id: i64,
+        headteacher: bool,
+        left: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<Person, WriteError> {
+        check_left_on(left, uk_day(now))?;
+        self.require_editor("only a DSL or deputy can change records")?;
+        let tx = self.conn.transaction()?;
+        let p = person(&tx, person_id)?;
+        if !is_adult_at_work(p.kind) || (headteacher && p.kind != PersonKind::Staff) {
+            return Err(ApiError::validation(
+                "person",
+                "Only a member of staff can be the headteacher; only staff and volunteers leave.",
+            )
+            .into());
+        }
+        tx.execute(
+            "INSERT INTO staff_details (person_id, headteacher, left_on, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(person_id) DO UPDATE SET headteacher = excluded.headteacher,
+                 left_on = excluded.left_on, updated_at = excluded.updated_at,
+                 updated_by = excluded.updated_by",
+            params![
+                person_id,
+                headteacher,
+                left.map(StoredDate),
+                StoredTime(now),
+                self.user_id
+            ],
+        )?;
+        let user = Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
+        audit::record(
+            &tx,
+            now,
+            &user,
+            "person.details",
+            "person",
+            &person_id.to_string(),
+        )?;
+        // Incidents naming the person replay with it (a case about the head goes to the chair).
+        let incidents: Vec<i64> = {
+            let mut stmt =
+                tx.prepare("SELECT DISTINCT incident_id FROM involvements WHERE person_id = ?1")?;
+            let rows = stmt.query_map([person_id], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for id in incidents {
+            refresh_projection(&tx, id, now)?;
+        }
+        let out = person(&tx, person_id)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Escalates one or more concerns about an adult to an allegation: opens an incident with
+    /// the adult as the alleged person, whose flow then asks the harm threshold and the LADO.
+    pub fn escalate_concerns(
+        &mut self,
+        person_id: i64,
+        ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> std::result::Result<IncidentDetail, WriteError> {
+        self.require_editor(REGISTER_ONLY)?;
+        if ids.is_empty() {
+            return Err(ApiError::validation(
+                "concerns",
+                "Choose the concerns to escalate.",
+            )
+            .into());
+        }
+        let reporter = users::get(&self.conn, self.user_id)?;
+        let tx = self.conn.transaction()?;
+        let all = concern_pattern(&tx, person_id, uk_day(now))?;
+        let chosen: Vec<LowLevelConcern> = all
+            .concerns
+            .into_iter()
+            .filter(|c| ids.contains(&c.id))
+            .collect();
+        if chosen.len() != ids.len() {
+            return Err(ApiError::new(
+                ErrorKind::NotFound,
+                "Those concerns are not all in the register about this adult.",
+            )
+            .into());
+        }
+        if chosen.iter().any(|c| c.escalated_to.is_some()) {
+            return Err(ApiError::new(
+                ErrorKind::Conflict,
+                "One of those concerns has already been escalated.",
+            )
+            .into());
+        }
+        let first = chosen
+            .iter()
+            .map(|c| c.happened_on)
+            .min()
+            .unwrap_or_else(|| uk_day(now));
+        let occurred = first
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .min(now);
+        let facts = IncidentFacts {
+            occurred_at: occurred,
+            reported_at: now,
+            reported_by_name: reporter.name.clone(),
+            reported_by_role: reporter.role.label().to_string(),
+            discovery: Discovery::StaffObservation,
+            monitoring: None,
+            location: Location::InSchool,
+            platform: String::new(),
+            summary: escalation_summary(&chosen),
+            childs_words: String::new(),
+            risk_area: RiskArea::Conduct,
+            activity_type: "other".into(),
+        };
+        let facts = dsl_domain::incident::check_facts(&facts, now)?;
+        let user = Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
+        let people = [InvolvementInput {
+            person_id: Some(person_id),
+            new_person: None,
+            role: PersonRole::Alleged,
+        }];
+        let incident = insert_incident(&tx, &user, &facts, &people, now)?;
+        for c in &chosen {
+            tx.execute(
+                "UPDATE low_level_concerns SET escalated_to = ?2, escalated_at = ?3 WHERE id = ?1",
+                params![c.id, incident, StoredTime(now)],
+            )?;
+            audit::record(
+                &tx,
+                now,
+                &user,
+                "concern.escalated",
+                "concern",
+                &c.id.to_string(),
+            )?;
+        }
+        let (loaded, state) = refresh_projection(&tx, incident, now)?;
+        tx.commit()?;
+        Ok(loaded.into_detail(state))
+    }
+
+    /// Sets how many years concerns are kept after an adult leaves.
+    pub fn set_concern_years(
+        &mut self,
+        years: u32,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<(), WriteError> {
+        if years > MAX_YEARS_AFTER_LEAVING {
+            return Err(ApiError::validation(
+                "concernYears",
+                format!("At most {MAX_YEARS_AFTER_LEAVING} years."),
+            )
+            .into());
+        }
+        self.require_editor("only a DSL or deputy can change settings")?;
+        let tx = self.conn.transaction()?;
+        settings::put(
+            &tx,
+            settings::CONCERN_YEARS_AFTER_LEAVING,
+            &years.to_string(),
+        )?;
+        let user = Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
+        audit::record(&tx, now, &user, "settings.changed", "settings", "0")?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Destroys the concerns about an adult whose retention has ended (they left, and the
+    /// years after leaving have passed), leaving tombstones with the reason.
+    pub fn destroy_concerns(
+        &mut self,
+        person_id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<u32, WriteError> {
+        let reason =
+            dsl_domain::incident::check_text("reason", reason, 2_000, true)?;
+        self.require_editor(REGISTER_ONLY)?;
+        let today = uk_day(now);
+        let tx = self.conn.transaction()?;
+        let p = concern_pattern(&tx, person_id, today)?;
+        match p.retention.keep_until {
+            Some(until) if until <= today => {}
+            _ => {
+                return Err(ApiError::new(
+                    ErrorKind::Conflict,
+                    "These concerns are still within their retention: they are kept until the adult has left plus the school's setting.",
+                )
+                .into())
+            }
+        }
+        let user = Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare("SELECT id FROM low_level_concerns WHERE person_id = ?1")?;
+            let rows = stmt.query_map([person_id], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for id in &ids {
+            tx.execute(
+                "INSERT INTO concern_tombstones (concern_id, destroyed_at, destroyed_by, reason)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![id, StoredTime(now), self.user_id, reason],
+            )?;
+            tx.execute("DELETE FROM low_level_concerns WHERE id = ?1", [id])?;
+            audit::record(
+                &tx,
+                now,
+                &user,
+                "concern.destroyed",
+                "concern",
+                &id.to_string(),
+            )?;
+        }
+        tx.commit()?;
+        Ok(ids.len() as u32)
+    }
+}
+
+/// The pattern of concerns about one adult.
+fn concern_pattern(conn: &Connection, person_id: i64, today: NaiveDate) -> Result<ConcernPattern> {
+    let p = person(conn, person_id)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CONCERN_COLUMNS} FROM low_level_concerns c
+         WHERE c.person_id = ?1 AND {IN_FORCE} ORDER BY c.happened_on, c.id"
+    ))?;
+    let concerns = collect(&mut stmt, [person_id])?;
+    if !is_adult_at_work(p.kind) {
+        return Err(StoreError::NotFound);
+    }
+    let years = years_after_leaving(conn)?;
+    let left = left_on(conn, person_id)?;
+    Ok(pattern(p, left, concerns, today, years))
+}
