@@ -390,8 +390,9 @@ CREATE TABLE staff_details (
 ) STRICT;
 
 -- The low-level concerns register, apart from incidents.
+-- AUTOINCREMENT: a destroyed concern's id (and its tombstone) is never reused.
 CREATE TABLE low_level_concerns (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     person_id    INTEGER NOT NULL REFERENCES people(id),
     concern      TEXT NOT NULL,
     happened_on  TEXT NOT NULL,

@@ -294,11 +294,9 @@ impl Vault {
     ) -> std::result::Result<IncidentDetail, WriteError> {
         self.require_editor(REGISTER_ONLY)?;
         if ids.is_empty() {
-            return Err(ApiError::validation(
-                "concerns",
-                "Choose the concerns to escalate.",
-            )
-            .into());
+            return Err(
+                ApiError::validation("concerns", "Choose the concerns to escalate.").into(),
+            );
         }
         let reporter = users::get(&self.conn, self.user_id)?;
         let tx = self.conn.transaction()?;
@@ -327,10 +325,7 @@ impl Vault {
             .map(|c| c.happened_on)
             .min()
             .unwrap_or_else(|| uk_day(now));
-        let occurred = first
-            .and_time(chrono::NaiveTime::MIN)
-            .and_utc()
-            .min(now);
+        let occurred = first.and_time(chrono::NaiveTime::MIN).and_utc().min(now);
         let facts = IncidentFacts {
             occurred_at: occurred,
             reported_at: now,
@@ -412,8 +407,7 @@ impl Vault {
         reason: &str,
         now: DateTime<Utc>,
     ) -> std::result::Result<u32, WriteError> {
-        let reason =
-            dsl_domain::incident::check_text("reason", reason, 2_000, true)?;
+        let reason = dsl_domain::incident::check_text("reason", reason, 2_000, true)?;
         self.require_editor(REGISTER_ONLY)?;
         let today = uk_day(now);
         let tx = self.conn.transaction()?;

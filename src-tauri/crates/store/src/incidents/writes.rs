@@ -254,12 +254,16 @@ fn register_concern(
     entry: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let (EntryBody::Item {
-        item,
-        done: true,
-        details,
-        ..
-    }, Some(node), Some(person)) = (body, input.node_id.as_deref(), input.person_id)
+    let (
+        EntryBody::Item {
+            item,
+            done: true,
+            details,
+            ..
+        },
+        Some(node),
+        Some(person),
+    ) = (body, input.node_id.as_deref(), input.person_id)
     else {
         return Ok(());
     };

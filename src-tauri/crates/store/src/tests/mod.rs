@@ -4,6 +4,7 @@ mod attacks;
 mod attempts;
 mod audit;
 mod backup;
+mod concerns;
 mod demo;
 mod evidence;
 mod governor;
