@@ -4,6 +4,7 @@
 //! every crate's error becomes the UI's with `?`.
 
 pub mod backup;
+pub mod concerns;
 pub mod evidence;
 pub mod governor;
 pub mod incidents;

@@ -19,6 +19,9 @@ import type { IncidentSummary } from './bindings/IncidentSummary';
 import type { InvolvementInput } from './bindings/InvolvementInput';
 import type { NewIncident } from './bindings/NewIncident';
 import type { Person } from './bindings/Person';
+import type { ConcernAdult } from './bindings/ConcernAdult';
+import type { ConcernPattern } from './bindings/ConcernPattern';
+import type { NewConcern } from './bindings/NewConcern';
 import type { PersonHistory } from './bindings/PersonHistory';
 import type { EntryInput } from './bindings/EntryInput';
 import type { StepView } from './bindings/StepView';
@@ -165,6 +168,17 @@ export const api = {
   addUser: (user: NewUser) => invoke<VaultUser>('add_user', { user }),
   removeUser: (id: number) => invoke<void>('remove_user', { id }),
   retentionDue: () => invoke<RetentionItem[]>('retention_due'),
+  concernRegister: () => invoke<ConcernAdult[]>('concern_register'),
+  concernsAbout: (personId: number) => invoke<ConcernPattern>('concerns_about', { personId }),
+  addConcern: (concern: NewConcern) => invoke<ConcernPattern>('add_concern', { concern }),
+  escalateConcerns: (personId: number, concernIds: number[]) =>
+    invoke<IncidentDetail>('escalate_concerns', { personId, concernIds }),
+  destroyConcerns: (personId: number, reason: string) =>
+    invoke<number>('destroy_concerns', { personId, reason }),
+  setStaffDetails: (personId: number, headteacher: boolean, leftOn: string | null) =>
+    invoke<Person>('set_staff_details', { personId, headteacher, leftOn }),
+  concernYears: () => invoke<number>('concern_years'),
+  setConcernYears: (years: number) => invoke<void>('set_concern_years', { years }),
   retentionOf: (id: number) => invoke<RetentionItem>('retention_of', { id }),
   decideRetention: (id: number, decision: RetentionDecision) => invoke<void>('decide_retention', { id, decision }),
   listTombstones: () => invoke<Tombstone[]>('list_tombstones'),

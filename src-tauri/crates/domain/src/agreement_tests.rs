@@ -267,3 +267,92 @@ fn an_allegation_referred_on_both_sides_is_one_lado_referral_printed_and_counted
     assert_eq!(printed.iter().filter(|p| *p == "LADO").count(), 1);
     assert!(printed.iter().any(|p| p == "Police"));
 }
+
+/// The report of a version-2 walk.
+fn report_of(people: Vec<Involvement>, answers: &[(&str, &str)]) -> crate::report::IncidentReport {
+    let flow = crate::flow::find("online-safety", 2).expect("flow");
+    let entries = walk(flow, &people, answers);
+    let state = evaluate(flow, &people, &entries);
+    let detail = IncidentDetail {
+        id: 1,
+        reference: "OS-2026-0001".into(),
+        flow_id: flow.id.clone(),
+        flow_version: flow.version,
+        created_at: t0(),
+        created_by: "DSL".into(),
+        facts: facts(),
+        people: people.clone(),
+        flow: state,
+        chronology: chronology(flow, &people, &entries),
+        due: None,
+    };
+    incident_report("School", &detail, &[], &[], None, "DSL", t0(), "0")
+}
+
+#[test]
+fn the_report_sets_out_the_allegation_and_who_signs_it() {
+    let people = vec![
+        person(1, PersonKind::Pupil, PersonRole::Victim),
+        person(2, PersonKind::Staff, PersonRole::Alleged),
+    ];
+    let r = report_of(
+        people.clone(),
+        &[
+            ("nudes-check", "no"),
+            ("illegal-decision", "no"),
+            ("na-threshold", "yes"),
+            ("ao-outcome", "unsubstantiated"),
+        ],
+    );
+    assert_eq!(r.allegations.len(), 1);
+    let a = &r.allegations[0];
+    assert_eq!(a.title, "Allegation about Person 2");
+    let value = |label: &str| {
+        a.fields
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.value.clone())
+            .unwrap_or_else(|| panic!("{label} in {:?}", a.fields))
+    };
+    assert!(value("Harm threshold").starts_with("Yes: it is an allegation"));
+    assert_eq!(value("Case manager"), "The headteacher, with the LADO");
+    assert!(value("LADO consulted").contains("LADO's name value"));
+    assert!(value("Suspension").starts_with("Not suspended"));
+    assert!(value("Outcome").starts_with("Unsubstantiated: there is insufficient evidence"));
+    assert!(value("What follows").contains("Do not mention it in employer references"));
+    assert!(value("Keep until").contains("pension age"));
+    assert_eq!(r.sign_off, ["Designated Safeguarding Lead", "Headteacher"]);
+
+    // About the head: the chair manages it and signs in the head's place.
+    let mut head = people;
+    head[1].person.headteacher = true;
+    let r = report_of(
+        head,
+        &[
+            ("nudes-check", "no"),
+            ("illegal-decision", "no"),
+            ("na-threshold", "yes"),
+            ("ao-outcome", "malicious"),
+        ],
+    );
+    let a = &r.allegations[0];
+    let manager = a
+        .fields
+        .iter()
+        .find(|f| f.label == "Case manager")
+        .expect("manager");
+    assert!(manager.value.starts_with("The chair of governors"));
+    assert!(manager.value.contains("Chair of governors' name value"));
+    assert!(
+        !a.fields.iter().any(|f| f.label == "Keep until"),
+        "malicious: not kept on the adult's account"
+    );
+    assert_eq!(
+        r.sign_off,
+        [
+            "Designated Safeguarding Lead",
+            "Chair of governors (case manager)"
+        ]
+    );
+    assert!(!r.sign_off.iter().any(|s| s == "Headteacher"));
+}

@@ -1,7 +1,6 @@
 //! The printed record of one incident: for the police, the LADO, social care, the child's file.
 
 use dsl_domain::report::{Field, IncidentReport, Table};
-use dsl_domain::vault::Role;
 
 use crate::canvas::{Canvas, Style};
 use crate::ReportError;
@@ -82,13 +81,19 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
         );
     }
 
-    c.heading("1. The incident");
+    // Sections are numbered as printed: the allegations section appears only when there is one.
+    let mut n = 0;
+    let mut heading = |c: &mut Canvas, title: &str| {
+        n += 1;
+        c.heading(&format!("{n}. {title}"));
+    };
+    heading(c, "The incident");
     c.fields(&pairs(&r.facts));
-    c.heading("2. People involved");
+    heading(c, "People involved");
     table(c, &r.people);
-    c.heading("3. Route through the flowchart");
+    heading(c, "Route through the flowchart");
     table(c, &r.route);
-    c.heading("4. Referrals");
+    heading(c, "Referrals");
     table(c, &r.referrals);
     if !r.advice.rows.is_empty() {
         c.gap(1.5);
@@ -103,18 +108,34 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
         c.gap(0.5);
         table(c, &r.advice);
     }
-    c.heading("5. Support and sanctions");
+    if !r.allegations.is_empty() {
+        heading(c, "Allegations about adults");
+        for a in &r.allegations {
+            c.paragraph(
+                &a.title,
+                Style {
+                    size: 10.5,
+                    bold: true,
+                    grey: 0.0,
+                },
+            );
+            c.gap(0.5);
+            c.fields(&pairs(&a.fields));
+            c.gap(1.5);
+        }
+    }
+    heading(c, "Support and sanctions");
     table(c, &r.support_and_sanctions);
-    c.heading("6. Evidence register");
+    heading(c, "Evidence register");
     draw_evidence(c, r);
-    c.heading("7. Reviews of devices or sites");
+    heading(c, "Reviews of devices or sites");
     table(c, &r.reviews);
-    c.heading("8. Outcome");
+    heading(c, "Outcome");
     c.fields(&pairs(&r.outcome));
-    c.heading("9. Chronology");
+    heading(c, "Chronology");
     table(c, &r.chronology);
 
-    c.heading("10. Sign-off");
+    heading(c, "Sign-off");
     c.paragraph(
         &format!(
             "Integrity: SHA-256 of this record as exported: {}",
@@ -127,5 +148,6 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
         },
     );
     c.gap(4.0);
-    c.sign_off(&[Role::Dsl.label(), Role::Headteacher.label()], 28.0);
+    let signers: Vec<&str> = r.sign_off.iter().map(String::as_str).collect();
+    c.sign_off(&signers, 28.0);
 }

@@ -254,15 +254,13 @@ impl Walker<'_, '_> {
         if let Some(except) = filter.except_if {
             matching.retain(|who| !answered(*who, except));
         }
-        if before > 0 {
-            if matching.is_empty() {
-                let summary = "No one in this incident needs this step".into();
-                self.pass(step, summary, false, None);
-                return Walk::Next(next.to_string());
-            }
-        }
         if matching.is_empty() {
-            let summary = "No one in this incident has this role".into();
+            let summary = if before > 0 {
+                "No one in this incident needs this step"
+            } else {
+                "No one in this incident has this role"
+            }
+            .into();
             self.pass(step, summary, false, None);
             return Walk::Next(next.to_string());
         }

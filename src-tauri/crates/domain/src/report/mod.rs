@@ -2,6 +2,7 @@
 //! with the redaction for a parent or subject access request applied. Each section is built by
 //! its own function; [`incident_report`] puts them together.
 
+mod allegation;
 mod checklist;
 mod evidence;
 mod record;
@@ -15,6 +16,7 @@ use crate::flow::{EntryBody, FlowDefinition, FlowEntry};
 use crate::incident::{IncidentDetail, PersonKind, PersonRole};
 use crate::meaning::ItemMeaning;
 use crate::time::uk_date_time;
+pub use allegation::AllegationBlock;
 use redaction::Redaction;
 
 /// A label and its value.
@@ -66,10 +68,15 @@ pub struct IncidentReport {
     /// Advice sought (e.g. from the police before deciding): not a referral.
     pub advice: Table,
     pub support_and_sanctions: Table,
+    /// Allegations about adults: one block per adult (empty when there is none).
+    pub allegations: Vec<AllegationBlock>,
     pub evidence: Vec<EvidenceBlock>,
     pub reviews: Table,
     pub chronology: Table,
     pub outcome: Vec<Field>,
+    /// Who signs it: the DSL, and the headteacher (the chair of governors when the allegation
+    /// is about the headteacher).
+    pub sign_off: Vec<String>,
     /// SHA-256 of the record's content as exported (not of when or by whom it was printed).
     pub integrity: String,
     pub generated_by: String,
@@ -165,10 +172,12 @@ pub fn incident_report(
         referrals: actions.referrals,
         advice: actions.advice,
         support_and_sanctions: actions.support,
+        allegations: allegation::blocks(&cx),
         evidence: evidence::blocks(&cx, evidence),
         reviews: evidence::reviews(&cx, reviews),
         chronology: record::chronology(&cx),
         outcome: checklist::outcome(&cx),
+        sign_off: allegation::sign_off(&cx),
         integrity: String::new(),
         generated_by: generated_by.to_string(),
         generated_at: uk_date_time(generated_at),

@@ -370,6 +370,12 @@ impl Vault {
         Ok(loaded.into_detail(state))
     }
 
+    /// How many years concerns are kept after an adult leaves.
+    pub fn concern_years(&self) -> Result<u32> {
+        self.require_editor(REGISTER_ONLY)?;
+        years_after_leaving(&self.conn)
+    }
+
     /// Sets how many years concerns are kept after an adult leaves.
     pub fn set_concern_years(
         &mut self,
