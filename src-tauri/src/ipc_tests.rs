@@ -372,6 +372,32 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
             n,
         ),
         ("list_tombstones", json!({}), 10),
+        ("concern_register", json!({}), 10),
+        ("concerns_about", json!({"personId": 1}), n),
+        (
+            "add_concern",
+            json!({"concern": {"personId": 1, "concern": "Over-friendly with pupils",
+            "happenedOn": "2026-11-02", "raisedBy": "A colleague", "context": "", "action": ""}}),
+            n,
+        ),
+        (
+            "escalate_concerns",
+            json!({"personId": 1, "concernIds": [1]}),
+            n,
+        ),
+        (
+            "destroy_concerns",
+            json!({"personId": 1, "reason": "Retention ended."}),
+            n,
+        ),
+        (
+            "set_staff_details",
+            json!({"personId": 1, "headteacher": true, "leftOn": "2026-07-31"}),
+            n,
+        ),
+        ("concern_years", json!({}), 10),
+        ("set_concern_years", json!({"years": 6}), n),
+        ("link_user_person", json!({"userId": 1, "personId": 1}), n),
         ("list_transfers", json!({"personId": 1}), n),
         (
             "export_transfer",

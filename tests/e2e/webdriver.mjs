@@ -285,3 +285,48 @@ export async function recordBullyingIncident(app, summary, reference) {
   await app.clickButton('Record incident');
   await app.waitForHeading(reference);
 }
+
+/** The id of the flow step the incident screen asks now. */
+export async function currentNode(app) {
+  return app.script(`return document.querySelector('[data-testid=current-step]')?.dataset.node ?? null;`);
+}
+
+export async function waitForNode(app, node) {
+  await waitFor(async () => (await currentNode(app)) === node, { what: `step ${node}`, timeout: 15000 });
+}
+
+/** How many entries the chronology shows. */
+export async function entries(app) {
+  return app.script(`return document.querySelectorAll('[data-testid=chronology] tbody tr').length;`);
+}
+
+/** Records an answer to the current question. */
+export async function answer(app, node, choice, reason) {
+  await waitForNode(app, node);
+  const before = await entries(app);
+  await app.click(`input[name=choice][value="${choice}"]`);
+  await app.type('#answer-reason', reason);
+  await app.clickButton('Record answer');
+  await waitFor(async () => (await entries(app)) > before, { what: `answer to ${node}` });
+}
+
+/** Records each item of the current checklist step, then completes the step. */
+export async function doStep(app, node, items) {
+  await waitForNode(app, node);
+  for (const [item, spec] of Object.entries(items)) {
+    const before = await entries(app);
+    if (spec.done === false) {
+      await app.click(`input[name="done-${item}"][value=no]`);
+      await app.type(`#r-${item}`, spec.reason);
+    } else {
+      for (const [field, value] of Object.entries(spec)) await setValue(app, `#f-${item}-${field}`, value);
+    }
+    await app.script(
+      `document.querySelector('li[data-item="${item}"] details button').click();`,
+    );
+    await waitFor(async () => (await entries(app)) > before, { what: `item ${item} of ${node}` });
+  }
+  const before = await entries(app);
+  await app.clickButton('Complete this step');
+  await waitFor(async () => (await entries(app)) > before, { what: `completing ${node}` });
+}

@@ -91,3 +91,15 @@ pub async fn set_concern_years(state: State<'_, AppState>, years: u32) -> CmdRes
 pub async fn concern_years(state: State<'_, AppState>) -> CmdResult<u32> {
     state.vault(|v| Ok(v.concern_years()?)).await
 }
+
+/// Links a vault user to the member of staff they are in the records, or unlinks them.
+#[tauri::command]
+pub async fn link_user_person(
+    state: State<'_, AppState>,
+    user_id: i64,
+    person_id: Option<i64>,
+) -> CmdResult<()> {
+    state
+        .vault(move |v| Ok(v.link_user_person(user_id, person_id, now())?))
+        .await
+}

@@ -178,6 +178,7 @@ export const api = {
   setStaffDetails: (personId: number, headteacher: boolean, leftOn: string | null) =>
     invoke<Person>('set_staff_details', { personId, headteacher, leftOn }),
   concernYears: () => invoke<number>('concern_years'),
+  linkUserPerson: (userId: number, personId: number | null) => invoke<void>('link_user_person', { userId, personId }),
   setConcernYears: (years: number) => invoke<void>('set_concern_years', { years }),
   retentionOf: (id: number) => invoke<RetentionItem>('retention_of', { id }),
   decideRetention: (id: number, decision: RetentionDecision) => invoke<void>('decide_retention', { id, decision }),

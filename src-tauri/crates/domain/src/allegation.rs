@@ -125,10 +125,8 @@ impl Outcome {
                 "Consider the referral to the DBS (and, for a teacher, the Teaching Regulation Agency) that the LADO advises.",
             );
         }
-        if self.kept_on_adults_account() {
-            out.push(
-                "Keep the record until the adult's normal pension age or 10 years from the allegation, whichever is longer.",
-            );
+        if !self.kept_on_adults_account() {
+            out.push("Kept only as the record of the pupils involved requires: not on the adult's account.");
         }
         out
     }
@@ -332,7 +330,10 @@ mod tests {
                 follows.contains("Do not mention it in employer references"),
                 o != Outcome::Substantiated
             );
-            assert_eq!(follows.contains("pension age"), o.kept_on_adults_account());
+            assert_eq!(
+                follows.contains("not on the adult's account"),
+                !o.kept_on_adults_account()
+            );
         }
     }
 }

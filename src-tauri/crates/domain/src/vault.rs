@@ -93,6 +93,9 @@ pub struct VaultUser {
     pub added_at: chrono::DateTime<chrono::Utc>,
     /// True for the signed-in user.
     pub is_you: bool,
+    /// The member of staff they are in the records, when linked (e.g. the headteacher).
+    #[ts(optional)]
+    pub person: Option<crate::incident::Person>,
 }
 
 /// A new user typed by a DSL; the new user types their own passphrase twice. The passphrases

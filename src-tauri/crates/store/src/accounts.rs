@@ -20,6 +20,7 @@ impl Vault {
                     id: u.id,
                     name: u.name,
                     role: u.role,
+                    person: crate::incidents::linked_person(&self.conn, u.id)?,
                 })
             })
             .collect()
@@ -92,6 +93,7 @@ impl Vault {
             role,
             added_at: now,
             is_you: false,
+            person: None,
         })
     }
 

@@ -139,6 +139,7 @@ fn scope_queries(scope: &str) -> &'static [&'static str] {
 fn extra_queries(scope: &str) -> &'static [&'static str] {
     match scope {
         "person" => &["SELECT * FROM staff_details WHERE person_id = ?1"],
+        "user" => &["SELECT person_id FROM users WHERE id = ?1 AND person_id IS NOT NULL"],
         _ => &[],
     }
 }

@@ -442,7 +442,11 @@ CREATE TRIGGER people_no_delete BEFORE DELETE ON people
 WHEN EXISTS (SELECT 1 FROM involvements WHERE person_id = OLD.id)
   OR EXISTS (SELECT 1 FROM flow_entries WHERE person_id = OLD.id)
   OR EXISTS (SELECT 1 FROM low_level_concerns WHERE person_id = OLD.id)
+  OR EXISTS (SELECT 1 FROM users WHERE person_id = OLD.id)
 BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+
+-- The member of staff a vault user is in the records, when linked.
+ALTER TABLE users ADD COLUMN person_id INTEGER REFERENCES people(id);
 
 -- The list row's due step (e.g. the LADO consultation), kept with the projection.
 ALTER TABLE incidents ADD COLUMN due TEXT;

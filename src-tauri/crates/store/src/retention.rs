@@ -156,7 +156,8 @@ fn erase_incident(conn: &Connection, id: i64) -> Result<()> {
         let named: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM involvements WHERE person_id = ?1)
                  OR EXISTS (SELECT 1 FROM flow_entries WHERE person_id = ?1)
-                 OR EXISTS (SELECT 1 FROM low_level_concerns WHERE person_id = ?1)",
+                 OR EXISTS (SELECT 1 FROM low_level_concerns WHERE person_id = ?1)
+                 OR EXISTS (SELECT 1 FROM users WHERE person_id = ?1)",
             [person],
             |r| r.get(0),
         )?;

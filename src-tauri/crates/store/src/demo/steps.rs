@@ -32,7 +32,12 @@ fn next_entry(rng: &mut Rng, state: &flow::FlowState, at: DateTime<Utc>) -> Opti
                     _ => "no",
                 }
                 .to_string(),
-                "unsuitable-staff" => if rng.chance(10) { "yes" } else { "no" }.to_string(),
+                "na-threshold" | "il-threshold" => match rng.below(100) {
+                    0..=39 => "yes",
+                    40..=49 => "unsure",
+                    _ => "no",
+                }
+                .to_string(),
                 "illegal-await-police" => if rng.chance(70) {
                     "confirmed"
                 } else {

@@ -376,6 +376,39 @@ impl Vault {
         years_after_leaving(&self.conn)
     }
 
+    /// Links a vault user to the member of staff or volunteer they are in the records (or
+    /// unlinks them), so that a record about them is known to be about a user.
+    pub fn link_user_person(
+        &mut self,
+        user_id: i64,
+        person_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<(), WriteError> {
+        self.require_editor("only a DSL or deputy can change users")?;
+        let tx = self.conn.transaction()?;
+        users::get(&tx, user_id)?;
+        if let Some(p) = person_id {
+            if !is_adult_at_work(person(&tx, p)?.kind) {
+                return Err(ApiError::validation(
+                    "person",
+                    "A vault user is linked to a member of staff or a volunteer.",
+                )
+                .into());
+            }
+        }
+        tx.execute(
+            "UPDATE users SET person_id = ?2 WHERE id = ?1",
+            params![user_id, person_id],
+        )?;
+        let user = Author {
+            user: self.user_id,
+            key: &self.signer,
+        };
+        audit::record(&tx, now, &user, "user.linked", "user", &user_id.to_string())?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Sets how many years concerns are kept after an adult leaves.
     pub fn set_concern_years(
         &mut self,
@@ -456,6 +489,19 @@ impl Vault {
         tx.commit()?;
         Ok(ids.len() as u32)
     }
+}
+
+/// The member of staff a vault user is in the records, if linked.
+pub(crate) fn linked_person(conn: &Connection, user: i64) -> Result<Option<Person>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {PERSON_COLUMNS} FROM users u JOIN people p ON p.id = u.person_id WHERE u.id = ?1"
+            ),
+            [user],
+            Person::from_row,
+        )
+        .optional()?)
 }
 
 /// The pattern of concerns about one adult.

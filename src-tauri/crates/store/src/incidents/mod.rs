@@ -21,6 +21,7 @@ use ts_rs::TS;
 
 use crate::StoreError;
 
+pub(crate) use concerns::linked_person;
 pub(crate) use load::involvements;
 pub(crate) use projections::{backfill_stats, refresh_projection};
 pub(crate) use writes::{insert_entry, insert_incident};

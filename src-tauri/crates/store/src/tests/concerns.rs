@@ -470,3 +470,37 @@ fn only_the_dsl_and_deputies_see_the_register() {
     forbidden(head.escalate_concerns(staff, &[1], now()));
     let _ = Duration::days(1);
 }
+
+#[test]
+fn a_vault_user_is_linked_to_the_member_of_staff_they_are_in_the_records() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut v = vault(dir.path());
+    let (id, head) = staff_incident(&mut v, "Dr Pat Head");
+    let user = v
+        .add_user(
+            "Pat Head",
+            Role::Headteacher,
+            HEAD_PASS,
+            KdfParams::default(),
+            now(),
+        )
+        .expect("head's user");
+    v.link_user_person(user.id, Some(head), now())
+        .expect("linked");
+    let listed = v.users().expect("users");
+    let linked = listed
+        .iter()
+        .find(|u| u.id == user.id)
+        .expect("the head's user");
+    assert_eq!(linked.person.as_ref().map(|p| p.id), Some(head));
+    // Only staff and volunteers; only a DSL or deputy links.
+    let pupil = person_id(&v, id, "Zoë Pupil");
+    assert!(matches!(
+        v.link_user_person(user.id, Some(pupil), now()),
+        Err(WriteError::Rejected(_))
+    ));
+    assert!(v.verify_audit().expect("verify").broken.is_none());
+    drop(v);
+    let mut as_head = Vault::unlock(dir.path(), HEAD_PASS).expect("head unlocks");
+    forbidden(as_head.link_user_person(user.id, None, now()));
+}

@@ -244,7 +244,7 @@ fn each_outcome_leads_to_what_follows_from_it() {
             "{outcome:?}: {text}"
         );
         assert_eq!(
-            text.contains("Not to be mentioned in employer references"),
+            text.contains("not to be mentioned in employer references"),
             !outcome.in_references(),
             "{outcome:?}: {text}"
         );
