@@ -373,6 +373,7 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
         ),
         ("list_tombstones", json!({}), 10),
         ("concern_register", json!({}), 10),
+        ("due_incidents", json!({}), 10),
         ("concerns_about", json!({"personId": 1}), n),
         (
             "add_concern",

@@ -103,6 +103,12 @@ pub async fn list_incidents(
         .await
 }
 
+/// Open incidents with a step due (e.g. the LADO consultation), soonest first.
+#[tauri::command]
+pub async fn due_incidents(state: State<'_, AppState>) -> CmdResult<Vec<IncidentSummary>> {
+    state.vault(|v| Ok(v.due_incidents()?)).await
+}
+
 /// Known people whose name contains the text.
 #[tauri::command]
 pub async fn find_people(state: State<'_, AppState>, text: String) -> CmdResult<Vec<Person>> {

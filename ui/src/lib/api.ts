@@ -142,6 +142,7 @@ export const api = {
   correctFacts: (id: number, facts: IncidentFacts) => invoke<IncidentDetail>('correct_facts', { id, facts }),
   listIncidents: (filter: IncidentFilter) => invoke<IncidentSummary[]>('list_incidents', { filter }),
   findPeople: (text: string) => invoke<Person[]>('find_people', { text }),
+  dueIncidents: () => invoke<IncidentSummary[]>('due_incidents'),
   personHistory: (personId: number) => invoke<PersonHistory>('person_history', { personId }),
   listEvidence: (incidentId: number) => invoke<EvidenceItem[]>('list_evidence', { incidentId }),
   allEvidence: () => invoke<EvidenceItem[]>('all_evidence'),

@@ -184,6 +184,7 @@ pub fn incident_reports() -> Vec<IncidentReport> {
                 },
                 people: people(),
                 flow: FlowState {
+                    was_illegal: false,
                     status: IncidentStatus::ALL[i % IncidentStatus::ALL.len()],
                     mark: None,
                     current: None,
@@ -240,6 +241,7 @@ pub fn governor_reports() -> Vec<GovernorReport> {
                             agency,
                         })
                         .collect(),
+                    was_illegal: i % 3 == 1,
                 })
                 .collect();
             let figures = term_figures(&stats, term, &[], 1);

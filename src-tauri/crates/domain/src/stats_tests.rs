@@ -28,6 +28,7 @@ fn stat(reported: DateTime<Utc>, events: Vec<StatEvent>) -> IncidentStat {
         kinds: vec![PersonKind::Pupil],
         key_stages: vec![KeyStage::Ks3],
         events,
+        was_illegal: false,
     }
 }
 

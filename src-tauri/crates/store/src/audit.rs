@@ -421,10 +421,11 @@ pub fn verify(conn: &Connection, vault_id: &str, progress: Progress<'_>) -> Resu
     let mut scopes: Vec<_> = latest.into_iter().collect();
     scopes.sort_by_key(|(_, (_, entry, _))| *entry);
     for ((scope, n), (digest, entry, at)) in scopes {
-        let Some(scope) = ["incident", "person", "user", "transfer", "settings"]
-            .into_iter()
-            .find(|s| *s == scope)
-        else {
+        let Some(scope) = [
+            "incident", "person", "user", "transfer", "settings", "concern",
+        ]
+        .into_iter()
+        .find(|s| *s == scope) else {
             continue;
         };
         let (now, any) = scope_digest(conn, scope, n)?;

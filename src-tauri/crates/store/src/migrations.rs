@@ -406,6 +406,9 @@ CREATE TABLE low_level_concerns (
     -- Escalated to an allegation: the incident opened for it, set once.
     escalated_to INTEGER,
     escalated_at TEXT,
+    -- Recorded through the flow and since replaced or no longer on the incident's route: kept,
+    -- and no longer counted in the register. Set once.
+    withdrawn_at TEXT,
     recorded_at  TEXT NOT NULL,
     recorded_by  INTEGER NOT NULL REFERENCES users(id)
 ) STRICT;
@@ -420,7 +423,9 @@ CREATE TABLE concern_tombstones (
 ) STRICT;
 
 CREATE TRIGGER low_level_concerns_no_update BEFORE UPDATE ON low_level_concerns
-WHEN OLD.escalated_to IS NOT NULL
+WHEN (OLD.escalated_to IS NOT NULL AND NEW.escalated_to IS NOT OLD.escalated_to)
+  OR (OLD.withdrawn_at IS NOT NULL AND NEW.withdrawn_at IS NOT OLD.withdrawn_at)
+  OR NEW.escalated_at IS NOT OLD.escalated_at AND OLD.escalated_at IS NOT NULL
   OR NEW.id IS NOT OLD.id OR NEW.person_id IS NOT OLD.person_id
   OR NEW.concern IS NOT OLD.concern OR NEW.happened_on IS NOT OLD.happened_on
   OR NEW.raised_by IS NOT OLD.raised_by OR NEW.context IS NOT OLD.context
@@ -450,6 +455,10 @@ ALTER TABLE users ADD COLUMN person_id INTEGER REFERENCES people(id);
 
 -- The list row's due step (e.g. the LADO consultation), kept with the projection.
 ALTER TABLE incidents ADD COLUMN due TEXT;
+
+-- The figures are rebuilt from the records (they now tell a police-referred case the police
+-- found nothing illegal in from one that was never illegal).
+DELETE FROM incident_stats;
 "#;
 
 fn migrations() -> Migrations<'static> {

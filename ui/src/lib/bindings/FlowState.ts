@@ -7,7 +7,11 @@ import type { StepView } from "./StepView";
 /**
  * Where the incident stands in its flow.
  */
-export type FlowState = { status: IncidentStatus, mark?: Mark, current?: StepView, 
+export type FlowState = { status: IncidentStatus, mark?: Mark, 
+/**
+ * The route was marked illegal at some point (the police may since have found nothing).
+ */
+wasIllegal: boolean, current?: StepView, 
 /**
  * The flow has reached its end: the incident may be closed.
  */

@@ -109,6 +109,8 @@ pub struct FlowState {
     pub status: IncidentStatus,
     #[ts(optional)]
     pub mark: Option<Mark>,
+    /// The route was marked illegal at some point (the police may since have found nothing).
+    pub was_illegal: bool,
     #[ts(optional)]
     pub current: Option<StepView>,
     /// The flow has reached its end: the incident may be closed.

@@ -36,6 +36,8 @@ struct Walker<'c, 'a> {
     path: Vec<PathStep>,
     /// The answers passed on this walk: (step, person, choice).
     answers: Vec<(String, Option<i64>, String)>,
+    /// An answer on the route marked it illegal (even if a later one, the police's, did not).
+    was_illegal: bool,
 }
 
 impl Walker<'_, '_> {
@@ -155,6 +157,7 @@ impl Walker<'_, '_> {
         *floor = (*floor).max(self.ctx.since(entry));
         if choice.marks.is_some() {
             self.mark = choice.marks;
+            self.was_illegal |= choice.marks == Some(Mark::Illegal);
         }
         self.answers
             .push((step.node.id.clone(), step.person, choice.id.clone()));
@@ -198,6 +201,7 @@ impl Walker<'_, '_> {
         };
         if marks.is_some() {
             self.mark = marks;
+            self.was_illegal |= marks == Some(Mark::Illegal);
         }
         self.pass(step, summary, true, Some(entry));
         Walk::Next(next.to_string())
@@ -334,6 +338,7 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
         mark: None,
         path: Vec::new(),
         answers: Vec::new(),
+        was_illegal: false,
     };
     let mut floor = 0;
     let mut cursor = flow.start.clone();
@@ -356,6 +361,7 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
     FlowState {
         status: status(flow, closed, current.as_ref()),
         mark: walker.mark,
+        was_illegal: walker.was_illegal,
         current: if closed { None } else { current },
         at_end,
         path: walker.path,

@@ -81,9 +81,17 @@ pub struct IncidentStat {
     pub kinds: Vec<PersonKind>,
     pub key_stages: Vec<KeyStage>,
     pub events: Vec<StatEvent>,
+    /// The route was marked illegal before the police found nothing illegal.
+    #[serde(default)]
+    pub was_illegal: bool,
 }
 
 impl IncidentStat {
+    /// Taken to the police on the illegal route, and found by them to be nothing illegal.
+    pub fn police_found_nothing_illegal(&self) -> bool {
+        self.mark == Some(Mark::NotIllegal) && self.was_illegal && self.police_referred()
+    }
+
     /// Referred to the police at some point (whatever the police then found).
     pub fn police_referred(&self) -> bool {
         self.events.iter().any(|e| {
@@ -212,6 +220,7 @@ pub fn incident_stat_in(
         kinds: kinds.into_iter().collect(),
         key_stages: key_stages.into_iter().collect(),
         events,
+        was_illegal: flow.is_some_and(|f| crate::flow::evaluate(f, people, entries).was_illegal),
     }
 }
 

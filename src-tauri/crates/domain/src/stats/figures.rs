@@ -166,11 +166,13 @@ fn illegal_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
             ),
             (
                 Mark::NotIllegal.label().to_string(),
-                opened.count(|s| s.mark == Some(Mark::NotIllegal) && !s.police_referred()),
+                opened.count(|s| {
+                    s.mark == Some(Mark::NotIllegal) && !s.police_found_nothing_illegal()
+                }),
             ),
             (
                 "Referred to the police, who found nothing illegal".to_string(),
-                opened.count(|s| s.mark == Some(Mark::NotIllegal) && s.police_referred()),
+                opened.count(|s| s.police_found_nothing_illegal()),
             ),
             (
                 "Not yet decided".to_string(),

@@ -33,9 +33,8 @@ const CONCERN_COLUMNS: &str = "c.id, c.person_id, c.concern, c.happened_on, c.ra
      (SELECT reference FROM incidents WHERE id = c.escalated_to) AS escalated_ref, \
      (SELECT name FROM users WHERE id = c.recorded_by) AS recorded_by_name";
 
-/// Concerns recorded through a flow entry that a later entry replaced are not shown.
-const IN_FORCE: &str = "(c.entry_id IS NULL OR NOT EXISTS \
-     (SELECT 1 FROM flow_entries f WHERE f.supersedes = c.entry_id))";
+/// Concerns recorded through a flow entry since replaced, or no longer on the route, are not shown.
+const IN_FORCE: &str = "c.withdrawn_at IS NULL";
 
 fn link(id: Option<i64>, reference: Option<String>) -> Option<IncidentLink> {
     id.map(|id| IncidentLink {
@@ -234,6 +233,7 @@ impl Vault {
     ) -> std::result::Result<Person, WriteError> {
         check_left_on(left, uk_day(now))?;
         self.require_editor("only a DSL or deputy can change records")?;
+        not_about_yourself(&self.conn, self.user_id, person_id)?;
         let tx = self.conn.transaction()?;
         let p = person(&tx, person_id)?;
         if !is_adult_at_work(p.kind) || (headteacher && p.kind != PersonKind::Staff) {
@@ -293,6 +293,7 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<IncidentDetail, WriteError> {
         self.require_editor(REGISTER_ONLY)?;
+        not_about_yourself(&self.conn, self.user_id, person_id)?;
         if ids.is_empty() {
             return Err(
                 ApiError::validation("concerns", "Choose the concerns to escalate.").into(),
@@ -415,10 +416,10 @@ impl Vault {
         years: u32,
         now: DateTime<Utc>,
     ) -> std::result::Result<(), WriteError> {
-        if years > MAX_YEARS_AFTER_LEAVING {
+        if years == 0 || years > MAX_YEARS_AFTER_LEAVING {
             return Err(ApiError::validation(
                 "concernYears",
-                format!("At most {MAX_YEARS_AFTER_LEAVING} years."),
+                format!("From 1 to {MAX_YEARS_AFTER_LEAVING} years after the adult leaves."),
             )
             .into());
         }
@@ -448,6 +449,7 @@ impl Vault {
     ) -> std::result::Result<u32, WriteError> {
         let reason = dsl_domain::incident::check_text("reason", reason, 2_000, true)?;
         self.require_editor(REGISTER_ONLY)?;
+        not_about_yourself(&self.conn, self.user_id, person_id)?;
         let today = uk_day(now);
         let tx = self.conn.transaction()?;
         let p = concern_pattern(&tx, person_id, today)?;
@@ -489,6 +491,74 @@ impl Vault {
         tx.commit()?;
         Ok(ids.len() as u32)
     }
+}
+
+/// Withdraws the concerns recorded through this incident's flow whose entry was replaced, or
+/// whose step (for that person) is no longer on the incident's route after an earlier answer
+/// changed. They stay in the vault, out of the register.
+pub(crate) fn withdraw_stale_concerns(
+    conn: &Connection,
+    user: &Author<'_>,
+    incident: i64,
+    state: &dsl_domain::flow::FlowState,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let live: Vec<(i64, Option<String>, Option<i64>, bool)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.id, f.node_id, f.person_id,
+                    EXISTS (SELECT 1 FROM flow_entries g WHERE g.supersedes = c.entry_id) AS replaced
+             FROM low_level_concerns c JOIN flow_entries f ON f.id = c.entry_id
+             WHERE c.incident_id = ?1 AND c.withdrawn_at IS NULL",
+        )?;
+        let rows = stmt.query_map([incident], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (id, node, person, replaced) in live {
+        let on_route = |n: &str, p: Option<i64>| {
+            state
+                .path
+                .iter()
+                .any(|s| s.node_id == n && s.person_id == p)
+                || state
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.node_id == n && c.person_id == p)
+        };
+        let stale = replaced || !node.as_deref().is_some_and(|n| on_route(n, person));
+        if stale {
+            conn.execute(
+                "UPDATE low_level_concerns SET withdrawn_at = ?2 WHERE id = ?1",
+                params![id, StoredTime(now)],
+            )?;
+            audit::record(
+                conn,
+                now,
+                user,
+                "concern.withdrawn",
+                "concern",
+                &id.to_string(),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a change to the register about the signed-in user themselves.
+fn not_about_yourself(
+    conn: &Connection,
+    user: i64,
+    person: i64,
+) -> std::result::Result<(), WriteError> {
+    if linked_person(conn, user)?.is_some_and(|p| p.id == person) {
+        return Err(ApiError::new(
+            ErrorKind::Forbidden,
+            "These concerns are about you: another DSL or deputy must decide on them.",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The member of staff a vault user is in the records, if linked.

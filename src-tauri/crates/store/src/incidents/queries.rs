@@ -94,6 +94,18 @@ impl Vault {
         collect(&mut stmt, rusqlite::params_from_iter(args))
     }
 
+    /// Open incidents whose current step has a deadline (e.g. the LADO consultation), soonest
+    /// first, however old the incident.
+    pub fn due_incidents(&self) -> Result<Vec<IncidentSummary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM incidents i
+             WHERE i.due IS NOT NULL AND i.status <> 'closed'"
+        ))?;
+        let mut rows: Vec<IncidentSummary> = collect(&mut stmt, [])?;
+        rows.sort_by_key(|r| r.due.as_ref().map(|d| d.at));
+        Ok(rows)
+    }
+
     /// Known people whose name contains `text`, for picking rather than retyping.
     pub fn find_people(&self, text: &str, limit: u32) -> Result<Vec<Person>> {
         let mut stmt = self.conn.prepare_cached(&format!(

@@ -13,7 +13,7 @@ use dsl_domain::meaning::{fields, ItemMeaning};
 use dsl_domain::{ApiError, ErrorKind};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::concerns::{insert_concern, ConcernText};
+use super::concerns::{insert_concern, withdraw_stale_concerns, ConcernText};
 use super::load::Loaded;
 use super::projections::{project, refresh_projection};
 use super::WriteError;
@@ -333,6 +333,7 @@ impl Vault {
             body,
         });
         let state = project(&tx, &loaded, now)?;
+        withdraw_stale_concerns(&tx, user, id, &state, now)?;
         tx.commit()?;
         Ok(loaded.into_detail(state))
     }

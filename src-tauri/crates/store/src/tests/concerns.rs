@@ -504,3 +504,62 @@ fn a_vault_user_is_linked_to_the_member_of_staff_they_are_in_the_records() {
     let mut as_head = Vault::unlock(dir.path(), HEAD_PASS).expect("head unlocks");
     forbidden(as_head.link_user_person(user.id, None, now()));
 }
+
+#[test]
+fn a_changed_threshold_answer_takes_the_flows_concern_out_of_the_register() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut v = vault(dir.path());
+    let (id, staff) = staff_incident(&mut v, "Mr Jo Changed");
+    answer(&mut v, id, "na-threshold", Some(staff), "no");
+    answer(&mut v, id, "na-review", Some(staff), "deliberate");
+    item(
+        &mut v,
+        id,
+        "na-low-level",
+        Some(staff),
+        "low-level",
+        &[("detail", "Shouted at a pupil")],
+    );
+    let today = d(2026, 11, 22);
+    assert_eq!(v.concerns_about(staff, today).expect("pattern").count, 1);
+    // On reflection the threshold is met: the concern leaves the register (it stays in the
+    // incident's chronology), and the adult is an allegation instead.
+    answer(&mut v, id, "na-threshold", Some(staff), "yes");
+    assert_eq!(v.concerns_about(staff, today).expect("pattern").count, 0);
+    assert!(v.concern_register(today).expect("register").is_empty());
+    assert!(v.verify_audit().expect("verify").broken.is_none());
+}
+
+#[test]
+fn no_one_decides_on_concerns_about_themselves_and_the_years_are_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut v = vault(dir.path());
+    let (_, me) = staff_incident(&mut v, "Jo DSL");
+    v.add_concern(&concern(me, d(2020, 1, 10), "Late to duty"), now())
+        .expect("concern about the DSL");
+    let jo = v
+        .users()
+        .expect("users")
+        .into_iter()
+        .find(|u| u.is_you)
+        .expect("the signed-in DSL");
+    v.link_user_person(jo.id, Some(me), now()).expect("linked");
+    for refused in [
+        v.set_staff_details(me, false, Some(d(2021, 1, 1)), now())
+            .map(|_| ()),
+        v.destroy_concerns(me, "Retention ended", now()).map(|_| ()),
+        v.escalate_concerns(me, &[1], now()).map(|_| ()),
+    ] {
+        match refused {
+            Err(WriteError::Rejected(e)) => {
+                assert_eq!(e.kind, dsl_domain::ErrorKind::Forbidden);
+                assert!(!e.message.contains("Jo DSL"), "no name in the message");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    assert!(matches!(
+        v.set_concern_years(0, now()),
+        Err(WriteError::Rejected(_))
+    ));
+}

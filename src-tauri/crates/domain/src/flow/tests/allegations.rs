@@ -80,6 +80,36 @@ fn not_illegal_side_threshold_met_asks_the_lado_first_and_waits_for_the_outcome(
 }
 
 #[test]
+fn a_police_referral_the_lado_advised_on_the_not_illegal_side_is_not_a_police_finding() {
+    let mut s = Sim::current_flow(vec![person(2, PersonKind::Staff, PersonRole::Alleged)]);
+    to_not_illegal(&mut s);
+    s.answer("na-threshold", "yes");
+    s.do_step("na-lado");
+    s.do_step("na-suspension");
+    s.try_record(
+        Some("na-agencies"),
+        Some(2),
+        EntryBody::Item {
+            item: "police".into(),
+            done: true,
+            details: [("when".to_string(), "2026-11-20T10:30".to_string())].into(),
+            reason: String::new(),
+        },
+    )
+    .expect("police referral recorded");
+    let stat = incident_stat_in(
+        Some(&s.flow),
+        &facts(),
+        &s.people,
+        &s.entries,
+        s.state().mark,
+    );
+    assert!(stat.police_referred());
+    assert!(!stat.was_illegal);
+    assert!(!stat.police_found_nothing_illegal());
+}
+
+#[test]
 fn unsure_is_treated_as_an_allegation() {
     let mut s = Sim::current_flow(vec![person(2, PersonKind::Volunteer, PersonRole::Alleged)]);
     to_not_illegal(&mut s);
@@ -166,6 +196,10 @@ fn illegal_side_then_police_find_nothing_illegal_asks_the_threshold_once() {
         .count();
     assert_eq!(lado, 1);
     assert!(stat.police_referred());
+    assert!(
+        stat.police_found_nothing_illegal(),
+        "counted as what it was"
+    );
     assert!(stat.allegation());
     assert_eq!(
         stat.events
