@@ -161,7 +161,7 @@ fn both_sides(
         people: people.clone(),
         flow: state.clone(),
         chronology: chronology(flow, &people, &entries),
-        due: None,
+        due: Vec::new(),
     };
     let report = incident_report("School", &detail, &[], &[], None, "DSL", t0(), "0");
     let mut printed: Vec<String> = report.referrals.rows.iter().map(|r| r[0].clone()).collect();
@@ -284,7 +284,7 @@ fn report_of(people: Vec<Involvement>, answers: &[(&str, &str)]) -> crate::repor
         people: people.clone(),
         flow: state,
         chronology: chronology(flow, &people, &entries),
-        due: None,
+        due: Vec::new(),
     };
     incident_report("School", &detail, &[], &[], None, "DSL", t0(), "0")
 }

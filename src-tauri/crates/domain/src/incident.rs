@@ -277,9 +277,8 @@ pub struct IncidentDetail {
     pub people: Vec<Involvement>,
     pub flow: FlowState,
     pub chronology: Vec<crate::flow::ChronologyEntry>,
-    /// What the current step is due for, and by when.
-    #[ts(optional)]
-    pub due: Option<crate::flow::DueStep>,
+    /// What is due, and by when (e.g. the LADO consultation for each adult), soonest first.
+    pub due: Vec<crate::flow::DueStep>,
 }
 
 /// Checks free text: no control characters other than line breaks and tabs, no explicit

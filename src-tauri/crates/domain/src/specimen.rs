@@ -185,6 +185,7 @@ pub fn incident_reports() -> Vec<IncidentReport> {
                 people: people(),
                 flow: FlowState {
                     was_illegal: false,
+                    undecided_branches: Vec::new(),
                     status: IncidentStatus::ALL[i % IncidentStatus::ALL.len()],
                     mark: None,
                     current: None,
@@ -192,7 +193,7 @@ pub fn incident_reports() -> Vec<IncidentReport> {
                     path: Vec::new(),
                 },
                 chronology: tagged_items(),
-                due: None,
+                due: Vec::new(),
             };
             incident_report(
                 "Specimen School",

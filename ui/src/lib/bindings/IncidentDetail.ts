@@ -10,6 +10,6 @@ import type { Involvement } from "./Involvement";
  */
 export type IncidentDetail = { id: number, reference: string, flowId: string, flowVersion: number, createdAt: string, createdBy: string, facts: IncidentFacts, people: Array<Involvement>, flow: FlowState, chronology: Array<ChronologyEntry>, 
 /**
- * What the current step is due for, and by when.
+ * What is due, and by when (e.g. the LADO consultation for each adult), soonest first.
  */
-due?: DueStep, };
+due: Array<DueStep>, };

@@ -115,6 +115,10 @@ fn entry_text(node: Option<&Node>, body: &EntryBody) -> String {
 
 /// The choice by its label (or its id, if the step no longer has it), with the reason.
 fn answer_text(node: Option<&Node>, choice: &str, reason: &str) -> String {
+    // A branch decided by a fact of the record, kept as it was decided.
+    if let Some(NodeKind::Branch { .. }) = node.map(|n| &n.kind) {
+        return format!("Recorded as decided: {reason}");
+    }
     let label = node
         .and_then(|n| match &n.kind {
             NodeKind::Question { choices, .. } => choices

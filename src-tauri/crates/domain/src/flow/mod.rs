@@ -5,6 +5,7 @@ mod checks;
 mod chronology;
 mod ctx;
 mod definition;
+mod due;
 mod entries;
 mod view;
 mod walk;
@@ -12,9 +13,10 @@ mod walk;
 pub use checks::check_entry;
 pub use chronology::{chronology, display_value, ChronologyEntry};
 pub use definition::*;
+pub use due::due_steps;
 pub use entries::{EntryBody, EntryInput, FlowEntry, IncidentStatus, ScreeningAnswer};
 pub use view::{
-    due_step, ChoiceView, DueStep, FlowState, ItemRecord, ItemView, PathStep, StepKind, StepView,
+    ChoiceView, DueStep, FlowState, ItemRecord, ItemView, PathStep, StepKind, StepView,
 };
 pub use walk::{evaluate, reask};
 

@@ -111,6 +111,11 @@ pub struct FlowState {
     pub mark: Option<Mark>,
     /// The route was marked illegal at some point (the police may since have found nothing).
     pub was_illegal: bool,
+    /// Branches passed on the facts as they are now, for the store to record as decided:
+    /// (step, person, whether the test held).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub undecided_branches: Vec<(String, Option<i64>, bool)>,
     #[ts(optional)]
     pub current: Option<StepView>,
     /// The flow has reached its end: the incident may be closed.
@@ -215,21 +220,4 @@ pub struct DueStep {
     /// Who it is for, in a per-person step.
     #[ts(optional)]
     pub person_label: Option<String>,
-}
-
-/// What the current step is due for, and by when: counted in working days from when the concern
-/// was reported.
-pub fn due_step(
-    flow: &super::FlowDefinition,
-    state: &FlowState,
-    reported_at: DateTime<Utc>,
-) -> Option<DueStep> {
-    let current = state.current.as_ref()?;
-    let node = flow.find_any(&current.node_id)?;
-    let days = node.due_working_days?;
-    Some(DueStep {
-        label: node.due_label.clone().unwrap_or_default(),
-        at: crate::allegation::due_after_working_days(reported_at, days),
-        person_label: current.person_label.clone(),
-    })
 }

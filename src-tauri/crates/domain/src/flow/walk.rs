@@ -38,6 +38,8 @@ struct Walker<'c, 'a> {
     answers: Vec<(String, Option<i64>, String)>,
     /// An answer on the route marked it illegal (even if a later one, the police's, did not).
     was_illegal: bool,
+    /// Branches passed on the facts now, not yet recorded: (step, person, way taken).
+    undecided: Vec<(String, Option<i64>, bool)>,
 }
 
 impl Walker<'_, '_> {
@@ -55,15 +57,27 @@ impl Walker<'_, '_> {
                 yes_note,
                 no_note,
             } => {
-                let holds = match test {
-                    BranchTest::PersonIsHeadteacher => self.ctx.is_headteacher(person),
+                // Decided once, as the facts stood then: a recorded decision holds even if the
+                // facts change later (a head who has left); until recorded, the facts now.
+                let recorded = self
+                    .ctx
+                    .latest(&node.id, person, *floor, |e| match &e.body {
+                        EntryBody::Answer { choice, .. } => Some(choice == "yes"),
+                        _ => None,
+                    });
+                let holds = match (recorded, test) {
+                    (Some((_, holds)), _) => holds,
+                    (None, BranchTest::PersonIsHeadteacher) => self.ctx.is_headteacher(person),
                 };
+                if recorded.is_none() {
+                    self.undecided.push((node.id.clone(), person, holds));
+                }
                 let (next, note) = if holds {
                     (yes, yes_note)
                 } else {
                     (no, no_note)
                 };
-                self.pass(step, note.clone(), false, None);
+                self.pass(step, note.clone(), false, recorded.map(|(e, _)| e));
                 Walk::Next(next.clone())
             }
             NodeKind::Screening {
@@ -339,6 +353,7 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
         path: Vec::new(),
         answers: Vec::new(),
         was_illegal: false,
+        undecided: Vec::new(),
     };
     let mut floor = 0;
     let mut cursor = flow.start.clone();
@@ -362,6 +377,7 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
         status: status(flow, closed, current.as_ref()),
         mark: walker.mark,
         was_illegal: walker.was_illegal,
+        undecided_branches: walker.undecided,
         current: if closed { None } else { current },
         at_end,
         path: walker.path,

@@ -48,6 +48,28 @@ fn choice_label(cx: &Ctx, node: &str, choice: &str) -> String {
         .unwrap_or_else(|| choice.to_string())
 }
 
+/// Whether the chair of governors manages the case about `person`: as the route decided it
+/// (recorded when the headteacher branch was passed), else as the person is recorded now.
+fn chair_manages(cx: &Ctx, i: &Involvement) -> bool {
+    let decided = cx
+        .detail
+        .chronology
+        .iter()
+        .filter(|c| !c.superseded && c.entry.person_id == Some(i.person.id))
+        .filter_map(|c| {
+            let node = cx.flow?.find_any(c.entry.node_id.as_deref()?)?;
+            match (&node.kind, &c.entry.body) {
+                (NodeKind::Branch { .. }, EntryBody::Answer { choice, .. }) => {
+                    Some((c.entry.id, choice == "yes"))
+                }
+                _ => None,
+            }
+        })
+        .max_by_key(|(id, _)| *id)
+        .map(|(_, yes)| yes);
+    decided.unwrap_or(i.person.headteacher && is_adult_alleged(i))
+}
+
 fn found_for<'a>(cx: &'a Ctx, person: i64) -> Found<'a> {
     let mut f = Found::default();
     for c in cx.detail.chronology.iter().filter(|c| !c.superseded) {
@@ -113,7 +135,7 @@ pub(super) fn blocks(cx: &Ctx) -> Vec<AllegationBlock> {
             join(vec![threshold.clone(), cx.r(why)]),
         )];
         let allegation = f.threshold.is_some() && f.lado.is_some() || f.outcome.is_some();
-        if i.person.headteacher {
+        if chair_manages(cx, i) {
             fields_out.push(field(
                 "Case manager",
                 join(vec![
@@ -184,7 +206,12 @@ pub(super) fn blocks(cx: &Ctx) -> Vec<AllegationBlock> {
 /// Who signs the record: the DSL and the headteacher, or the chair of governors in place of
 /// the headteacher when the allegation is about the headteacher.
 pub(super) fn sign_off(cx: &Ctx) -> Vec<String> {
-    let head_alleged = crate::allegation::head_alleged(&cx.detail.people);
+    let head_alleged = cx
+        .detail
+        .people
+        .iter()
+        .filter(|i| is_adult_alleged(i))
+        .any(|i| chair_manages(cx, i));
     vec![
         crate::vault::Role::Dsl.label().to_string(),
         if head_alleged {

@@ -18,7 +18,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::rows::PERSON_COLUMNS;
 use super::writes::insert_person;
-use super::{insert_incident, refresh_projection, WriteError};
+use super::{insert_entry, insert_incident, settle, WriteError};
 use crate::audit::{self, Author};
 use crate::columns::{collect, FromRow};
 use crate::time::{StoredDate, StoredTime};
@@ -276,8 +276,15 @@ impl Vault {
             let rows = stmt.query_map([person_id], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        // Open incidents naming the person follow the correction: each branch already decided
+        // for them the other way is decided again (the earlier decision stays in the
+        // chronology). Closed incidents keep what was decided then.
         for id in incidents {
-            refresh_projection(&tx, id, now)?;
+            let (loaded, state) = settle(&tx, &user, id, now)?;
+            if state.status != dsl_domain::flow::IncidentStatus::Closed {
+                redecide_branches(&tx, &user, &loaded, person_id, headteacher, now)?;
+                settle(&tx, &user, id, now)?;
+            }
         }
         let out = person(&tx, person_id)?;
         tx.commit()?;
@@ -366,7 +373,7 @@ impl Vault {
                 &c.id.to_string(),
             )?;
         }
-        let (loaded, state) = refresh_projection(&tx, incident, now)?;
+        let (loaded, state) = settle(&tx, &user, incident, now)?;
         tx.commit()?;
         Ok(loaded.into_detail(state))
     }
@@ -541,6 +548,52 @@ pub(crate) fn withdraw_stale_concerns(
                 &id.to_string(),
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Decides again, for `person`, each headteacher branch last decided the other way.
+fn redecide_branches(
+    conn: &Connection,
+    user: &Author<'_>,
+    loaded: &super::load::Loaded,
+    person: i64,
+    headteacher: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use dsl_domain::flow::{BranchTest, EntryBody, EntryInput, NodeKind};
+    let superseded: std::collections::BTreeSet<i64> =
+        loaded.entries.iter().filter_map(|e| e.supersedes).collect();
+    for e in loaded
+        .entries
+        .iter()
+        .filter(|e| !superseded.contains(&e.id))
+    {
+        let (Some(node), EntryBody::Answer { choice, .. }) = (e.node_id.as_deref(), &e.body) else {
+            continue;
+        };
+        if e.person_id != Some(person) || (choice == "yes") == headteacher {
+            continue;
+        }
+        let Some(NodeKind::Branch {
+            test: BranchTest::PersonIsHeadteacher,
+            yes_note,
+            no_note,
+            ..
+        }) = loaded.flow.find_any(node).map(|n| &n.kind)
+        else {
+            continue;
+        };
+        let input = EntryInput {
+            node_id: Some(node.to_string()),
+            person_id: Some(person),
+            body: EntryBody::Acknowledged,
+        };
+        let body = EntryBody::Answer {
+            choice: if headteacher { "yes" } else { "no" }.into(),
+            reason: if headteacher { yes_note } else { no_note }.clone(),
+        };
+        insert_entry(conn, user, loaded.id, &input, &body, Some(e.id), now)?;
     }
     Ok(())
 }

@@ -95,7 +95,13 @@ impl Loaded {
     /// The whole incident for the screen, with its already evaluated `state`.
     pub(crate) fn into_detail(self, state: FlowState) -> IncidentDetail {
         let chronology = chronology(self.flow, &self.people, &self.entries);
-        let due = dsl_domain::flow::due_step(self.flow, &state, self.facts.reported_at);
+        let due = dsl_domain::flow::due_steps(
+            self.flow,
+            &state,
+            &self.people,
+            &self.entries,
+            self.facts.reported_at,
+        );
         IncidentDetail {
             id: self.id,
             reference: self.header.reference,

@@ -24,7 +24,7 @@ use crate::StoreError;
 pub(crate) use concerns::linked_person;
 pub(crate) use load::involvements;
 pub(crate) use projections::{backfill_stats, refresh_projection};
-pub(crate) use writes::{insert_entry, insert_incident};
+pub(crate) use writes::{insert_entry, insert_incident, settle};
 
 /// Why an incident write was refused: a store failure, or input the domain rules refused.
 #[derive(Debug, thiserror::Error)]

@@ -71,9 +71,18 @@ fn write_list_row(
         (Some(c), _) => c.title.clone(),
         (None, _) => String::new(),
     };
-    let due = dsl_domain::flow::due_step(loaded.flow, state, facts.reported_at)
-        .map(|d| json::to_text(&d, "the due step"))
-        .transpose()?;
+    // The list shows the soonest.
+    let due = dsl_domain::flow::due_steps(
+        loaded.flow,
+        state,
+        &loaded.people,
+        &loaded.entries,
+        facts.reported_at,
+    )
+    .into_iter()
+    .next()
+    .map(|d| json::to_text(&d, "the due step"))
+    .transpose()?;
     conn.execute(
         "UPDATE incidents SET mark = ?2, risk_area = ?3, summary = ?4, people_names = ?5,
          current_step = ?6, updated_at = ?7, due = ?8 WHERE id = ?1",

@@ -243,6 +243,50 @@ fn status(conn: &Connection, incident: i64) -> Result<String> {
     .ok_or(StoreError::NotFound)
 }
 
+/// Records each branch the walk passed on the facts as they are now (e.g. whether the adult is
+/// the headteacher), so that the decision holds as it was made. True if any was recorded.
+fn record_branches(
+    conn: &Connection,
+    user: &Author<'_>,
+    loaded: &Loaded,
+    state: &flow::FlowState,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    for (node, person, holds) in &state.undecided_branches {
+        let reason = match loaded.flow.find_any(node).map(|n| &n.kind) {
+            Some(flow::NodeKind::Branch {
+                yes_note, no_note, ..
+            }) => if *holds { yes_note } else { no_note }.clone(),
+            _ => continue,
+        };
+        let input = EntryInput {
+            node_id: Some(node.clone()),
+            person_id: *person,
+            body: EntryBody::Acknowledged,
+        };
+        let body = EntryBody::Answer {
+            choice: if *holds { "yes" } else { "no" }.into(),
+            reason,
+        };
+        insert_entry(conn, user, loaded.id, &input, &body, None, now)?;
+    }
+    Ok(!state.undecided_branches.is_empty())
+}
+
+/// Rebuilds an incident's projections after a write, recording the branches its route passed.
+pub(crate) fn settle(
+    conn: &Connection,
+    user: &Author<'_>,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(Loaded, flow::FlowState)> {
+    let (loaded, state) = refresh_projection(conn, id, now)?;
+    if record_branches(conn, user, &loaded, &state, now)? {
+        return refresh_projection(conn, id, now);
+    }
+    Ok((loaded, state))
+}
+
 /// A low-level concern recorded through the flow joins the register too, linked to its entry
 /// (a later entry replacing it takes it out of the register).
 fn register_concern(
@@ -298,7 +342,7 @@ impl Vault {
         };
         let tx = self.conn.transaction()?;
         let id = insert_incident(&tx, user, &facts, &new.people, now)?;
-        let (loaded, state) = refresh_projection(&tx, id, now)?;
+        let (loaded, state) = settle(&tx, user, id, now)?;
         tx.commit()?;
         Ok(loaded.into_detail(state))
     }
@@ -334,6 +378,11 @@ impl Vault {
         });
         let state = project(&tx, &loaded, now)?;
         withdraw_stale_concerns(&tx, user, id, &state, now)?;
+        let (loaded, state) = if record_branches(&tx, user, &loaded, &state, now)? {
+            refresh_projection(&tx, id, now)?
+        } else {
+            (loaded, state)
+        };
         tx.commit()?;
         Ok(loaded.into_detail(state))
     }
@@ -360,7 +409,7 @@ impl Vault {
             .into());
         }
         add_involvement(&tx, user, id, input, now)?;
-        let (loaded, state) = refresh_projection(&tx, id, now)?;
+        let (loaded, state) = settle(&tx, user, id, now)?;
         tx.commit()?;
         Ok(loaded.into_detail(state))
     }
@@ -390,7 +439,7 @@ impl Vault {
             "incident",
             &id.to_string(),
         )?;
-        let (loaded, state) = refresh_projection(&tx, id, now)?;
+        let (loaded, state) = settle(&tx, user, id, now)?;
         tx.commit()?;
         Ok(loaded.into_detail(state))
     }

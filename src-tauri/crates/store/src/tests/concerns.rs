@@ -270,7 +270,11 @@ fn escalating_concerns_opens_an_allegation_whose_route_asks_the_threshold_first(
         (current.node_id.as_str(), current.person_id),
         ("na-threshold", Some(adult))
     );
-    let due = detail.due.expect("the LADO consultation is due");
+    let due = detail
+        .due
+        .first()
+        .cloned()
+        .expect("the LADO consultation is due");
     assert_eq!(due.label, "LADO consultation");
     // Sunday 22 November 10:00 UTC: the clock starts Monday; due by the end of Monday.
     assert_eq!(due.at.to_rfc3339(), "2026-11-23T23:59:00+00:00");
@@ -332,7 +336,7 @@ fn the_outcome_waits_as_awaiting_the_lado() {
     );
     complete(&mut v, id, "na-lado", Some(staff));
     assert!(
-        v.incident(id).expect("i").due.is_none(),
+        v.incident(id).expect("i").due.is_empty(),
         "consulted: nothing due"
     );
     item(
@@ -562,4 +566,94 @@ fn no_one_decides_on_concerns_about_themselves_and_the_years_are_checked() {
         v.set_concern_years(0, now()),
         Err(WriteError::Rejected(_))
     ));
+}
+
+/// Walks an incident to its end and closes it: the first choice of each question (or the one
+/// given for that step), every mandatory item done with plausible details.
+fn walk_to_close(v: &mut Vault, id: i64, answers: &[(&str, &str)]) {
+    use dsl_domain::flow::{FieldKind, StepKind};
+    for _ in 0..200 {
+        let detail = v.incident(id).expect("incident");
+        let Some(step) = detail.flow.current else {
+            return;
+        };
+        let node = step.node_id.clone();
+        let person = step.person_id;
+        match step.kind {
+            StepKind::End => {
+                v.record_entry(
+                    id,
+                    &EntryInput {
+                        node_id: None,
+                        person_id: None,
+                        body: EntryBody::Closed {
+                            reason: "All done".into(),
+                        },
+                    },
+                    now(),
+                )
+                .expect("closed");
+                return;
+            }
+            StepKind::Question => {
+                let choice = answers
+                    .iter()
+                    .find(|(n, _)| *n == node)
+                    .map(|(_, c)| c.to_string())
+                    .unwrap_or_else(|| step.choices[0].id.clone());
+                answer(v, id, &node, person, &choice);
+            }
+            StepKind::Action => {
+                for it in step.items.iter().filter(|i| i.item.mandatory) {
+                    let details: Vec<(String, String)> = it
+                        .item
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            let value = match f.kind {
+                                FieldKind::Choice => f.options[0].clone(),
+                                FieldKind::Datetime => "2026-11-20T10:30".into(),
+                                FieldKind::Date => "2027-01-15".into(),
+                                _ => "Recorded".into(),
+                            };
+                            (f.id.clone(), value)
+                        })
+                        .collect();
+                    let pairs: Vec<(&str, &str)> = details
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    item(v, id, &node, person, &it.item.id, &pairs);
+                }
+                complete(v, id, &node, person);
+            }
+            other => panic!("unexpected step kind {other:?}"),
+        }
+    }
+    panic!("the walk did not end");
+}
+
+#[test]
+fn a_closed_case_about_the_head_keeps_the_chair_when_the_mark_is_later_removed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut v = vault(dir.path());
+    let (id, head) = staff_incident(&mut v, "Dr Pat Former");
+    v.set_staff_details(head, true, None, now())
+        .expect("the head");
+    walk_to_close(
+        &mut v,
+        id,
+        &[("na-threshold", "yes"), ("ao-outcome", "unfounded")],
+    );
+    let closed = v.incident(id).expect("incident");
+    assert_eq!(closed.flow.status, IncidentStatus::Closed);
+    assert!(closed.flow.path.iter().any(|p| p.node_id == "na-chair"));
+    // The head leaves and the mark is removed: the closed case still went to the chair.
+    v.set_staff_details(head, false, Some(d(2026, 11, 1)), now())
+        .expect("no longer the head");
+    let after = v.incident(id).expect("incident");
+    assert!(!after.people.iter().any(|i| i.person.headteacher));
+    assert!(after.flow.path.iter().any(|p| p.node_id == "na-chair"));
+    assert_eq!(after.flow.status, IncidentStatus::Closed);
+    assert!(v.verify_audit().expect("verify").broken.is_none());
 }

@@ -391,32 +391,59 @@ fn for_anyone_else_the_head_is_offered_and_the_chair_is_not() {
 #[test]
 fn the_lado_consultation_is_due_one_working_day_after_the_report() {
     use chrono::{TimeZone, Utc};
-    let mut s = Sim::current_flow(vec![person(2, PersonKind::Staff, PersonRole::Alleged)]);
-    to_not_illegal(&mut s);
-    // Reported on Friday 4 December 2026 at 15:00 (GMT): due on Monday at 15:00.
+    let mut s = Sim::current_flow(vec![
+        person(2, PersonKind::Staff, PersonRole::Alleged),
+        person(3, PersonKind::Volunteer, PersonRole::Alleged),
+    ]);
+    // Reported on Friday 4 December 2026 at 15:00 (GMT): due on Monday at 15:00, for each
+    // adult, from the start (before the route reaches them).
     let reported = Utc
         .with_ymd_and_hms(2026, 12, 4, 15, 0, 0)
         .single()
         .expect("time");
-    let due = due_step(&s.flow, &s.state(), reported).expect("due while the threshold is asked");
-    assert_eq!(due.label, "LADO consultation");
-    assert_eq!(
-        due.at,
-        Utc.with_ymd_and_hms(2026, 12, 7, 15, 0, 0)
-            .single()
-            .expect("time")
-    );
-    assert_eq!(due.person_label.as_deref(), Some("Person 2"));
+    let due = |s: &Sim| due_steps(&s.flow, &s.state(), &s.people, &s.entries, reported);
+    let monday = Utc
+        .with_ymd_and_hms(2026, 12, 7, 15, 0, 0)
+        .single()
+        .expect("time");
+    let first = due(&s);
+    assert_eq!(first.len(), 2);
+    assert!(first
+        .iter()
+        .all(|d| d.label == "LADO consultation" && d.at == monday));
+    to_not_illegal(&mut s);
     s.answer("na-threshold", "yes");
-    assert!(
-        due_step(&s.flow, &s.state(), reported).is_some(),
-        "still due at the LADO step"
-    );
     s.do_step("na-lado");
-    assert!(
-        due_step(&s.flow, &s.state(), reported).is_none(),
-        "consulted: nothing due"
-    );
+    // The first adult's LADO was consulted; the second's is still due while the first's
+    // suspension is considered.
+    assert_eq!(s.current().node_id, "na-suspension");
+    let left = due(&s);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].person_label.as_deref(), Some("Person 3"));
+    s.do_step("na-suspension");
+    s.do_step("na-agencies");
+    s.answer("na-threshold", "no");
+    assert!(due(&s).is_empty(), "threshold not met: nothing due");
+}
+
+#[test]
+fn on_the_illegal_route_the_lado_is_due_while_the_police_come_first() {
+    use chrono::{TimeZone, Utc};
+    let mut s = Sim::current_flow(vec![person(2, PersonKind::Staff, PersonRole::Alleged)]);
+    s.do_step("intake-immediate");
+    s.answer("nudes-check", "no");
+    s.answer("illegal-decision", "yes");
+    assert_eq!(s.current().node_id, "illegal-evidence");
+    let reported = Utc
+        .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+        .single()
+        .expect("time");
+    let due = due_steps(&s.flow, &s.state(), &s.people, &s.entries, reported);
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].person_label.as_deref(), Some("Person 2"));
+    // Version 1 has no deadlines.
+    let v1 = Sim::new(vec![person(2, PersonKind::Staff, PersonRole::Alleged)]);
+    assert!(due_steps(&v1.flow, &v1.state(), &v1.people, &v1.entries, reported).is_empty());
 }
 
 #[test]
