@@ -151,6 +151,7 @@ describe('allegations about adults, through the screens', { concurrency: false }
     await app.clickButton('Incidents');
     await waitFor(async () => (await app.exists('[data-testid=due-reminder]')), { what: 'the due reminder' });
     assert.match(await app.text('[data-testid=due-reminder]'), /LADO consultation due by .* \(OS-\d{4}-0001\)/);
+    await waitFor(() => app.exists('[data-testid=due-badge]'), { what: 'the due time on the list' });
     assert.match(await app.text('[data-testid=due-badge]'), /Due: LADO consultation by/);
     await app.screenshot('90-home-due');
     await app.clickButton(`OS-${YEAR}-0001`);
