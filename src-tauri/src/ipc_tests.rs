@@ -374,6 +374,8 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
         ("list_tombstones", json!({}), 10),
         ("concern_register", json!({}), 10),
         ("due_incidents", json!({}), 10),
+        ("access_log", json!({"incidentId": 1}), n),
+        ("access_log", json!({}), 10),
         ("concerns_about", json!({"personId": 1}), n),
         (
             "add_concern",

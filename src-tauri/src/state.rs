@@ -233,6 +233,14 @@ impl AppState {
         self.0.attempts.guarded(test)
     }
 
+    /// As [`Self::guarded`], with how many wrong attempts came before a success.
+    pub fn guarded_counted<T>(
+        &self,
+        test: impl FnOnce() -> dsl_store::Result<T>,
+    ) -> dsl_store::Result<(T, u32)> {
+        self.0.attempts.guarded_counted(test)
+    }
+
     /// The restore waiting to be confirmed.
     pub fn pending_restore(&self) -> MutexGuard<'_, Option<PreparedRestore>> {
         guard(&self.0.pending_restore)

@@ -296,5 +296,19 @@ describe('allegations about adults, through the screens', { concurrency: false }
     const signOff = text.slice(text.lastIndexOf('Sign-off'));
     assert.match(signOff, /Chair of governors \(case manager\)/);
     assert.doesNotMatch(signOff, /Headteacher/);
+    // Who has seen this record: the opening and the print, with who did them.
+    await waitFor(async () => (await app.text('[data-testid=record-access]')).includes('Saved its report as a PDF'), {
+      what: 'the print in the access log',
+    });
+    assert.match(await app.text('[data-testid=record-access]'), /Jo Bloggs/);
+    await app.script(`document.querySelector('[data-testid=record-access]').scrollIntoView({ block: 'center' });`);
+    await app.screenshot('88-record-access');
+    await app.clickButton('Settings');
+    await waitFor(() => app.exists('[data-testid=access-log]'), { what: 'the whole access log' });
+    const log = await app.text('[data-testid=access-log]');
+    assert.match(log, new RegExp(`Saved its report as a PDF\\s*OS-${YEAR}-0003`));
+    assert.match(log, new RegExp(`Opened\\s*OS-${YEAR}-0001`));
+    await app.script(`document.querySelector('[data-testid=access-log]').scrollIntoView({ block: 'center' });`);
+    await app.screenshot('89-access-log');
   });
 });

@@ -5,8 +5,9 @@ use dsl_domain::incident::{
     ActivityType, IncidentDetail, IncidentFacts, IncidentFilter, IncidentSummary, InvolvementInput,
     NewIncident, Person, ACTIVITY_TYPES,
 };
+use dsl_domain::vault::AccessEntry;
 use dsl_domain::ErrorKind;
-use dsl_store::PersonHistory;
+use dsl_store::{access, PersonHistory};
 use tauri::State;
 
 use super::now;
@@ -36,7 +37,34 @@ pub async fn create_incident(
 /// One incident with where it stands and its chronology.
 #[tauri::command]
 pub async fn get_incident(state: State<'_, AppState>, id: i64) -> CmdResult<IncidentDetail> {
-    state.vault(move |v| Ok(v.incident(id)?)).await
+    state
+        .vault(move |v| {
+            let detail = v.incident(id)?;
+            // Logged as opened; a vault that cannot be written to (a read-only folder, a full
+            // disk) still shows the record, as every read does.
+            let _ = v.log_access(access::OPENED, "incident", &id.to_string(), now());
+            Ok(detail)
+        })
+        .await
+}
+
+/// The access log: for one incident (who has seen this record), or, for a DSL or deputy, the
+/// whole vault's.
+#[tauri::command]
+pub async fn access_log(
+    state: State<'_, AppState>,
+    incident_id: Option<i64>,
+) -> CmdResult<Vec<AccessEntry>> {
+    state
+        .vault(move |v| {
+            if incident_id.is_none() {
+                v.require_editor("only a DSL or deputy can read the whole access log")?;
+            } else if let Some(id) = incident_id {
+                v.incident(id)?;
+            }
+            Ok(v.access_log(incident_id, 1000)?)
+        })
+        .await
 }
 
 /// Records an answer, item, note, close or reopen; returns the incident as it now stands.

@@ -154,6 +154,14 @@ pub async fn export_subject_access<R: Runtime>(
             let path = save_path(&app, "Save the subject access export", &name)?;
             write_report(&path, &bytes)?;
             *state.last_export() = Some(path.clone());
+            state.with_vault(|v| {
+                Ok(v.log_access(
+                    dsl_store::access::SUBJECT_ACCESS,
+                    "person",
+                    &person_id.to_string(),
+                    now(),
+                )?)
+            })?;
             Ok(path.to_string_lossy().into_owned())
         })
         .await

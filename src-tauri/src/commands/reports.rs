@@ -40,7 +40,14 @@ pub async fn export_incident_report<R: Runtime>(
             let path = save_path(&app, "Save the incident report", &name)?;
             write_report(&path, &bytes)?;
             *state.last_export() = Some(path.clone());
-            state.touch();
+            state.with_vault(|v| {
+                Ok(v.log_access(
+                    dsl_store::access::PRINTED,
+                    "incident",
+                    &id.to_string(),
+                    now(),
+                )?)
+            })?;
             Ok(path.to_string_lossy().into_owned())
         })
         .await
@@ -81,7 +88,14 @@ pub async fn export_governor_report<R: Runtime>(
             let bytes = dsl_report::governor_report::render(&view)?;
             write_report(&path, &bytes)?;
             *state.last_export() = Some(path.clone());
-            state.touch();
+            state.with_vault(|v| {
+                Ok(v.log_access(
+                    dsl_store::access::GOVERNOR_PRINTED,
+                    "governor_report",
+                    &format!("{year}-{}", term.as_str()),
+                    now(),
+                )?)
+            })?;
             Ok(path.to_string_lossy().into_owned())
         })
         .await

@@ -6,7 +6,7 @@ use dsl_domain::vault::{
     check_create_vault, CreateVaultInput, FirstUser, RecoveryKeyShown, Session, VaultStatus,
 };
 use dsl_domain::{ApiError, ErrorKind};
-use dsl_store::{KdfParams, StoreError, Vault};
+use dsl_store::{access, KdfParams, StoreError, Vault};
 use rand::seq::index::sample;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use zeroize::Zeroizing;
@@ -342,6 +342,23 @@ pub async fn confirm_recovery_key<R: Runtime>(
 
 /// Makes an unlocked vault the open one; if this computer has seen a later state of it, the
 /// session carries the warning and the vault waits for the user's answer.
+/// [`opened`], after an unlock: the unlock, and the wrong attempts on this computer before it,
+/// go into the access log, unless the copy opened is an older one awaiting the user's answer
+/// (nothing is written to it before they choose).
+pub fn unlocked(state: &AppState, mut vault: Vault, failed: u32) -> CmdResult<Session> {
+    let mut session = vault.session()?;
+    session.rollback = state.check_seen(&vault)?;
+    if session.rollback.is_none() {
+        let at = now();
+        if failed > 0 {
+            vault.log_access(access::FAILED_UNLOCKS, "session", &failed.to_string(), at)?;
+        }
+        vault.log_access(access::UNLOCKED, "session", "", at)?;
+    }
+    state.set_open_asking(vault, session.rollback.clone())?;
+    Ok(session)
+}
+
 pub fn opened(state: &AppState, vault: Vault) -> CmdResult<Session> {
     let mut session = vault.session()?;
     session.rollback = state.check_seen(&vault)?;
@@ -387,9 +404,9 @@ pub async fn unlock(
     let passphrase = Zeroizing::new(passphrase);
     state
         .run(move |state| {
-            let vault =
-                state.guarded(|| Vault::unlock_as(&state.0.vault_dir, &slot_id, &passphrase))?;
-            opened(state, vault)
+            let (vault, failed) = state
+                .guarded_counted(|| Vault::unlock_as(&state.0.vault_dir, &slot_id, &passphrase))?;
+            unlocked(state, vault, failed)
         })
         .await
 }
@@ -417,7 +434,7 @@ pub async fn unlock_with_recovery(
                 &new_passphrase_repeat,
                 &[],
             )?;
-            let vault = state.guarded(|| {
+            let (vault, failed) = state.guarded_counted(|| {
                 Vault::unlock_with_recovery(
                     &state.0.vault_dir,
                     &key,
@@ -427,7 +444,7 @@ pub async fn unlock_with_recovery(
                     now(),
                 )
             })?;
-            opened(state, vault)
+            unlocked(state, vault, failed)
         })
         .await
 }

@@ -19,6 +19,7 @@ import type { IncidentSummary } from './bindings/IncidentSummary';
 import type { InvolvementInput } from './bindings/InvolvementInput';
 import type { NewIncident } from './bindings/NewIncident';
 import type { Person } from './bindings/Person';
+import type { AccessEntry } from './bindings/AccessEntry';
 import type { ConcernAdult } from './bindings/ConcernAdult';
 import type { ConcernPattern } from './bindings/ConcernPattern';
 import type { NewConcern } from './bindings/NewConcern';
@@ -143,6 +144,7 @@ export const api = {
   listIncidents: (filter: IncidentFilter) => invoke<IncidentSummary[]>('list_incidents', { filter }),
   findPeople: (text: string) => invoke<Person[]>('find_people', { text }),
   dueIncidents: () => invoke<IncidentSummary[]>('due_incidents'),
+  accessLog: (incidentId: number | null) => invoke<AccessEntry[]>('access_log', { incidentId }),
   personHistory: (personId: number) => invoke<PersonHistory>('person_history', { personId }),
   listEvidence: (incidentId: number) => invoke<EvidenceItem[]>('list_evidence', { incidentId }),
   allEvidence: () => invoke<EvidenceItem[]>('all_evidence'),

@@ -98,6 +98,21 @@ pub struct VaultUser {
     pub person: Option<crate::incident::Person>,
 }
 
+/// One line of the access log: who did what, when, to which record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AccessEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub user_name: String,
+    pub what: String,
+    /// The incident's reference, for an access to an incident.
+    #[ts(optional)]
+    pub reference: Option<String>,
+}
+
 /// A new user typed by a DSL; the new user types their own passphrase twice. The passphrases
 /// are wiped when it is dropped, and never printed.
 #[derive(Clone, Deserialize, TS, Zeroize, ZeroizeOnDrop)]

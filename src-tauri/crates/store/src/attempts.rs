@@ -152,15 +152,32 @@ impl Attempts {
         self.guarded_at(Utc::now, test)
     }
 
+    /// As [`Self::guarded`], also returning how many wrong attempts came before a success.
+    pub fn guarded_counted<T>(&self, test: impl FnOnce() -> Result<T>) -> Result<(T, u32)> {
+        let mut before = 0;
+        let result = self.guarded_inner(Utc::now, test, &mut before)?;
+        Ok((result, before))
+    }
+
     /// [`Self::guarded`] with the clock given (`now` is read once the lock is held).
     pub fn guarded_at<T>(
         &self,
         now: impl FnOnce() -> DateTime<Utc>,
         test: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
+        self.guarded_inner(now, test, &mut 0)
+    }
+
+    fn guarded_inner<T>(
+        &self,
+        now: impl FnOnce() -> DateTime<Utc>,
+        test: impl FnOnce() -> Result<T>,
+        failures_before: &mut u32,
+    ) -> Result<T> {
         let mut file = self.open_locked()?;
         let now = now();
         let before = admit(&mut file, now)?;
+        *failures_before = before.failures;
         // Counted before the test, so a process stopped mid-test still counts it.
         write(&mut file, &before.failed(now))?;
         let result = test();

@@ -1,6 +1,7 @@
 //! DSL Desk's encrypted vault: a SQLCipher database keyed with a random data key,
 //! the key slots that wrap that key, schema migrations and the audit chain.
 
+pub mod access;
 mod accounts;
 pub mod attempts;
 mod audit;

@@ -1,5 +1,6 @@
 //! The store's unit tests, one file per area; `support` holds what they share.
 
+mod access;
 mod attacks;
 mod attempts;
 mod audit;
