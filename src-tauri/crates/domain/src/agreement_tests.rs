@@ -142,14 +142,20 @@ fn facts() -> IncidentFacts {
 }
 
 /// The referrals each side lists, as agency words, sorted; and the report's advice rows.
-fn both_sides(
+/// A walk of flow `version` with these answers: its entries, where it stands, and its report.
+fn walked(
     version: u32,
-    people: Vec<Involvement>,
+    people: &[Involvement],
     answers: &[(&str, &str)],
-) -> (Vec<String>, Vec<String>, Vec<String>) {
+) -> (
+    &'static FlowDefinition,
+    Vec<FlowEntry>,
+    crate::flow::FlowState,
+    crate::report::IncidentReport,
+) {
     let flow = crate::flow::find("online-safety", version).expect("flow");
-    let entries = walk(flow, &people, answers);
-    let state = evaluate(flow, &people, &entries);
+    let entries = walk(flow, people, answers);
+    let state = evaluate(flow, people, &entries);
     let detail = IncidentDetail {
         id: 1,
         reference: "OS-2026-0001".into(),
@@ -158,12 +164,21 @@ fn both_sides(
         created_at: t0(),
         created_by: "DSL".into(),
         facts: facts(),
-        people: people.clone(),
+        people: people.to_vec(),
         flow: state.clone(),
-        chronology: chronology(flow, &people, &entries),
+        chronology: chronology(flow, people, &entries),
         due: Vec::new(),
     };
     let report = incident_report("School", &detail, &[], &[], None, "DSL", t0(), "0");
+    (flow, entries, state, report)
+}
+
+fn both_sides(
+    version: u32,
+    people: Vec<Involvement>,
+    answers: &[(&str, &str)],
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let (flow, entries, state, report) = walked(version, &people, answers);
     let mut printed: Vec<String> = report.referrals.rows.iter().map(|r| r[0].clone()).collect();
     printed.sort();
     let stat = incident_stat_in(Some(flow), &facts(), &people, &entries, state.mark);
@@ -270,23 +285,7 @@ fn an_allegation_referred_on_both_sides_is_one_lado_referral_printed_and_counted
 
 /// The report of a version-2 walk.
 fn report_of(people: Vec<Involvement>, answers: &[(&str, &str)]) -> crate::report::IncidentReport {
-    let flow = crate::flow::find("online-safety", 2).expect("flow");
-    let entries = walk(flow, &people, answers);
-    let state = evaluate(flow, &people, &entries);
-    let detail = IncidentDetail {
-        id: 1,
-        reference: "OS-2026-0001".into(),
-        flow_id: flow.id.clone(),
-        flow_version: flow.version,
-        created_at: t0(),
-        created_by: "DSL".into(),
-        facts: facts(),
-        people: people.clone(),
-        flow: state,
-        chronology: chronology(flow, &people, &entries),
-        due: Vec::new(),
-    };
-    incident_report("School", &detail, &[], &[], None, "DSL", t0(), "0")
+    walked(2, &people, answers).3
 }
 
 #[test]

@@ -144,6 +144,23 @@ fn extra_queries(scope: &str) -> &'static [&'static str] {
     }
 }
 
+/// Adds one row's values to the digest, each tagged with its type and length.
+fn hash_row(h: &mut Sha256, r: &rusqlite::Row<'_>, columns: usize) -> Result<()> {
+    for i in 0..columns {
+        let (tag, bytes): (u8, Vec<u8>) = match r.get_ref(i)? {
+            ValueRef::Null => (0, Vec::new()),
+            ValueRef::Integer(v) => (1, v.to_le_bytes().to_vec()),
+            ValueRef::Real(v) => (2, v.to_le_bytes().to_vec()),
+            ValueRef::Text(t) => (3, t.to_vec()),
+            ValueRef::Blob(b) => (4, b.to_vec()),
+        };
+        h.update([tag]);
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(&bytes);
+    }
+    Ok(())
+}
+
 /// The digest of a scope's rows now, and whether it has any.
 fn scope_digest(conn: &Connection, scope: &str, id: i64) -> Result<(String, bool)> {
     let mut h = Sha256::new();
@@ -156,18 +173,7 @@ fn scope_digest(conn: &Connection, scope: &str, id: i64) -> Result<(String, bool
         while let Some(r) = rows.next()? {
             any = true;
             h.update(b"row");
-            for i in 0..columns {
-                let (tag, bytes): (u8, Vec<u8>) = match r.get_ref(i)? {
-                    ValueRef::Null => (0, Vec::new()),
-                    ValueRef::Integer(v) => (1, v.to_le_bytes().to_vec()),
-                    ValueRef::Real(v) => (2, v.to_le_bytes().to_vec()),
-                    ValueRef::Text(t) => (3, t.to_vec()),
-                    ValueRef::Blob(b) => (4, b.to_vec()),
-                };
-                h.update([tag]);
-                h.update((bytes.len() as u64).to_le_bytes());
-                h.update(&bytes);
-            }
+            hash_row(&mut h, r, columns)?;
         }
     }
     // Details added in later versions are hashed only where they exist, so that entries signed
@@ -178,18 +184,7 @@ fn scope_digest(conn: &Connection, scope: &str, id: i64) -> Result<(String, bool
         let mut rows = stmt.query([id])?;
         while let Some(r) = rows.next()? {
             h.update(b"extra");
-            for i in 0..columns {
-                let (tag, bytes): (u8, Vec<u8>) = match r.get_ref(i)? {
-                    ValueRef::Null => (0, Vec::new()),
-                    ValueRef::Integer(v) => (1, v.to_le_bytes().to_vec()),
-                    ValueRef::Real(v) => (2, v.to_le_bytes().to_vec()),
-                    ValueRef::Text(t) => (3, t.to_vec()),
-                    ValueRef::Blob(b) => (4, b.to_vec()),
-                };
-                h.update([tag]);
-                h.update((bytes.len() as u64).to_le_bytes());
-                h.update(&bytes);
-            }
+            hash_row(&mut h, r, columns)?;
         }
     }
     Ok((hex::encode(h.finalize()), any))
