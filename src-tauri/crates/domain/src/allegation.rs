@@ -6,17 +6,15 @@ use chrono_tz::Europe::London;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::incident::{Involvement, PersonKind, PersonRole};
+use crate::incident::{Involvement, PersonKind};
 use crate::terms::easter_sunday;
 
 /// Whether the adult an allegation is about is the headteacher: a member of staff recorded as
 /// the headteacher is the alleged person or the instigator.
 pub fn head_alleged(people: &[Involvement]) -> bool {
-    people.iter().any(|i| {
-        i.person.headteacher
-            && i.person.kind == PersonKind::Staff
-            && matches!(i.role, PersonRole::Alleged | PersonRole::Instigator)
-    })
+    people
+        .iter()
+        .any(|i| i.person.headteacher && i.person.kind == PersonKind::Staff && i.is_adult_alleged())
 }
 
 /// KCSIE's five outcomes of an allegation.

@@ -209,6 +209,15 @@ pub struct Involvement {
     pub added_at: DateTime<Utc>,
 }
 
+impl Involvement {
+    /// A member of staff or volunteer who is the alleged person or the instigator: someone an
+    /// allegation may be about.
+    pub fn is_adult_alleged(&self) -> bool {
+        matches!(self.person.kind, PersonKind::Staff | PersonKind::Volunteer)
+            && matches!(self.role, PersonRole::Alleged | PersonRole::Instigator)
+    }
+}
+
 /// What the new-incident form sends.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -65,11 +65,9 @@ pub fn due_steps(
     let live = || entries.iter().filter(|e| !superseded.contains(&e.id));
     let mut out: Vec<DueStep> = Vec::new();
     let mut for_person: BTreeSet<i64> = BTreeSet::new();
-    let thresholds: BTreeSet<&str> = due_questions(flow)
-        .iter()
-        .map(|q| q.node.id.as_str())
-        .collect();
-    for q in due_questions(flow) {
+    let questions = due_questions(flow);
+    let thresholds: BTreeSet<&str> = questions.iter().map(|q| q.node.id.as_str()).collect();
+    for q in &questions {
         for i in people.iter().filter(|i| {
             q.filter.roles.iter().any(|r| r == i.role.as_str())
                 && q.filter.kinds.iter().any(|k| k == i.person.kind.as_str())

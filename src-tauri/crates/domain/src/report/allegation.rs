@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::{field, Ctx, Field};
 use crate::allegation::Outcome;
 use crate::flow::{display_value, EntryBody, NodeKind, QuestionMeaning};
-use crate::incident::{Involvement, PersonKind, PersonRole};
+use crate::incident::Involvement;
 use crate::meaning::{fields, ItemMeaning};
 use crate::retention::{ALLEGATION_YEARS, RETIREMENT_AGE};
 use crate::stats::Agency;
@@ -27,11 +27,6 @@ struct Found<'a> {
     lado: Option<&'a BTreeMap<String, String>>,
     suspension: Option<&'a BTreeMap<String, String>>,
     chair: Option<&'a BTreeMap<String, String>>,
-}
-
-fn is_adult_alleged(i: &Involvement) -> bool {
-    matches!(i.person.kind, PersonKind::Staff | PersonKind::Volunteer)
-        && matches!(i.role, PersonRole::Alleged | PersonRole::Instigator)
 }
 
 /// The label of a question's choice.
@@ -67,7 +62,7 @@ fn chair_manages(cx: &Ctx, i: &Involvement) -> bool {
         })
         .max_by_key(|(id, _)| *id)
         .map(|(_, yes)| yes);
-    decided.unwrap_or(i.person.headteacher && is_adult_alleged(i))
+    decided.unwrap_or(i.person.headteacher && i.is_adult_alleged())
 }
 
 fn found_for<'a>(cx: &'a Ctx, person: i64) -> Found<'a> {
@@ -113,7 +108,7 @@ fn found_for<'a>(cx: &'a Ctx, person: i64) -> Found<'a> {
 /// The allegation blocks, one per adult whose harm threshold was decided.
 pub(super) fn blocks(cx: &Ctx) -> Vec<AllegationBlock> {
     let mut out = Vec::new();
-    for i in cx.detail.people.iter().filter(|i| is_adult_alleged(i)) {
+    for i in cx.detail.people.iter().filter(|i| i.is_adult_alleged()) {
         let f = found_for(cx, i.person.id);
         let Some((threshold, why)) = &f.threshold else {
             continue;
@@ -210,7 +205,7 @@ pub(super) fn sign_off(cx: &Ctx) -> Vec<String> {
         .detail
         .people
         .iter()
-        .filter(|i| is_adult_alleged(i))
+        .filter(|i| i.is_adult_alleged())
         .any(|i| chair_manages(cx, i));
     vec![
         crate::vault::Role::Dsl.label().to_string(),

@@ -116,21 +116,26 @@ fn staff_incident(v: &mut Vault, name: &str) -> (i64, i64) {
     (id, staff)
 }
 
+/// Judges the adult's case below the harm threshold and records the low-level concern in the flow.
+fn flow_concern(v: &mut Vault, id: i64, staff: i64, what: &str) {
+    answer(v, id, "na-threshold", Some(staff), "no");
+    answer(v, id, "na-review", Some(staff), "deliberate");
+    item(
+        v,
+        id,
+        "na-low-level",
+        Some(staff),
+        "low-level",
+        &[("detail", what)],
+    );
+}
+
 #[test]
 fn concerns_typed_and_recorded_through_the_flow_show_as_one_pattern() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut v = vault(dir.path());
     let (id, staff) = staff_incident(&mut v, "Mr Tom Adult");
-    answer(&mut v, id, "na-threshold", Some(staff), "no");
-    answer(&mut v, id, "na-review", Some(staff), "deliberate");
-    item(
-        &mut v,
-        id,
-        "na-low-level",
-        Some(staff),
-        "low-level",
-        &[("detail", "Shared his personal number with a pupil")],
-    );
+    flow_concern(&mut v, id, staff, "Shared his personal number with a pupil");
     let today = d(2026, 11, 22);
     v.add_concern(
         &concern(staff, d(2026, 9, 14), "Over-familiar with Year 10 pupils"),
@@ -514,16 +519,7 @@ fn a_changed_threshold_answer_takes_the_flows_concern_out_of_the_register() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut v = vault(dir.path());
     let (id, staff) = staff_incident(&mut v, "Mr Jo Changed");
-    answer(&mut v, id, "na-threshold", Some(staff), "no");
-    answer(&mut v, id, "na-review", Some(staff), "deliberate");
-    item(
-        &mut v,
-        id,
-        "na-low-level",
-        Some(staff),
-        "low-level",
-        &[("detail", "Shouted at a pupil")],
-    );
+    flow_concern(&mut v, id, staff, "Shouted at a pupil");
     let today = d(2026, 11, 22);
     assert_eq!(v.concerns_about(staff, today).expect("pattern").count, 1);
     // On reflection the threshold is met: the concern leaves the register (it stays in the

@@ -30,6 +30,15 @@ fn to_not_illegal(s: &mut Sim) {
     s.do_step("unsuitable-record");
 }
 
+/// Walks an incident onto the illegal route, through the evidence and the police.
+fn to_illegal_police(s: &mut Sim) {
+    s.do_step("intake-immediate");
+    s.answer("nudes-check", "no");
+    s.answer("illegal-decision", "yes");
+    s.do_step("illegal-evidence");
+    s.do_step("illegal-police");
+}
+
 /// The rest of the not-illegal route for a victim pupil.
 fn pupils_and_review_steps(s: &mut Sim) {
     s.do_step("unsuitable-investigate");
@@ -143,11 +152,7 @@ fn illegal_side_then_police_find_nothing_illegal_asks_the_threshold_once() {
         person(1, PersonKind::Pupil, PersonRole::Victim),
         person(2, PersonKind::Staff, PersonRole::Alleged),
     ]);
-    s.do_step("intake-immediate");
-    s.answer("nudes-check", "no");
-    s.answer("illegal-decision", "yes");
-    s.do_step("illegal-evidence");
-    s.do_step("illegal-police");
+    to_illegal_police(&mut s);
     s.do_step("child-referral");
     assert_eq!(at(&s), ("il-threshold".to_string(), Some(2)));
     s.answer("il-threshold", "yes");
@@ -219,11 +224,7 @@ fn illegal_side_then_police_find_nothing_illegal_asks_the_threshold_once() {
 #[test]
 fn illegal_side_confirmed_goes_to_the_outcome_before_review() {
     let mut s = Sim::current_flow(vec![person(2, PersonKind::Staff, PersonRole::Alleged)]);
-    s.do_step("intake-immediate");
-    s.answer("nudes-check", "no");
-    s.answer("illegal-decision", "yes");
-    s.do_step("illegal-evidence");
-    s.do_step("illegal-police");
+    to_illegal_police(&mut s);
     s.answer("il-threshold", "unsure");
     s.do_step("il-lado");
     s.do_step("il-suspension");
@@ -237,11 +238,7 @@ fn illegal_side_confirmed_goes_to_the_outcome_before_review() {
 #[test]
 fn illegal_side_threshold_not_met_records_the_concern() {
     let mut s = Sim::current_flow(vec![person(2, PersonKind::Staff, PersonRole::Alleged)]);
-    s.do_step("intake-immediate");
-    s.answer("nudes-check", "no");
-    s.answer("illegal-decision", "yes");
-    s.do_step("illegal-evidence");
-    s.do_step("illegal-police");
+    to_illegal_police(&mut s);
     s.answer("il-threshold", "no");
     s.answer("il-review", "accidental");
     s.do_step("il-low-level");
