@@ -342,26 +342,28 @@ pub async fn confirm_recovery_key<R: Runtime>(
 
 /// Makes an unlocked vault the open one; if this computer has seen a later state of it, the
 /// session carries the warning and the vault waits for the user's answer.
+pub fn opened(state: &AppState, vault: Vault) -> CmdResult<Session> {
+    open_and_log(state, vault, None)
+}
+
 /// [`opened`], after an unlock: the unlock, and the wrong attempts on this computer before it,
 /// go into the access log, unless the copy opened is an older one awaiting the user's answer
 /// (nothing is written to it before they choose).
-pub fn unlocked(state: &AppState, mut vault: Vault, failed: u32) -> CmdResult<Session> {
+pub fn unlocked(state: &AppState, vault: Vault, failed: u32) -> CmdResult<Session> {
+    open_and_log(state, vault, Some(failed))
+}
+
+/// Opens the vault; `unlock` (the wrong attempts before it) logs the unlock.
+fn open_and_log(state: &AppState, mut vault: Vault, unlock: Option<u32>) -> CmdResult<Session> {
     let mut session = vault.session()?;
     session.rollback = state.check_seen(&vault)?;
-    if session.rollback.is_none() {
+    if let (Some(failed), None) = (unlock, &session.rollback) {
         let at = now();
         if failed > 0 {
             vault.log_access(access::FAILED_UNLOCKS, "session", &failed.to_string(), at)?;
         }
         vault.log_access(access::UNLOCKED, "session", "", at)?;
     }
-    state.set_open_asking(vault, session.rollback.clone())?;
-    Ok(session)
-}
-
-pub fn opened(state: &AppState, vault: Vault) -> CmdResult<Session> {
-    let mut session = vault.session()?;
-    session.rollback = state.check_seen(&vault)?;
     state.set_open_asking(vault, session.rollback.clone())?;
     Ok(session)
 }
