@@ -160,6 +160,7 @@ labels!(Role as "vaultRoleNames" {
     Dsl => "Designated Safeguarding Lead",
     DeputyDsl => "Deputy DSL",
     Headteacher => "Headteacher",
+    Chair => "Chair of governors",
 });
 
 /// One map of `labels.ts`: `export const NAME = { wire: "Label", ... } as const;`.

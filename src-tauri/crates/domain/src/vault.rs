@@ -20,6 +20,9 @@ pub enum Role {
     Dsl,
     DeputyDsl,
     Headteacher,
+    /// The chair of governors: sees only the records restricted to them (an allegation about
+    /// the headteacher), records the case manager's decisions and notes on them, and prints.
+    Chair,
 }
 
 impl Role {
@@ -29,6 +32,7 @@ impl Role {
             Role::Dsl => "dsl",
             Role::DeputyDsl => "deputy_dsl",
             Role::Headteacher => "headteacher",
+            Role::Chair => "chair",
         }
     }
 
@@ -38,13 +42,19 @@ impl Role {
             "dsl" => Some(Role::Dsl),
             "deputy_dsl" => Some(Role::DeputyDsl),
             "headteacher" => Some(Role::Headteacher),
+            "chair" => Some(Role::Chair),
             _ => None,
         }
     }
 
     /// DSLs and deputies change records; the headteacher reads them and prints reports.
     pub fn can_edit(self) -> bool {
-        self != Role::Headteacher
+        matches!(self, Role::Dsl | Role::DeputyDsl)
+    }
+
+    /// The chair of governors sees only the records granted to them, never the rest.
+    pub fn sees_only_granted(self) -> bool {
+        self == Role::Chair
     }
 }
 
@@ -561,7 +571,7 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for role in [Role::Dsl, Role::DeputyDsl, Role::Headteacher] {
+        for role in [Role::Dsl, Role::DeputyDsl, Role::Headteacher, Role::Chair] {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("admin"), None);

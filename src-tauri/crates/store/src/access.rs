@@ -24,8 +24,10 @@ pub const FAILED_UNLOCKS: &str = "unlock.failed";
 
 /// Every action the access log shows, with its words; changes such as a transfer or a backup
 /// are there too, being ways a record leaves the vault.
-const ACTIONS: [(&str, &str); 9] = [
+const ACTIONS: [(&str, &str); 11] = [
     ("incident.created", "Recorded it"),
+    ("incident.restricted", "Restricted it to named people"),
+    ("incident.access_changed", "Changed who may read it"),
     (OPENED, "Opened"),
     (PRINTED, "Saved its report as a PDF"),
     (GOVERNOR_PRINTED, "Saved the governor report as a PDF"),
@@ -52,9 +54,12 @@ impl Vault {
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let conn = match (kind, id.parse::<i64>()) {
+            ("incident", Ok(n)) => self.db(n)?,
+            _ => &self.conn,
+        };
         if action == OPENED {
-            let last: Option<(String, String, String, Option<i64>)> = self
-                .conn
+            let last: Option<(String, String, String, Option<i64>)> = conn
                 .query_row(
                     "SELECT action, record_kind, record_id, user_id FROM audit
                      ORDER BY id DESC LIMIT 1",
@@ -68,53 +73,97 @@ impl Vault {
                 return Ok(());
             }
         }
-        self.audit(now, action, kind, id)
+        crate::audit::record(conn, now, &self.author(), action, kind, id)
     }
 
     /// The access log, newest first: for one incident (who has seen this record), or the whole
     /// vault.
     pub fn access_log(&self, incident: Option<i64>, limit: u32) -> Result<Vec<AccessEntry>> {
-        let actions: Vec<String> = ACTIONS.iter().map(|(a, _)| format!("'{a}'")).collect();
-        let sql = format!(
-            "SELECT a.id, a.at, a.action, a.record_kind, a.record_id, u.name AS user_name,
-                    (SELECT reference FROM incidents i
-                     WHERE a.record_kind = 'incident' AND i.id = CAST(a.record_id AS INTEGER))
-                        AS reference
-             FROM audit a LEFT JOIN users u ON u.id = a.user_id
-             WHERE a.action IN ({})
-               AND (?1 IS NULL OR (a.record_kind = 'incident' AND a.record_id = CAST(?1 AS TEXT)))
-             ORDER BY a.id DESC LIMIT ?2",
-            actions.join(", ")
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![incident, limit], |r| {
-            let action: String = r.get("action")?;
-            let kind: String = r.get("record_kind")?;
-            let record_id: String = r.get("record_id")?;
-            let words = ACTIONS
-                .iter()
-                .find(|(a, _)| *a == action)
-                .map(|(_, w)| w.to_string())
-                .unwrap_or_default();
-            let what = if action == FAILED_UNLOCKS {
-                format!("{words}: {record_id}")
-            } else {
-                words
-            };
-            Ok(AccessEntry {
-                id: r.get("id")?,
-                at: r.get::<_, StoredTime>("at")?.into(),
-                user_name: r
-                    .get::<_, Option<String>>("user_name")?
-                    .unwrap_or_else(|| "A user since removed".to_string()),
-                what,
-                reference: if kind == "incident" {
-                    r.get("reference")?
-                } else {
-                    None
-                },
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        if let Some(n) = incident {
+            // Refused when the record is not one the signed-in user may read.
+            self.db(n)?;
+        }
+        // Restricted records the signed-in user does not hold leave no line in their log.
+        let hidden: Vec<i64> = self
+            .conn
+            .prepare("SELECT incident_id FROM restricted_records")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?
+            .into_iter()
+            .filter(|i| !self.held.contains_key(i))
+            .collect();
+        let mut out = Vec::new();
+        if !self.role()?.sees_only_granted() || incident.is_some() {
+            out = log_rows(&self.conn, incident, limit, &hidden, 0)?;
+        }
+        for (n, record) in &self.held {
+            if incident.is_none_or(|i| i == *n) {
+                let offset: i64 = self.conn.query_row(
+                    "SELECT id_base FROM restricted_records WHERE incident_id = ?1",
+                    [n],
+                    |r| r.get(0),
+                )?;
+                out.extend(log_rows(&record.conn, incident, limit, &[], offset)?);
+            }
+        }
+        out.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));
+        out.truncate(limit as usize);
+        Ok(out)
     }
+}
+
+/// The access entries of one database's audit chain, newest first; `offset` keeps the ids of
+/// a restricted record's entries apart from the vault's.
+fn log_rows(
+    conn: &rusqlite::Connection,
+    incident: Option<i64>,
+    limit: u32,
+    hidden: &[i64],
+    offset: i64,
+) -> Result<Vec<AccessEntry>> {
+    let actions: Vec<String> = ACTIONS.iter().map(|(a, _)| format!("'{a}'")).collect();
+    let hidden: Vec<String> = hidden.iter().map(|i| format!("'{i}'")).collect();
+    let sql = format!(
+        "SELECT a.id, a.at, a.action, a.record_kind, a.record_id, u.name AS user_name,
+                (SELECT reference FROM incidents i
+                 WHERE a.record_kind = 'incident' AND i.id = CAST(a.record_id AS INTEGER))
+                    AS reference
+         FROM audit a LEFT JOIN users u ON u.id = a.user_id
+         WHERE a.action IN ({})
+           AND NOT (a.record_kind = 'incident' AND a.record_id IN ({}))
+           AND (?1 IS NULL OR (a.record_kind = 'incident' AND a.record_id = CAST(?1 AS TEXT)))
+         ORDER BY a.id DESC LIMIT ?2",
+        actions.join(", "),
+        hidden.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![incident, limit], |r| {
+        let action: String = r.get("action")?;
+        let kind: String = r.get("record_kind")?;
+        let record_id: String = r.get("record_id")?;
+        let words = ACTIONS
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map(|(_, w)| w.to_string())
+            .unwrap_or_default();
+        let what = if action == FAILED_UNLOCKS {
+            format!("{words}: {record_id}")
+        } else {
+            words
+        };
+        Ok(AccessEntry {
+            id: offset + r.get::<_, i64>("id")?,
+            at: r.get::<_, StoredTime>("at")?.into(),
+            user_name: r
+                .get::<_, Option<String>>("user_name")?
+                .unwrap_or_else(|| "A user since removed".to_string()),
+            what,
+            reference: if kind == "incident" {
+                r.get("reference")?
+            } else {
+                None
+            },
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -140,6 +140,8 @@ impl Vault {
             &id.to_string(),
         )?;
         tx.commit()?;
+        // They lose every restricted record too: each held one is re-keyed now.
+        self.ungrant_removed(id, now)?;
         self.rekey(file, progress)
     }
 

@@ -47,6 +47,7 @@ impl Vault {
             signer: founded.keys.signing,
             vault_id: founded.vault_id,
             file: file_identity(&db_path(dir)),
+            held: Default::default(),
         })
     }
 

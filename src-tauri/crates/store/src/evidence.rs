@@ -202,11 +202,11 @@ pub(crate) fn insert_item(
         [incident],
         |r| r.get(0),
     )?;
+    let id = crate::restricted::next_id(conn, "evidence_items")?;
     conn.execute(
-        "INSERT INTO evidence_items (incident_id, number, recorded_at, recorded_by, details) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![incident, number, ts(now), user, to_json(&details)?],
+        "INSERT INTO evidence_items (id, incident_id, number, recorded_at, recorded_by, details) VALUES (?6, ?1, ?2, ?3, ?4, ?5)",
+        params![incident, number, ts(now), user, to_json(&details)?, id],
     )?;
-    let id = conn.last_insert_rowid();
     audit::record(
         conn,
         now,
@@ -266,7 +266,7 @@ impl Vault {
             user: self.user_id,
             key: &self.signer,
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.db(incident)?.unchecked_transaction()?;
         let id = insert_item(&tx, user, incident, input, now)?;
         tx.commit()?;
         Ok(id)
@@ -274,7 +274,7 @@ impl Vault {
 
     /// One item with its custody log.
     pub fn evidence_item(&self, id: i64) -> Result<EvidenceItem> {
-        items(&self.conn, "WHERE e.id = ?1", Some(id))?
+        items(self.db_of_evidence(id)?, "WHERE e.id = ?1", Some(id))?
             .into_iter()
             .next()
             .ok_or(StoreError::NotFound)
@@ -292,7 +292,7 @@ impl Vault {
             user: self.user_id,
             key: &self.signer,
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.db_of_evidence(item)?.unchecked_transaction()?;
         let id = insert_custody(&tx, user, item, input, now)?;
         tx.commit()?;
         Ok(id)
@@ -312,7 +312,7 @@ impl Vault {
             user: self.user_id,
             key: &self.signer,
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.db_of_evidence(item)?.unchecked_transaction()?;
         require(&tx, "evidence_items", item)?;
         tx.execute(
             "INSERT INTO evidence_digests (evidence_id, computed_at, computed_by, file_name, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -333,12 +333,33 @@ impl Vault {
 
     /// An incident's register.
     pub fn evidence_for_incident(&self, incident: i64) -> Result<Vec<EvidenceItem>> {
-        items(&self.conn, "WHERE e.incident_id = ?1", Some(incident))
+        items(self.db(incident)?, "WHERE e.incident_id = ?1", Some(incident))
     }
 
     /// Every item held across incidents, for the termly check of the cabinet.
     pub fn all_evidence(&self) -> Result<Vec<EvidenceItem>> {
-        items(&self.conn, "", None)
+        let mut out = Vec::new();
+        for conn in self.readable()? {
+            out.extend(items(conn, "", None)?);
+        }
+        Ok(out)
+    }
+
+    /// The database holding an evidence item: a held restricted record's, or the vault's.
+    fn db_of_evidence(&self, item: i64) -> Result<&rusqlite::Connection> {
+        for conn in self.readable()? {
+            let incident: Option<i64> = conn
+                .query_row(
+                    "SELECT incident_id FROM evidence_items WHERE id = ?1",
+                    [item],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(incident) = incident {
+                return self.db(incident);
+            }
+        }
+        Err(StoreError::NotFound)
     }
 
     /// Records a review of devices or sites.
@@ -354,7 +375,7 @@ impl Vault {
             user: self.user_id,
             key: &self.signer,
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.db(incident)?.unchecked_transaction()?;
         require(&tx, "incidents", incident)?;
         tx.execute(
             "INSERT INTO device_reviews (incident_id, recorded_at, recorded_by, review) VALUES (?1, ?2, ?3, ?4)",
@@ -375,7 +396,7 @@ impl Vault {
 
     /// An incident's device and site reviews.
     pub fn device_reviews(&self, incident: i64) -> Result<Vec<DeviceReview>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.db(incident)?.prepare_cached(
             "SELECT r.id, u.name AS recorded_by, r.review FROM device_reviews r
              JOIN users u ON u.id = r.recorded_by WHERE r.incident_id = ?1 ORDER BY r.id",
         )?;

@@ -18,6 +18,7 @@ mod incidents;
 mod keyslots;
 mod migrations;
 mod reports;
+pub mod restricted;
 mod retention;
 pub mod seen;
 mod settings;

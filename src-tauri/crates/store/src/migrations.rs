@@ -461,6 +461,97 @@ ALTER TABLE incidents ADD COLUMN due TEXT;
 DELETE FROM incident_stats;
 "#;
 
+const V10: &str = r#"
+-- A restricted record: its content lives in its own database file, keyed with a key of its
+-- own sealed to each user granted it (and to the recovery key). The vault keeps only the
+-- record's identity (reference and number) and its anonymous figures row.
+CREATE TABLE restricted_records (
+    incident_id   INTEGER PRIMARY KEY REFERENCES incidents(id),
+    file          TEXT NOT NULL UNIQUE,
+    id_base       INTEGER NOT NULL UNIQUE,
+    restricted_at TEXT NOT NULL,
+    restricted_by INTEGER NOT NULL REFERENCES users(id),
+    generation    INTEGER NOT NULL DEFAULT 1,
+    rekey_due     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+-- A restricted record's key, sealed to one user's box key ('user:<id>') or the recovery key.
+CREATE TABLE record_keys (
+    incident_id INTEGER NOT NULL REFERENCES restricted_records(incident_id),
+    slot        TEXT NOT NULL,
+    user_id     INTEGER REFERENCES users(id),
+    sealed      TEXT NOT NULL,
+    granted_at  TEXT NOT NULL,
+    granted_by  INTEGER NOT NULL REFERENCES users(id),
+    PRIMARY KEY (incident_id, slot)
+) STRICT;
+
+-- The lowest id the next new row of a table may take, so that ids of rows moved into a
+-- restricted record's file are never given to new rows (and the other way round).
+CREATE TABLE id_floors (
+    tbl   TEXT PRIMARY KEY,
+    floor INTEGER NOT NULL
+) STRICT;
+
+-- The incident whose rows are being moved into its restricted file, inside that one
+-- transaction: the only other way, besides a tombstone, its rows may leave.
+CREATE TABLE moving_out (
+    incident_id INTEGER PRIMARY KEY
+) STRICT;
+
+DROP TRIGGER incident_facts_no_delete;
+CREATE TRIGGER incident_facts_no_delete BEFORE DELETE ON incident_facts
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+ AND NOT EXISTS (SELECT 1 FROM moving_out WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER involvements_no_delete;
+CREATE TRIGGER involvements_no_delete BEFORE DELETE ON involvements
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+ AND NOT EXISTS (SELECT 1 FROM moving_out WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER flow_entries_no_delete;
+CREATE TRIGGER flow_entries_no_delete BEFORE DELETE ON flow_entries
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+ AND NOT EXISTS (SELECT 1 FROM moving_out WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER evidence_items_no_delete;
+CREATE TRIGGER evidence_items_no_delete BEFORE DELETE ON evidence_items
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+ AND NOT EXISTS (SELECT 1 FROM moving_out WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER device_reviews_no_delete;
+CREATE TRIGGER device_reviews_no_delete BEFORE DELETE ON device_reviews
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+ AND NOT EXISTS (SELECT 1 FROM moving_out WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER retention_reviews_no_delete;
+CREATE TRIGGER retention_reviews_no_delete BEFORE DELETE ON retention_reviews
+WHEN NOT EXISTS (SELECT 1 FROM tombstones WHERE incident_id = OLD.incident_id)
+ AND NOT EXISTS (SELECT 1 FROM moving_out WHERE incident_id = OLD.incident_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER custody_events_no_delete;
+CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
+WHEN NOT EXISTS (SELECT 1 FROM tombstones t JOIN evidence_items e ON e.incident_id = t.incident_id
+                 WHERE e.id = OLD.evidence_id)
+ AND NOT EXISTS (SELECT 1 FROM moving_out m JOIN evidence_items e ON e.incident_id = m.incident_id
+                 WHERE e.id = OLD.evidence_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+DROP TRIGGER evidence_digests_no_delete;
+CREATE TRIGGER evidence_digests_no_delete BEFORE DELETE ON evidence_digests
+WHEN NOT EXISTS (SELECT 1 FROM tombstones t JOIN evidence_items e ON e.incident_id = t.incident_id
+                 WHERE e.id = OLD.evidence_id)
+ AND NOT EXISTS (SELECT 1 FROM moving_out m JOIN evidence_items e ON e.incident_id = m.incident_id
+                 WHERE e.id = OLD.evidence_id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
+
+-- The chair of governors joins the roles (a CHECK constraint changes no stored row).
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema
+   SET sql = replace(sql, '''headteacher'')', '''headteacher'', ''chair'')')
+ WHERE type = 'table' AND name = 'users';
+PRAGMA writable_schema = RESET;
+"#;
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -472,11 +563,12 @@ fn migrations() -> Migrations<'static> {
         M::up(V7),
         M::up(V8),
         M::up(V9),
+        M::up(V10),
     ])
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// Refuses a vault from a newer version, then brings an older one up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

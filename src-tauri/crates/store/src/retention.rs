@@ -177,7 +177,8 @@ fn erase_incident(conn: &Connection, id: i64) -> Result<()> {
 impl Vault {
     /// Records due for review on `today`, the longest overdue first.
     pub fn retention_due(&self, today: NaiveDate) -> Result<Vec<RetentionItem>> {
-        let mut due: Vec<RetentionItem> = all_items(&self.conn)?
+        let mut due: Vec<RetentionItem> = self
+            .readable_items()?
             .into_iter()
             .filter(|i| i.due_since <= today)
             .collect();
@@ -191,7 +192,7 @@ impl Vault {
 
     /// When one incident comes up for review (shown on the incident).
     pub fn retention_of(&self, incident: i64) -> Result<RetentionItem> {
-        all_items(&self.conn)?
+        all_items(self.db(incident)?)?
             .into_iter()
             .find(|i| i.incident_id == incident)
             .ok_or(StoreError::NotFound)
@@ -216,7 +217,11 @@ impl Vault {
             user: self.user_id,
             key: &self.signer,
         };
-        let tx = self.conn.transaction()?;
+        let restricted = self.held.contains_key(&incident);
+        let tx = match &decision {
+            RetentionDecision::Keep { .. } => self.db(incident)?.unchecked_transaction()?,
+            RetentionDecision::Destroy { .. } => self.conn.unchecked_transaction()?,
+        };
         match &decision {
             RetentionDecision::Keep {
                 reason,
@@ -247,6 +252,14 @@ impl Vault {
                      VALUES ('incident', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![incident, item.reference, year, seq, ts(now), user, reason],
                 )?;
+                if restricted {
+                    // The record's file goes once this commits; its keys and entry go now.
+                    tx.execute("DELETE FROM record_keys WHERE incident_id = ?1", [incident])?;
+                    tx.execute(
+                        "DELETE FROM restricted_records WHERE incident_id = ?1",
+                        [incident],
+                    )?;
+                }
                 erase_incident(&tx, incident)?;
                 audit::record(
                     &tx,
@@ -259,6 +272,9 @@ impl Vault {
             }
         }
         tx.commit()?;
+        if restricted && matches!(decision, RetentionDecision::Destroy { .. }) {
+            self.remove_record_file(incident)?;
+        }
         if matches!(decision, RetentionDecision::Destroy { .. }) {
             // Move the deleted pages out of the write-ahead log into the (zeroed) main file.
             self.conn
@@ -266,6 +282,21 @@ impl Vault {
                 .optional()?;
         }
         Ok(())
+    }
+
+    /// Retention items of every record the signed-in user may read.
+    fn readable_items(&self) -> Result<Vec<RetentionItem>> {
+        let mut out = Vec::new();
+        for conn in self.readable()? {
+            for item in all_items(conn)? {
+                let hidden = std::ptr::eq(conn, &self.conn)
+                    && crate::restricted::is_restricted(conn, item.incident_id)?;
+                if !hidden {
+                    out.push(item);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Every destroyed record's tombstone, newest first.

@@ -3,4 +3,4 @@
 /**
  * A user's role in the vault.
  */
-export type Role = "Dsl" | "DeputyDsl" | "Headteacher";
+export type Role = "Dsl" | "DeputyDsl" | "Headteacher" | "Chair";

@@ -121,7 +121,7 @@ impl Loaded {
 impl Vault {
     /// The whole incident, with where it stands in its flow and its chronology.
     pub fn incident(&self, id: i64) -> Result<IncidentDetail> {
-        let loaded = Loaded::load(&self.conn, id)?;
+        let loaded = Loaded::load(self.db(id)?, id)?;
         let state = loaded.evaluate();
         Ok(loaded.into_detail(state))
     }
@@ -133,10 +133,11 @@ impl Vault {
         node_id: &str,
         person_id: Option<i64>,
     ) -> Result<Option<dsl_domain::flow::StepView>> {
-        let h = header(&self.conn, id)?;
+        let conn = self.db(id)?;
+        let h = header(conn, id)?;
         let flow = flow_of(&h)?;
-        let people = involvements(&self.conn, id)?;
-        let entries = entries(&self.conn, id)?;
+        let people = involvements(conn, id)?;
+        let entries = entries(conn, id)?;
         Ok(flow::reask(flow, &people, &entries, node_id, person_id))
     }
 }

@@ -77,8 +77,18 @@ fn filter_sql(filter: &IncidentFilter) -> (String, Vec<Value>) {
     (sql, args)
 }
 
+/// Leaves out the identity rows the vault keeps for restricted records.
+const NOT_RESTRICTED: &str =
+    "NOT EXISTS (SELECT 1 FROM restricted_records r WHERE r.incident_id = i.id)";
+
+/// Newest first, as every list shows incidents.
+fn newest_first(rows: &mut [IncidentSummary]) {
+    rows.sort_by(|a, b| (b.occurred_at, b.id).cmp(&(a.occurred_at, a.id)));
+}
+
 impl Vault {
-    /// Incidents matching the filter, newest first.
+    /// Incidents matching the filter, newest first: those the signed-in user may read, their
+    /// restricted records included, and no other.
     pub fn list_incidents(
         &self,
         filter: &IncidentFilter,
@@ -86,50 +96,84 @@ impl Vault {
     ) -> Result<Vec<IncidentSummary>> {
         let (conditions, mut args) = filter_sql(filter);
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM incidents i WHERE 1 = 1{conditions}
+            "SELECT {SUMMARY_COLUMNS} FROM incidents i WHERE {NOT_RESTRICTED}{conditions}
              ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?"
         );
         args.push(i64::from(limit).into());
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        collect(&mut stmt, rusqlite::params_from_iter(args))
+        let mut rows = Vec::new();
+        for conn in self.readable()? {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            rows.extend(collect::<IncidentSummary>(
+                &mut stmt,
+                rusqlite::params_from_iter(args.iter()),
+            )?);
+        }
+        newest_first(&mut rows);
+        rows.truncate(limit as usize);
+        Ok(rows)
     }
 
     /// Open incidents whose current step has a deadline (e.g. the LADO consultation), soonest
     /// first, however old the incident.
     pub fn due_incidents(&self) -> Result<Vec<IncidentSummary>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM incidents i
-             WHERE i.due IS NOT NULL AND i.status <> 'closed'"
-        ))?;
-        let mut rows: Vec<IncidentSummary> = collect(&mut stmt, [])?;
+             WHERE i.due IS NOT NULL AND i.status <> 'closed' AND {NOT_RESTRICTED}"
+        );
+        let mut rows: Vec<IncidentSummary> = Vec::new();
+        for conn in self.readable()? {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            rows.extend(collect::<IncidentSummary>(&mut stmt, [])?);
+        }
         rows.sort_by_key(|r| r.due.as_ref().map(|d| d.at));
         Ok(rows)
     }
 
     /// Known people whose name contains `text`, for picking rather than retyping.
     pub fn find_people(&self, text: &str, limit: u32) -> Result<Vec<Person>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM people p WHERE instr(lower(p.name), ?1) > 0 ORDER BY p.name LIMIT ?2"
-        ))?;
-        collect(&mut stmt, params![text.trim().to_lowercase(), limit])
+        );
+        let mut found: Vec<Person> = Vec::new();
+        for conn in self.readable()? {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            for p in collect::<Person>(&mut stmt, params![text.trim().to_lowercase(), limit])? {
+                if !found.iter().any(|f| f.id == p.id) {
+                    found.push(p);
+                }
+            }
+        }
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        found.truncate(limit as usize);
+        Ok(found)
     }
 
     /// A person's incidents across the vault, newest first, with their role in each.
     pub fn person_history(&self, person_id: i64) -> Result<PersonHistory> {
-        let person = self
-            .conn
-            .query_row(
-                &format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1"),
-                [person_id],
-                Person::from_row,
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound)?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS}, v.role FROM involvements v JOIN incidents i ON i.id = v.incident_id
-             WHERE v.person_id = ?1 ORDER BY i.occurred_at DESC, i.id DESC"
-        ))?;
-        let incidents = collect(&mut stmt, [person_id])?;
+        let mut person = None;
+        let mut incidents: Vec<PersonIncident> = Vec::new();
+        for conn in self.readable()? {
+            let found = conn
+                .query_row(
+                    &format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1"),
+                    [person_id],
+                    Person::from_row,
+                )
+                .optional()?;
+            if found.is_none() {
+                continue;
+            }
+            person = person.or(found);
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {SUMMARY_COLUMNS}, v.role FROM involvements v JOIN incidents i ON i.id = v.incident_id
+                 WHERE v.person_id = ?1 AND {NOT_RESTRICTED}"
+            ))?;
+            incidents.extend(collect::<PersonIncident>(&mut stmt, [person_id])?);
+        }
+        let person = person.ok_or(StoreError::NotFound)?;
+        incidents.sort_by(|a, b| {
+            (b.incident.occurred_at, b.incident.id).cmp(&(a.incident.occurred_at, a.incident.id))
+        });
         Ok(PersonHistory { person, incidents })
     }
 }

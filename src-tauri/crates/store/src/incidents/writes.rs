@@ -29,9 +29,10 @@ pub(crate) fn insert_person(
     p: &NewPerson,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let id = crate::restricted::next_id(conn, "people")?;
     conn.execute(
-        "INSERT INTO people (kind, name, year_group, date_of_birth, job_title, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO people (id, kind, name, year_group, date_of_birth, job_title, created_at, created_by)
+         VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             p.kind.as_str(),
             p.name,
@@ -39,10 +40,10 @@ pub(crate) fn insert_person(
             p.date_of_birth.map(StoredDate),
             p.job_title,
             StoredTime(now),
-            user
+            user,
+            id
         ],
     )?;
-    let id = conn.last_insert_rowid();
     if p.headteacher == Some(true) {
         conn.execute(
             "INSERT INTO staff_details (person_id, headteacher, updated_at, updated_by)
@@ -355,12 +356,9 @@ impl Vault {
         input: &EntryInput,
         now: DateTime<Utc>,
     ) -> std::result::Result<IncidentDetail, WriteError> {
-        self.require_editor(EDITORS_ONLY)?;
-        let user = &Author {
-            user: self.user_id,
-            key: &self.signer,
-        };
-        let tx = self.conn.transaction()?;
+        self.require_case_editor(id)?;
+        let user = &self.author();
+        let tx = self.db(id)?.unchecked_transaction()?;
         let mut loaded = Loaded::load(&tx, id)?;
         let (body, supersedes) =
             flow::check_entry(loaded.flow, &loaded.people, &loaded.entries, input)?;
@@ -384,6 +382,7 @@ impl Vault {
             (loaded, state)
         };
         tx.commit()?;
+        self.after_change(id)?;
         Ok(loaded.into_detail(state))
     }
 
@@ -396,11 +395,8 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<IncidentDetail, WriteError> {
         self.require_editor(EDITORS_ONLY)?;
-        let user = &Author {
-            user: self.user_id,
-            key: &self.signer,
-        };
-        let tx = self.conn.transaction()?;
+        let user = &self.author();
+        let tx = self.db(id)?.unchecked_transaction()?;
         if status(&tx, id)? == "closed" {
             return Err(ApiError::new(
                 ErrorKind::Conflict,
@@ -411,6 +407,7 @@ impl Vault {
         add_involvement(&tx, user, id, input, now)?;
         let (loaded, state) = settle(&tx, user, id, now)?;
         tx.commit()?;
+        self.after_change(id)?;
         Ok(loaded.into_detail(state))
     }
 
@@ -424,11 +421,8 @@ impl Vault {
     ) -> std::result::Result<IncidentDetail, WriteError> {
         let facts = check_facts(facts, now)?;
         self.require_editor(EDITORS_ONLY)?;
-        let user = &Author {
-            user: self.user_id,
-            key: &self.signer,
-        };
-        let tx = self.conn.transaction()?;
+        let user = &self.author();
+        let tx = self.db(id)?.unchecked_transaction()?;
         status(&tx, id)?;
         insert_facts(&tx, user, id, &facts, now)?;
         audit::record(
@@ -441,6 +435,7 @@ impl Vault {
         )?;
         let (loaded, state) = settle(&tx, user, id, now)?;
         tx.commit()?;
+        self.after_change(id)?;
         Ok(loaded.into_detail(state))
     }
 }

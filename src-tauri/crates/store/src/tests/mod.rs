@@ -14,6 +14,7 @@ mod incidents;
 mod keyfile;
 mod page_format;
 mod records;
+mod restricted;
 mod seen;
 mod start;
 pub(crate) mod support;

@@ -204,6 +204,7 @@ impl Vault {
                     signer: founded.keys.signing.clone(),
                     vault_id: founded.vault_id,
                     file: file_identity(&db_path(dir)),
+            held: Default::default(),
                 },
                 recovery_key,
             }),
@@ -268,12 +269,21 @@ impl Vault {
             signer: keys.signing,
             vault_id: file.vault_id.clone(),
             file: file_identity(&db_path(dir)),
+            held: Default::default(),
         };
         let record = slot.record()?;
         vault.check_key_file(file, &record)?;
+        vault.held = crate::restricted::open_held(
+            &vault.conn,
+            dir,
+            &vault.vault_id,
+            slot.user_id,
+            &keys.boxing,
+        )?;
         if record.role.can_edit() {
             // Still pending if the vault is open elsewhere; tried again at the next unlock.
             let _ = vault.finish_pending_rekey();
+            let _ = vault.finish_record_rekeys(chrono::Utc::now());
         }
         Ok(vault)
     }
@@ -373,6 +383,7 @@ impl Vault {
             signer: keys.signing,
             vault_id,
             file: file_identity(&db_path(dir)),
+            held: Default::default(),
         };
         if settings::get(&vault.conn, settings::VAULT_ID)?.as_deref()
             != Some(file.vault_id.as_str())
@@ -409,10 +420,19 @@ impl Vault {
             "user",
             &user.id.to_string(),
         )?;
+        // The user's restricted records are sealed again to their new box key.
+        crate::restricted::reseal_after_recovery(&tx, &file.vault_id, user.id, &opened.boxing, now)?;
         // The slot is written before the key row commits: a slot whose key the vault does not
         // hold is refused at unlock, and the recovery key can be used again.
         file.write(&path)?;
         tx.commit()?;
+        vault.held = crate::restricted::open_held(
+            &vault.conn,
+            dir,
+            &vault.vault_id,
+            user.id,
+            &keys.boxing,
+        )?;
         Ok(vault)
     }
 
@@ -457,6 +477,7 @@ impl Vault {
             signer,
             vault_id,
             file: file_identity(&db_path(dir)),
+            held: Default::default(),
         })
     }
 }

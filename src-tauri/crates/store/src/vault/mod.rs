@@ -25,11 +25,9 @@ use crate::keyslots::DataKey;
 use crate::{users, Result, StoreError};
 use ed25519_dalek::SigningKey;
 
-#[cfg(any(test, feature = "bench-baseline"))]
-pub(crate) use connection::open_db;
 #[cfg(test)]
 pub(crate) use connection::PageFormat;
-pub(crate) use connection::{db_files_present, export_copy, RESTORING_DIR};
+pub(crate) use connection::{db_files_present, export_copy, open_db, raw_key, RESTORING_DIR};
 pub use credentials::RekeyProgress;
 #[cfg(feature = "bench-baseline")]
 pub(crate) use lifecycle::initialise;
@@ -51,6 +49,8 @@ pub struct Vault {
     pub(crate) vault_id: String,
     /// Which file the connection opened, to notice it being moved or deleted while open.
     pub(crate) file: Option<FileIdentity>,
+    /// The restricted records this user holds, each open with its own key.
+    pub(crate) held: crate::restricted::Held,
 }
 
 /// A file's device and inode (on other systems, only that it exists).
@@ -151,7 +151,12 @@ impl Vault {
         &self,
         progress: audit::Progress<'_>,
     ) -> Result<dsl_domain::vault::AuditCheck> {
-        audit::verify(&self.conn, &self.vault_id, progress)
+        let check = audit::verify(&self.conn, &self.vault_id, progress)?;
+        if check.broken.is_some() {
+            return Ok(check);
+        }
+        // The chains of the restricted records this user holds are checked too.
+        Ok(self.verify_held()?.unwrap_or(check))
     }
 
     /// The fingerprint of the vault's first founding key, as the recovery sheet prints it.
