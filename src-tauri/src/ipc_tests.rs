@@ -376,6 +376,8 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
         ("due_incidents", json!({}), 10),
         ("access_log", json!({"incidentId": 1}), n),
         ("access_log", json!({}), 10),
+        ("incident_restriction", json!({"id": 1}), n),
+        ("restrict_incident", json!({"id": 1, "userIds": [1]}), n),
         ("concerns_about", json!({"personId": 1}), n),
         (
             "add_concern",

@@ -7,6 +7,7 @@ use dsl_domain::incident::{
 };
 use dsl_domain::vault::AccessEntry;
 use dsl_domain::ErrorKind;
+use dsl_store::restricted::Restriction;
 use dsl_store::{access, PersonHistory};
 use tauri::State;
 
@@ -63,6 +64,29 @@ pub async fn access_log(
                 v.incident(id)?;
             }
             Ok(v.access_log(incident_id, 1000)?)
+        })
+        .await
+}
+
+/// Who may read an incident: whether it is restricted, to whom, and every user who could be
+/// granted it (those the record names marked).
+#[tauri::command]
+pub async fn incident_restriction(state: State<'_, AppState>, id: i64) -> CmdResult<Restriction> {
+    state.vault(move |v| Ok(v.restriction(id)?)).await
+}
+
+/// Restricts an incident to the users named (the signed-in DSL or deputy always among them),
+/// or changes who may read one already restricted; taking anyone off re-keys it.
+#[tauri::command]
+pub async fn restrict_incident(
+    state: State<'_, AppState>,
+    id: i64,
+    user_ids: Vec<i64>,
+) -> CmdResult<Restriction> {
+    state
+        .vault(move |v| {
+            v.restrict(id, &user_ids, now())?;
+            Ok(v.restriction(id)?)
         })
         .await
 }

@@ -9,6 +9,7 @@ import type { RecoveryKeyShown } from './bindings/RecoveryKeyShown';
 import type { Session } from './bindings/Session';
 import type { RollbackWarning } from './bindings/RollbackWarning';
 import type { Settings } from './bindings/Settings';
+import type { Restriction } from './bindings/Restriction';
 import type { VaultStatus } from './bindings/VaultStatus';
 import type { SignInChoice } from './bindings/SignInChoice';
 import type { ActivityType } from './bindings/ActivityType';
@@ -145,6 +146,9 @@ export const api = {
   findPeople: (text: string) => invoke<Person[]>('find_people', { text }),
   dueIncidents: () => invoke<IncidentSummary[]>('due_incidents'),
   accessLog: (incidentId: number | null) => invoke<AccessEntry[]>('access_log', { incidentId }),
+  incidentRestriction: (id: number) => invoke<Restriction>('incident_restriction', { id }),
+  restrictIncident: (id: number, userIds: number[]) =>
+    invoke<Restriction>('restrict_incident', { id, userIds }),
   personHistory: (personId: number) => invoke<PersonHistory>('person_history', { personId }),
   listEvidence: (incidentId: number) => invoke<EvidenceItem[]>('list_evidence', { incidentId }),
   allEvidence: () => invoke<EvidenceItem[]>('all_evidence'),

@@ -333,7 +333,11 @@ impl Vault {
 
     /// An incident's register.
     pub fn evidence_for_incident(&self, incident: i64) -> Result<Vec<EvidenceItem>> {
-        items(self.db(incident)?, "WHERE e.incident_id = ?1", Some(incident))
+        items(
+            self.db(incident)?,
+            "WHERE e.incident_id = ?1",
+            Some(incident),
+        )
     }
 
     /// Every item held across incidents, for the termly check of the cabinet.

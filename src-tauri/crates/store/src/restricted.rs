@@ -69,6 +69,7 @@ pub struct Restriction {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RestrictionUser {
+    #[ts(type = "number")]
     pub id: i64,
     pub name: String,
     pub role: Role,
@@ -380,8 +381,8 @@ fn named_users(record: &Connection, main: &Connection, incident: i64) -> Result<
         .prepare(NAMED_PEOPLE)?
         .query_map([incident], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = main
-        .prepare("SELECT id FROM users WHERE person_id = ?1 AND removed_at IS NULL")?;
+    let mut stmt =
+        main.prepare("SELECT id FROM users WHERE person_id = ?1 AND removed_at IS NULL")?;
     let mut out = Vec::new();
     for p in named {
         for u in stmt.query_map([p], |r| r.get::<_, i64>(0))? {
@@ -413,7 +414,9 @@ impl Vault {
         if role.can_edit() || (role == Role::Chair && self.held.contains_key(&incident)) {
             Ok(())
         } else {
-            Err(StoreError::NotPermitted("only a DSL or deputy can change records"))
+            Err(StoreError::NotPermitted(
+                "only a DSL or deputy can change records",
+            ))
         }
     }
 
@@ -451,7 +454,9 @@ impl Vault {
             .optional()?;
         let granted: Vec<i64> = self
             .conn
-            .prepare("SELECT user_id FROM record_keys WHERE incident_id = ?1 AND user_id IS NOT NULL")?
+            .prepare(
+                "SELECT user_id FROM record_keys WHERE incident_id = ?1 AND user_id IS NOT NULL",
+            )?
             .query_map([incident], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let named = named_users(record, &self.conn, incident)?;
@@ -503,7 +508,16 @@ impl Vault {
                 return Err(e);
             }
         };
-        if let Err(e) = self.move_out(&conn, incident, &file, index * ID_SPAN, &record_users, &slots, &key, now) {
+        if let Err(e) = self.move_out(
+            &conn,
+            incident,
+            &file,
+            index * ID_SPAN,
+            &record_users,
+            &slots,
+            &key,
+            now,
+        ) {
             drop(conn);
             let _ = std::fs::remove_file(&path);
             return Err(e);
@@ -545,7 +559,14 @@ impl Vault {
         let main = &self.conn;
         let tx = record.unchecked_transaction()?;
         sync_directory(main, &tx)?;
-        copy_rows(main, &tx, "incidents", "SELECT * FROM incidents WHERE id = ?1", [incident], "")?;
+        copy_rows(
+            main,
+            &tx,
+            "incidents",
+            "SELECT * FROM incidents WHERE id = ?1",
+            [incident],
+            "",
+        )?;
         copy_rows(
             main,
             &tx,
@@ -563,7 +584,14 @@ impl Vault {
             "",
         )?;
         for (table, cond) in CONTENT {
-            copy_rows(main, &tx, table, &format!("SELECT * FROM {table} WHERE {cond}"), [incident], "")?;
+            copy_rows(
+                main,
+                &tx,
+                table,
+                &format!("SELECT * FROM {table} WHERE {cond}"),
+                [incident],
+                "",
+            )?;
         }
         copy_rows(
             main,
@@ -588,7 +616,15 @@ impl Vault {
         }
         raise_floor(&tx, "people", id_base)?;
         raise_floor(&tx, "evidence_items", id_base)?;
-        audit::record(&tx, now, &self.author(), "incident.restricted", "incident", &incident.to_string())?;
+        // The record's own chain begins here (the vault's chain says who restricted it).
+        audit::record(
+            &tx,
+            now,
+            &self.author(),
+            "incident.sealed",
+            "incident",
+            &incident.to_string(),
+        )?;
         tx.commit()?;
         Ok(record)
     }
@@ -625,7 +661,10 @@ impl Vault {
         let evidence_top = top("evidence_items", "incident_id = ?1")?;
         raise_floor(&tx, "people", people_top)?;
         raise_floor(&tx, "evidence_items", evidence_top)?;
-        tx.execute("INSERT INTO moving_out (incident_id) VALUES (?1)", [incident])?;
+        tx.execute(
+            "INSERT INTO moving_out (incident_id) VALUES (?1)",
+            [incident],
+        )?;
         for (table, cond) in CONTENT.iter().rev() {
             tx.execute(&format!("DELETE FROM {table} WHERE {cond}"), [incident])?;
         }
@@ -653,7 +692,10 @@ impl Vault {
                 audit::record(
                     &tx,
                     now,
-                    &Author { user: author.0, key: &author.1 },
+                    &Author {
+                        user: author.0,
+                        key: &author.1,
+                    },
                     "person.restricted",
                     "person",
                     &person.to_string(),
@@ -675,13 +717,38 @@ impl Vault {
         )?;
         for user in grantees {
             let public = box_key(&tx, *user)?;
-            store_sealed(&tx, &vault_id, incident, 1, &user_slot(*user), Some(*user), &public, key, author.0, now)?;
+            store_sealed(
+                &tx,
+                &vault_id,
+                incident,
+                1,
+                &user_slot(*user),
+                Some(*user),
+                &public,
+                key,
+                author.0,
+                now,
+            )?;
         }
-        store_sealed(&tx, &vault_id, incident, 1, RECOVERY_SLOT, None, &slots.recovery.box_key, key, author.0, now)?;
+        store_sealed(
+            &tx,
+            &vault_id,
+            incident,
+            1,
+            RECOVERY_SLOT,
+            None,
+            &slots.recovery.box_key,
+            key,
+            author.0,
+            now,
+        )?;
         audit::record(
             &tx,
             now,
-            &Author { user: author.0, key: &author.1 },
+            &Author {
+                user: author.0,
+                key: &author.1,
+            },
             "incident.restricted",
             "incident",
             &incident.to_string(),
@@ -704,11 +771,19 @@ impl Vault {
 
     /// Seals the record's key to `wanted`; re-keys its file first when anyone who held it is
     /// left out, or when `rekey` asks for it.
-    fn regrant(&mut self, incident: i64, wanted: &[i64], rekey: bool, now: DateTime<Utc>) -> Result<()> {
+    fn regrant(
+        &mut self,
+        incident: i64,
+        wanted: &[i64],
+        rekey: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let held = self.held.get(&incident).ok_or(StoreError::NotFound)?;
         let before: Vec<i64> = self
             .conn
-            .prepare("SELECT user_id FROM record_keys WHERE incident_id = ?1 AND user_id IS NOT NULL")?
+            .prepare(
+                "SELECT user_id FROM record_keys WHERE incident_id = ?1 AND user_id IS NOT NULL",
+            )?
             .query_map([incident], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let removed = rekey || before.iter().any(|u| !wanted.contains(u));
@@ -738,18 +813,43 @@ impl Vault {
                 "UPDATE restricted_records SET generation = ?2, rekey_due = 0 WHERE incident_id = ?1",
                 params![incident, generation],
             )?;
-            store_sealed(&tx, &vault_id, incident, generation, RECOVERY_SLOT, None, &slots.recovery.box_key, &key, author.0, now)?;
+            store_sealed(
+                &tx,
+                &vault_id,
+                incident,
+                generation,
+                RECOVERY_SLOT,
+                None,
+                &slots.recovery.box_key,
+                &key,
+                author.0,
+                now,
+            )?;
         }
         for user in wanted {
             if removed || !before.contains(user) {
                 let public = box_key(&tx, *user)?;
-                store_sealed(&tx, &vault_id, incident, generation, &user_slot(*user), Some(*user), &public, &key, author.0, now)?;
+                store_sealed(
+                    &tx,
+                    &vault_id,
+                    incident,
+                    generation,
+                    &user_slot(*user),
+                    Some(*user),
+                    &public,
+                    &key,
+                    author.0,
+                    now,
+                )?;
             }
         }
         audit::record(
             &tx,
             now,
-            &Author { user: author.0, key: &author.1 },
+            &Author {
+                user: author.0,
+                key: &author.1,
+            },
             "incident.access_changed",
             "incident",
             &incident.to_string(),
@@ -757,14 +857,19 @@ impl Vault {
         tx.commit()?;
         if let Some(h) = self.held.get_mut(&incident) {
             h.key = key;
-            audit::record(
-                &h.conn,
-                now,
-                &Author { user: author.0, key: &author.1 },
-                "incident.access_changed",
-                "incident",
-                &incident.to_string(),
-            )?;
+            if removed {
+                audit::record(
+                    &h.conn,
+                    now,
+                    &Author {
+                        user: author.0,
+                        key: &author.1,
+                    },
+                    "incident.rekeyed",
+                    "incident",
+                    &incident.to_string(),
+                )?;
+            }
         }
         Ok(())
     }
@@ -813,7 +918,10 @@ impl Vault {
             .prepare("SELECT incident_id FROM restricted_records WHERE rekey_due = 1")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let due: Vec<i64> = due.into_iter().filter(|i| self.held.contains_key(i)).collect();
+        let due: Vec<i64> = due
+            .into_iter()
+            .filter(|i| self.held.contains_key(i))
+            .collect();
         for incident in due {
             let keep = self.holders(incident, None)?;
             self.regrant(incident, &keep, true, now)?;
@@ -830,7 +938,9 @@ impl Vault {
             .conn
             .path()
             .map(PathBuf::from)
-            .ok_or(StoreError::Corrupt("a restricted record's file has no path"))?;
+            .ok_or(StoreError::Corrupt(
+                "a restricted record's file has no path",
+            ))?;
         drop(record);
         for p in [
             path.clone(),

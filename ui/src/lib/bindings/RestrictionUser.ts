@@ -4,7 +4,7 @@ import type { Role } from "./Role";
 /**
  * One vault user and whether they may read the record.
  */
-export type RestrictionUser = { id: bigint, name: string, role: Role, granted: boolean, 
+export type RestrictionUser = { id: number, name: string, role: Role, granted: boolean, 
 /**
  * The record names the member of staff this user is (left out of the offer).
  */

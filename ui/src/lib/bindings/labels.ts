@@ -105,4 +105,5 @@ export const vaultRoleNames = {
   Dsl: "Designated Safeguarding Lead",
   DeputyDsl: "Deputy DSL",
   Headteacher: "Headteacher",
+  Chair: "Chair of governors",
 } as const;

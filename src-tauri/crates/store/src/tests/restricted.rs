@@ -100,15 +100,33 @@ fn school() -> (School, Vault) {
     let dir = tempfile::tempdir().expect("tmp");
     let mut v = vault(dir.path());
     let deputy = v
-        .add_user("Sam Deputy", Role::DeputyDsl, DEPUTY_PASS, KdfParams::default(), now())
+        .add_user(
+            "Sam Deputy",
+            Role::DeputyDsl,
+            DEPUTY_PASS,
+            KdfParams::default(),
+            now(),
+        )
         .expect("deputy")
         .id;
     let head = v
-        .add_user("Pat Head", Role::Headteacher, HEAD_PASS, KdfParams::default(), now())
+        .add_user(
+            "Pat Head",
+            Role::Headteacher,
+            HEAD_PASS,
+            KdfParams::default(),
+            now(),
+        )
         .expect("head")
         .id;
     let chair = v
-        .add_user("Chris Chair", Role::Chair, CHAIR_PASS, KdfParams::default(), now())
+        .add_user(
+            "Chris Chair",
+            Role::Chair,
+            CHAIR_PASS,
+            KdfParams::default(),
+            now(),
+        )
         .expect("a chair of governors can be added")
         .id;
     let open = incident(
@@ -132,7 +150,12 @@ fn school() -> (School, Vault) {
                 Some(d(2012, 5, 6)),
                 PersonRole::Victim,
             ),
-            person(PersonKind::Staff, "Mr Dan Harper", None, PersonRole::Alleged),
+            person(
+                PersonKind::Staff,
+                "Mr Dan Harper",
+                None,
+                PersonRole::Alleged,
+            ),
         ],
     )
     .expect("incident to restrict");
@@ -213,7 +236,8 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
         .expect("figures")
         .opened;
     let pupil = person_id(&v, s.restricted, PUPIL);
-    v.restrict(s.restricted, &[s.chair], now()).expect("restricted");
+    v.restrict(s.restricted, &[s.chair], now())
+        .expect("restricted");
     let key = v.key_bytes();
     let main_values = every_value(v.conn());
     let after = v
@@ -254,7 +278,8 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
         ))
         .expect("keyed");
     assert!(with_data_key
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+            .get::<_, i64>(0))
         .is_err());
 
     // The head: no trace in the list, the search, people, history, reminders or log.
@@ -262,9 +287,18 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
     assert_eq!(all(&head), vec![s.open]);
     assert!(search(&head, "Quetzalcoatl").is_empty());
     assert!(search(&head, "Zephyrine").is_empty());
-    assert!(head.find_people("zephyrine", 20).expect("people").is_empty());
-    assert!(matches!(head.person_history(pupil), Err(StoreError::NotFound)));
-    assert!(matches!(head.incident(s.restricted), Err(StoreError::NotFound)));
+    assert!(head
+        .find_people("zephyrine", 20)
+        .expect("people")
+        .is_empty());
+    assert!(matches!(
+        head.person_history(pupil),
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        head.incident(s.restricted),
+        Err(StoreError::NotFound)
+    ));
     assert!(matches!(
         head.incident_report(s.restricted, None, "Pat Head", now(), "test"),
         Err(StoreError::NotFound)
@@ -275,9 +309,12 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
         .access_log(None, 500)
         .expect("log")
         .iter()
-        .all(|e| e.reference.is_none() || e.reference.as_deref() == Some(reference(&head, s.open).as_str())));
+        .all(|e| e.reference.is_none()
+            || e.reference.as_deref() == Some(reference(&head, s.open).as_str())));
     assert_eq!(
-        head.term_figures(2026, TermName::Autumn).expect("figures").opened,
+        head.term_figures(2026, TermName::Autumn)
+            .expect("figures")
+            .opened,
         before
     );
     assert!(head.verify_audit().expect("verify").broken.is_none());
@@ -313,7 +350,9 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
         },
     )
     .expect("the chair records the case manager's notes");
-    assert!(chair.add_evidence(s.restricted, &evidence_input("x"), now()).is_err());
+    assert!(chair
+        .add_evidence(s.restricted, &evidence_input("x"), now())
+        .is_err());
     let report = chair
         .incident_report(s.restricted, None, "Chris Chair", now(), "test")
         .expect("the chair prints it");
@@ -341,7 +380,8 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
         .iter()
         .any(|c| format!("{c:?}").contains("Case manager")));
     let old_key = *jo.held.get(&s.restricted).expect("held").key;
-    jo.set_grants(s.restricted, &[], now()).expect("chair taken off");
+    jo.set_grants(s.restricted, &[], now())
+        .expect("chair taken off");
     drop(jo);
     let old = rusqlite::Connection::open(&files[0]).expect("file");
     old.execute_batch(&format!(
@@ -350,13 +390,17 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
     ))
     .expect("keyed");
     assert!(
-        old.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        old.query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+            .get::<_, i64>(0))
             .is_err(),
         "the old key no longer opens the record's file"
     );
     let chair = Vault::unlock(s.dir.path(), CHAIR_PASS).expect("chair");
     assert!(all(&chair).is_empty());
-    assert!(matches!(chair.incident(s.restricted), Err(StoreError::NotFound)));
+    assert!(matches!(
+        chair.incident(s.restricted),
+        Err(StoreError::NotFound)
+    ));
     drop(chair);
     let jo = Vault::unlock(s.dir.path(), PASS).expect("jo");
     assert_eq!(
@@ -378,7 +422,11 @@ fn the_offer_leaves_out_whom_the_record_names_and_only_editors_restrict() {
         .expect("the deputy is Mr Harper");
     let offer = v.restriction(s.restricted).expect("offer");
     assert!(!offer.restricted);
-    let deputy = offer.users.iter().find(|u| u.id == s.deputy).expect("deputy");
+    let deputy = offer
+        .users
+        .iter()
+        .find(|u| u.id == s.deputy)
+        .expect("deputy");
     assert!(deputy.named, "the record names the deputy");
     v.restrict(s.restricted, &[], now()).expect("restricted");
     let now_restricted = v.restriction(s.restricted).expect("restriction");

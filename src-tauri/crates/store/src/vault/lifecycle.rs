@@ -204,7 +204,7 @@ impl Vault {
                     signer: founded.keys.signing.clone(),
                     vault_id: founded.vault_id,
                     file: file_identity(&db_path(dir)),
-            held: Default::default(),
+                    held: Default::default(),
                 },
                 recovery_key,
             }),
@@ -421,18 +421,19 @@ impl Vault {
             &user.id.to_string(),
         )?;
         // The user's restricted records are sealed again to their new box key.
-        crate::restricted::reseal_after_recovery(&tx, &file.vault_id, user.id, &opened.boxing, now)?;
+        crate::restricted::reseal_after_recovery(
+            &tx,
+            &file.vault_id,
+            user.id,
+            &opened.boxing,
+            now,
+        )?;
         // The slot is written before the key row commits: a slot whose key the vault does not
         // hold is refused at unlock, and the recovery key can be used again.
         file.write(&path)?;
         tx.commit()?;
-        vault.held = crate::restricted::open_held(
-            &vault.conn,
-            dir,
-            &vault.vault_id,
-            user.id,
-            &keys.boxing,
-        )?;
+        vault.held =
+            crate::restricted::open_held(&vault.conn, dir, &vault.vault_id, user.id, &keys.boxing)?;
         Ok(vault)
     }
 
