@@ -35,8 +35,10 @@ use crate::{settings, Result, StoreError, Vault, DB_FILE, KEYSLOTS_FILE};
 
 /// The first line of every backup file.
 pub const MAGIC: &[u8] = b"DSLDESK-BACKUP\n";
-/// The backup layout this version writes.
-pub const FORMAT: u32 = 2;
+/// The backup layout this version writes: format 2 with the restricted records' files.
+pub const FORMAT: u32 = 3;
+/// Format 2: the key file and the database.
+const FORMAT_WITHOUT_RECORDS: u32 = 2;
 /// The first layout, without a MAC: still read, never written.
 const FORMAT_UNAUTHENTICATED: u32 = 1;
 /// The longest header accepted.
@@ -64,6 +66,33 @@ struct Header {
     keyslots_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     db_sha256: Option<String>,
+    /// Format 3: each restricted record's file (still encrypted under its own key), in order
+    /// after the database.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    records: Vec<RecordPart>,
+}
+
+/// One restricted record's file in a backup.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordPart {
+    file: String,
+    len: u64,
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    /// The check a backup's record file names must pass.
+    pub(crate) fn record_name_ok(name: &str) -> bool {
+        super::record_file_name_ok(name)
+    }
+}
+
+/// A restricted record's file name as the vault makes them: 24 hex digits and `.db`. Anything
+/// else in a backup is refused (it could name a path outside the vault folder).
+fn record_file_name_ok(name: &str) -> bool {
+    name.strip_suffix(".db")
+        .is_some_and(|h| h.len() == 24 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// What a backup holds, as reported after writing it.
@@ -92,10 +121,19 @@ fn mac_key(data_key: &DataKey) -> Result<Zeroizing<[u8; 32]>> {
 
 /// The MAC over the magic, the header line (without its newline) and each part, each
 /// preceded by its length so no byte can move from one part to another.
-fn mac_over(data_key: &DataKey, header: &[u8], slots: &[u8], db: &[u8]) -> Result<HmacSha256> {
+fn mac_over(
+    data_key: &DataKey,
+    header: &[u8],
+    slots: &[u8],
+    db: &[u8],
+    records: &[Vec<u8>],
+) -> Result<HmacSha256> {
     let key = mac_key(data_key)?;
     let mut mac = HmacSha256::new_from_slice(key.as_ref()).map_err(|_| StoreError::Crypto)?;
-    for part in [MAGIC, header, slots, db] {
+    let parts = [MAGIC, header, slots, db]
+        .into_iter()
+        .chain(records.iter().map(Vec::as_slice));
+    for part in parts {
         mac.update(&(part.len() as u64).to_be_bytes());
         mac.update(part);
     }
@@ -108,9 +146,21 @@ pub(crate) fn backup_bytes(
     created_at: DateTime<Utc>,
     slots: &[u8],
     db: &[u8],
+    records: &[(String, Vec<u8>)],
 ) -> Result<Vec<u8>> {
     let header = Header {
-        format: FORMAT,
+        format: if records.is_empty() {
+            FORMAT_WITHOUT_RECORDS
+        } else {
+            FORMAT
+        },
+        records: records
+            .iter()
+            .map(|(file, bytes)| RecordPart {
+                file: file.clone(),
+                len: bytes.len() as u64,
+            })
+            .collect(),
         schema_version: SCHEMA_VERSION,
         created_at: ts(created_at),
         keyslots_len: slots.len() as u64,
@@ -120,13 +170,18 @@ pub(crate) fn backup_bytes(
     };
     let line =
         serde_json::to_vec(&header).map_err(|_| StoreError::Encoding("the backup header"))?;
-    let tag = mac_over(data_key, &line, slots, db)?
+    let files: Vec<Vec<u8>> = records.iter().map(|(_, b)| b.clone()).collect();
+    let tag = mac_over(data_key, &line, slots, db, &files)?
         .finalize()
         .into_bytes();
     let mut out = Vec::with_capacity(MAGIC.len() + line.len() + 1 + slots.len() + db.len() + 32);
-    for part in [MAGIC, &line[..], &b"\n"[..], slots, db, &tag[..]] {
+    for part in [MAGIC, &line[..], &b"\n"[..], slots, db] {
         out.extend_from_slice(part);
     }
+    for f in &files {
+        out.extend_from_slice(f);
+    }
+    out.extend_from_slice(&tag);
     Ok(out)
 }
 
@@ -142,7 +197,8 @@ impl Vault {
         let _ = std::fs::remove_file(&snapshot);
         let db = exported?;
         let slots = std::fs::read(self.dir.join(KEYSLOTS_FILE))?;
-        let bytes = backup_bytes(&self.key, now, &slots, &db)?;
+        let records = self.record_files()?;
+        let bytes = backup_bytes(&self.key, now, &slots, &db, &records)?;
         write_atomically(dest, &[&bytes])?;
         let tx = self.conn.transaction()?;
         settings::put(&tx, settings::LAST_BACKUP_AT, &ts(now))?;
@@ -187,7 +243,7 @@ impl Vault {
             StoreError::NewerVersion { .. } => e,
             _ => refused(CHANGED),
         })?;
-        let (key, user_id, signer) = slots.data_key_for_passphrase(passphrase)?;
+        let (key, user_id, keys) = slots.data_key_for_passphrase(passphrase)?;
         let vault_id = slots.vault_id.clone();
         let authenticated = backup.authenticate(&key)?;
         let created_at = parse_ts(&backup.header.created_at).map_err(|_| refused(CHANGED))?;
@@ -207,14 +263,15 @@ impl Vault {
             dir: dir.to_path_buf(),
             key,
             user_id,
-            signer,
+            signer: keys.signing,
+            boxing: keys.boxing,
             vault_id,
             created_at,
             preview: None,
             keep_staging: false,
         };
         // Any failure from here drops `prepared`, which removes the staged copy.
-        prepared.stage(&backup.db, &backup.slots, authenticated)?;
+        prepared.stage(&backup, authenticated)?;
         Ok(prepared)
     }
 
@@ -236,8 +293,9 @@ pub struct PreparedRestore {
     dir: PathBuf,
     key: DataKey,
     user_id: i64,
-    /// The restoring user's signing key, from their slot in the backup.
+    /// The restoring user's signing and box keys, from their slot in the backup.
     signer: ed25519_dalek::SigningKey,
+    boxing: x25519_dalek::StaticSecret,
     vault_id: String,
     created_at: DateTime<Utc>,
     preview: Option<BackupPreview>,
@@ -262,10 +320,20 @@ impl PreparedRestore {
             .ok_or(StoreError::Corrupt("the backup was not checked"))
     }
 
-    fn stage(&mut self, db: &[u8], slots: &[u8], authenticated: bool) -> Result<()> {
-        write_atomically(&self.staging.join(DB_FILE), &[db])?;
-        write_atomically(&self.staging.join(KEYSLOTS_FILE), &[slots])?;
+    fn stage(&mut self, backup: &BackupFile, authenticated: bool) -> Result<()> {
+        write_atomically(&self.staging.join(DB_FILE), &[&backup.db])?;
+        write_atomically(&self.staging.join(KEYSLOTS_FILE), &[&backup.slots])?;
+        if !backup.records.is_empty() {
+            let folder = self.staging.join(crate::restricted::RESTRICTED_DIR);
+            std::fs::create_dir_all(&folder)?;
+            for (name, bytes) in &backup.records {
+                write_atomically(&folder.join(name), &[bytes])?;
+            }
+        }
         let vault = self.open_at(&self.staging)?;
+        if !vault.record_files_present()? {
+            return Err(refused("a restricted record's file is missing from it"));
+        }
         if !vault.integrity_check()? {
             return Err(refused(
                 "its database fails SQLite's integrity check: it is damaged",
@@ -322,6 +390,7 @@ impl PreparedRestore {
             return Err(StoreError::KeyFileMissing);
         }
         let (staging, dir) = (self.staging.clone(), self.dir.clone());
+        crate::restricted::move_record_files(&staging, &dir)?;
         replace_durably(&staging.join(DB_FILE), &dir.join(DB_FILE))?;
         if let Err(e) = replace_durably(&staging.join(KEYSLOTS_FILE), &dir.join(KEYSLOTS_FILE)) {
             // Back where it came from, so the folder is as it was. Should even that fail,
@@ -341,6 +410,7 @@ impl PreparedRestore {
             self.key.clone(),
             self.user_id,
             self.signer.clone(),
+            &self.boxing,
             self.vault_id.clone(),
         )
     }
@@ -359,6 +429,8 @@ struct BackupFile {
     header_line: Vec<u8>,
     slots: Vec<u8>,
     db: Vec<u8>,
+    /// Format 3: each restricted record's file name and bytes.
+    records: Vec<(String, Vec<u8>)>,
     /// Format 2's MAC; none in format 1.
     mac: Option<Vec<u8>>,
 }
@@ -369,7 +441,8 @@ impl BackupFile {
     fn authenticate(&self, key: &DataKey) -> Result<bool> {
         match &self.mac {
             Some(tag) => {
-                mac_over(key, &self.header_line, &self.slots, &self.db)?
+                let files: Vec<Vec<u8>> = self.records.iter().map(|(_, b)| b.clone()).collect();
+                mac_over(key, &self.header_line, &self.slots, &self.db, &files)?
                     .verify_slice(tag)
                     .map_err(|_| refused(CHANGED))?;
                 Ok(true)
@@ -419,11 +492,27 @@ fn read_backup(file: &Path) -> Result<BackupFile> {
             supported: SCHEMA_VERSION,
         });
     }
-    let mac_len = if header.format == FORMAT { MAC_LEN } else { 0 };
+    let mac_len = if header.format >= FORMAT_WITHOUT_RECORDS {
+        MAC_LEN
+    } else {
+        0
+    };
+    if header.format < FORMAT && !header.records.is_empty() {
+        return Err(refused(CHANGED));
+    }
+    if !header.records.iter().all(|r| record_file_name_ok(&r.file)) {
+        return Err(refused(CHANGED));
+    }
     let body = &rest[end + 1..];
+    let records_len = header
+        .records
+        .iter()
+        .try_fold(0u64, |n, r| n.checked_add(r.len))
+        .ok_or(refused(CHANGED))?;
     let expected = header
         .keyslots_len
         .checked_add(header.db_len)
+        .and_then(|n| n.checked_add(records_len))
         .and_then(|n| n.checked_add(mac_len as u64))
         .ok_or(refused(CHANGED))?;
     if (body.len() as u64) < expected {
@@ -433,12 +522,19 @@ fn read_backup(file: &Path) -> Result<BackupFile> {
         return Err(refused("it has extra bytes at the end"));
     }
     let (slots, rest) = body.split_at(header.keyslots_len as usize);
-    let (db, mac) = rest.split_at(header.db_len as usize);
+    let (db, mut rest) = rest.split_at(header.db_len as usize);
+    let mut records = Vec::with_capacity(header.records.len());
+    for r in &header.records {
+        let (bytes, after) = rest.split_at(r.len as usize);
+        records.push((r.file.clone(), bytes.to_vec()));
+        rest = after;
+    }
     Ok(BackupFile {
         header_line: header_line.to_vec(),
         slots: slots.to_vec(),
         db: db.to_vec(),
-        mac: (header.format == FORMAT).then(|| mac.to_vec()),
+        records,
+        mac: (header.format >= FORMAT_WITHOUT_RECORDS).then(|| rest.to_vec()),
         header,
     })
 }

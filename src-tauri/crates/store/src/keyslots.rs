@@ -672,7 +672,7 @@ impl SlotFile {
 
     /// The newest data key, the user it belongs to and their signing key, opened with a user's passphrase: each
     /// user's slot is tried in turn. Nothing is read from or written to disk.
-    pub fn data_key_for_passphrase(&self, passphrase: &str) -> Result<(DataKey, i64, SigningKey)> {
+    pub fn data_key_for_passphrase(&self, passphrase: &str) -> Result<(DataKey, i64, UserKeys)> {
         for slot in &self.users {
             if let Some(keys) = slot.open(&self.vault_id, passphrase)? {
                 let (_, key) = self
@@ -680,7 +680,7 @@ impl SlotFile {
                     .into_iter()
                     .next()
                     .ok_or(StoreError::StaleKeyFile)?;
-                return Ok((key, slot.user_id, keys.signing));
+                return Ok((key, slot.user_id, keys));
             }
         }
         Err(StoreError::WrongCredentials)

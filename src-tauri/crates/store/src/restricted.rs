@@ -375,6 +375,15 @@ pub(crate) fn is_restricted(conn: &Connection, incident: i64) -> Result<bool> {
         .is_some())
 }
 
+/// Not found unless the database holds the incident.
+fn exists(conn: &Connection, incident: i64) -> Result<()> {
+    conn.query_row("SELECT 1 FROM incidents WHERE id = ?1", [incident], |_| {
+        Ok(())
+    })
+    .optional()?
+    .ok_or(StoreError::NotFound)
+}
+
 /// Vault users whose linked member of staff the incident names.
 fn named_users(record: &Connection, main: &Connection, incident: i64) -> Result<Vec<i64>> {
     let named: Vec<i64> = record
@@ -443,6 +452,7 @@ impl Vault {
     /// Who may read the incident, and every user who could be granted it.
     pub fn restriction(&self, incident: i64) -> Result<Restriction> {
         let record = self.db(incident)?;
+        exists(record, incident)?;
         let row: Option<(StoredTime, String)> = self
             .conn
             .query_row(
@@ -489,6 +499,7 @@ impl Vault {
         if is_restricted(&self.conn, incident)? {
             return self.set_grants(incident, granted, now);
         }
+        exists(&self.conn, incident)?;
         let record_users = self.grantees(granted)?;
         let slots = SlotFile::read(&slots_path(&self.dir))?;
         let index: i64 = self.conn.query_row(
@@ -705,7 +716,7 @@ impl Vault {
         copy_stat(record, &tx, incident)?;
         tx.execute(
             "UPDATE incidents SET status = 'restricted', mark = NULL, occurred_at = created_at,
-                    activity_type = '', risk_area = '', summary = '', people_names = '',
+                    activity_type = '', risk_area = '', summary = '', people_names = '[]',
                     current_step = '', due = NULL
              WHERE id = ?1",
             [incident],
@@ -976,4 +987,62 @@ impl Drop for SealedRecord {
             .conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     }
+}
+
+impl Vault {
+    /// Every restricted record's file, for a backup: those the signed-in user holds as a
+    /// consistent copy, the others as they are on disk (encrypted under keys they do not hold).
+    pub(crate) fn record_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let rows: Vec<(i64, String)> = self
+            .conn
+            .prepare("SELECT incident_id, file FROM restricted_records ORDER BY incident_id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (incident, file) in rows {
+            let path = record_path(&self.dir, &file);
+            let bytes = match self.held.get(&incident) {
+                Some(r) => {
+                    let snapshot = self.dir.join(RESTRICTED_DIR).join("backup-snapshot.db");
+                    let _ = std::fs::remove_file(&snapshot);
+                    let copied = crate::vault::export_copy(&r.conn, &r.key, &snapshot)
+                        .and_then(|()| Ok(std::fs::read(&snapshot)?));
+                    let _ = std::fs::remove_file(&snapshot);
+                    copied?
+                }
+                None => std::fs::read(&path)?,
+            };
+            out.push((file, bytes));
+        }
+        Ok(out)
+    }
+
+    /// True when every restricted record the vault lists has its file beside it.
+    pub(crate) fn record_files_present(&self) -> Result<bool> {
+        let files: Vec<String> = self
+            .conn
+            .prepare("SELECT file FROM restricted_records")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(files.iter().all(|f| record_path(&self.dir, f).is_file()))
+    }
+}
+
+/// Moves a restored copy's restricted records' folder into the vault folder. A folder already
+/// there (left by another vault) is kept under another name, never deleted.
+pub(crate) fn move_record_files(staging: &Path, dir: &Path) -> Result<()> {
+    let from = staging.join(RESTRICTED_DIR);
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let to = dir.join(RESTRICTED_DIR);
+    if to.exists() {
+        let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+        std::fs::rename(
+            &to,
+            dir.join(format!("{RESTRICTED_DIR}-before-restore-{stamp}")),
+        )?;
+    }
+    std::fs::rename(&from, &to)?;
+    Ok(())
 }

@@ -470,7 +470,7 @@ fn a_database_that_fails_the_integrity_check_is_refused_even_with_a_good_mac() {
         .expect("changed");
     }
     let corrupt_db = std::fs::read(&copy).expect("read");
-    let bytes = backup_bytes(&key, now(), &good[slots..db], &corrupt_db).expect("re-made");
+    let bytes = backup_bytes(&key, now(), &good[slots..db], &corrupt_db, &[]).expect("re-made");
     let bad = tmp.path().join("bad.backup");
     std::fs::write(&bad, &bytes).expect("write");
 

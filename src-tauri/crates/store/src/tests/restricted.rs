@@ -448,3 +448,86 @@ fn the_offer_leaves_out_whom_the_record_names_and_only_editors_restrict() {
         Err(StoreError::NotFound)
     ));
 }
+
+#[test]
+fn a_backup_carries_restricted_records_and_restores_them_readable_only_by_the_granted() {
+    let (s, mut v) = school();
+    v.restrict(s.restricted, &[s.chair], now())
+        .expect("restricted");
+    let file = s.dir.path().join("backup.dsldesk");
+    v.backup_to(&file, now()).expect("backed up");
+    v.close();
+    let bytes = std::fs::read(&file).expect("backup");
+    for m in MARKERS {
+        assert!(!contains(&bytes, m), "the backup does not show {m}");
+    }
+    let target = tempfile::tempdir().expect("tmp");
+    let restored = Vault::restore_from(&file, target.path(), PASS, now()).expect("restored");
+    assert_eq!(
+        restored
+            .incident(s.restricted)
+            .expect("readable at once")
+            .facts
+            .summary,
+        SUMMARY
+    );
+    assert!(restored.verify_audit().expect("verify").broken.is_none());
+    restored.close();
+    let chair = Vault::unlock(target.path(), CHAIR_PASS).expect("chair");
+    assert_eq!(all(&chair), vec![s.restricted]);
+    drop(chair);
+    let head = Vault::unlock(target.path(), HEAD_PASS).expect("head");
+    assert_eq!(all(&head), vec![s.open]);
+}
+
+#[test]
+fn a_backup_naming_a_file_outside_the_vault_is_refused() {
+    let name = "../../escape.db";
+    assert!(!crate::backup::tests_support::record_name_ok(name));
+    assert!(crate::backup::tests_support::record_name_ok(
+        "0123456789abcdef01234567.db"
+    ));
+}
+
+#[test]
+fn destroyed_at_retention_a_restricted_record_leaves_only_its_tombstone() {
+    let (s, mut v) = school();
+    v.restrict(s.restricted, &[s.chair], now())
+        .expect("restricted");
+    let later = now() + chrono::Duration::days(366 * 40);
+    let item = v.retention_of(s.restricted).expect("its review");
+    assert!(v
+        .retention_due(dsl_domain::time::uk_day(later))
+        .expect("due")
+        .iter()
+        .any(|i| i.incident_id == s.restricted));
+    v.decide_retention(
+        s.restricted,
+        &dsl_domain::retention::RetentionDecision::Destroy {
+            reason: "Retention period over".into(),
+            confirm_reference: item.reference.clone(),
+        },
+        later,
+    )
+    .expect("destroyed");
+    assert!(
+        std::fs::read_dir(s.dir.path().join(crate::restricted::RESTRICTED_DIR))
+            .expect("folder")
+            .next()
+            .is_none(),
+        "its file is gone"
+    );
+    assert!(matches!(
+        v.incident(s.restricted),
+        Err(StoreError::NotFound)
+    ));
+    assert!(v
+        .tombstones()
+        .expect("tombstones")
+        .iter()
+        .any(|t| t.reference == item.reference));
+    assert!(v.verify_audit().expect("verify").broken.is_none());
+    v.close();
+    let chair = Vault::unlock(s.dir.path(), CHAIR_PASS).expect("chair");
+    assert!(all(&chair).is_empty());
+}

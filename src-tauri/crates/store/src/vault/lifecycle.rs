@@ -463,6 +463,7 @@ impl Vault {
         key: DataKey,
         user_id: i64,
         signer: SigningKey,
+        boxing: &x25519_dalek::StaticSecret,
         vault_id: String,
     ) -> Result<Vault> {
         let conn = Self::open_conn(dir, Some(&key))?;
@@ -470,7 +471,7 @@ impl Vault {
             StoreError::NotFound => StoreError::WrongCredentials,
             other => other,
         })?;
-        Ok(Vault {
+        let mut vault = Vault {
             conn,
             dir: dir.to_path_buf(),
             key,
@@ -479,6 +480,9 @@ impl Vault {
             vault_id,
             file: file_identity(&db_path(dir)),
             held: Default::default(),
-        })
+        };
+        vault.held =
+            crate::restricted::open_held(&vault.conn, dir, &vault.vault_id, user_id, boxing)?;
+        Ok(vault)
     }
 }
