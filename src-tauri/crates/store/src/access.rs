@@ -24,10 +24,11 @@ pub const FAILED_UNLOCKS: &str = "unlock.failed";
 
 /// Every action the access log shows, with its words; changes such as a transfer or a backup
 /// are there too, being ways a record leaves the vault.
-const ACTIONS: [(&str, &str); 11] = [
+const ACTIONS: [(&str, &str); 12] = [
     ("incident.created", "Recorded it"),
     ("incident.restricted", "Restricted it to named people"),
     ("incident.access_changed", "Changed who may read it"),
+    ("concerns.restricted", "Restricted the concerns about this adult"),
     (OPENED, "Opened"),
     (PRINTED, "Saved its report as a PDF"),
     (GOVERNOR_PRINTED, "Saved the governor report as a PDF"),

@@ -486,6 +486,28 @@ CREATE TABLE record_keys (
     PRIMARY KEY (incident_id, slot)
 ) STRICT;
 
+-- The low-level concerns about one adult, restricted in the same way: their file holds the
+-- concerns (and the adult's details); the vault keeps the adult.
+CREATE TABLE restricted_concerns (
+    person_id     INTEGER PRIMARY KEY REFERENCES people(id),
+    file          TEXT NOT NULL UNIQUE,
+    id_base       INTEGER NOT NULL UNIQUE,
+    restricted_at TEXT NOT NULL,
+    restricted_by INTEGER NOT NULL REFERENCES users(id),
+    generation    INTEGER NOT NULL DEFAULT 1,
+    rekey_due     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE concern_keys (
+    person_id   INTEGER NOT NULL REFERENCES restricted_concerns(person_id),
+    slot        TEXT NOT NULL,
+    user_id     INTEGER REFERENCES users(id),
+    sealed      TEXT NOT NULL,
+    granted_at  TEXT NOT NULL,
+    granted_by  INTEGER NOT NULL REFERENCES users(id),
+    PRIMARY KEY (person_id, slot)
+) STRICT;
+
 -- The lowest id the next new row of a table may take, so that ids of rows moved into a
 -- restricted record's file are never given to new rows (and the other way round).
 CREATE TABLE id_floors (
@@ -498,6 +520,17 @@ CREATE TABLE id_floors (
 CREATE TABLE moving_out (
     incident_id INTEGER PRIMARY KEY
 ) STRICT;
+
+-- The same for concerns moving into a restricted file (the concerns about an adult, or those
+-- recorded through a restricted incident's flow).
+CREATE TABLE concerns_moving_out (
+    concern_id INTEGER PRIMARY KEY
+) STRICT;
+DROP TRIGGER low_level_concerns_no_delete;
+CREATE TRIGGER low_level_concerns_no_delete BEFORE DELETE ON low_level_concerns
+WHEN NOT EXISTS (SELECT 1 FROM concern_tombstones WHERE concern_id = OLD.id)
+ AND NOT EXISTS (SELECT 1 FROM concerns_moving_out WHERE concern_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'records are append-only'); END;
 
 DROP TRIGGER incident_facts_no_delete;
 CREATE TRIGGER incident_facts_no_delete BEFORE DELETE ON incident_facts

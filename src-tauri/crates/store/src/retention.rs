@@ -275,7 +275,7 @@ impl Vault {
         }
         tx.commit()?;
         if restricted && matches!(decision, RetentionDecision::Destroy { .. }) {
-            self.remove_record_file(incident)?;
+            self.remove_record_file(&crate::restricted::INCIDENT, incident)?;
         }
         if matches!(decision, RetentionDecision::Destroy { .. }) {
             // Move the deleted pages out of the write-ahead log into the (zeroed) main file.

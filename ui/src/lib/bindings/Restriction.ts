@@ -2,7 +2,7 @@
 import type { RestrictionUser } from "./RestrictionUser";
 
 /**
- * Who may read a restricted record, as the incident screen shows it.
+ * Who may read a restricted record, as the incident and concern screens show it.
  */
 export type Restriction = { restricted: boolean, restrictedAt: string | null, restrictedBy: string | null, 
 /**

@@ -150,11 +150,13 @@ impl Vault {
             .map(|p| check_person(p, today))
             .transpose()?;
         self.require_editor(REGISTER_ONLY)?;
-        let tx = self.conn.transaction()?;
-        let user = Author {
-            user: self.user_id,
-            key: &self.signer,
+        // A concern about an adult whose concerns are restricted (and held) joins them.
+        let db = match input.person_id.and_then(|p| self.held_concerns.get(&p)) {
+            Some(r) => &r.conn,
+            None => &self.conn,
         };
+        let tx = db.unchecked_transaction()?;
+        let user = self.author();
         let person_id = match (input.person_id, new_person) {
             (Some(id), _) => {
                 let p = person(&tx, id).map_err(|e| match e {
@@ -186,16 +188,101 @@ impl Vault {
             action: &c.action,
         };
         insert_concern(&tx, &user, person_id, &text, None, now)?;
-        let out = concern_pattern(&tx, person_id, today)?;
         tx.commit()?;
-        Ok(out)
+        Ok(self.concern_pattern(person_id, today)?)
     }
 
     /// The register: each adult with concerns, with the count and dates, most recent first.
     pub fn concern_register(&self, today: NaiveDate) -> Result<Vec<ConcernAdult>> {
         self.require_editor(REGISTER_ONLY)?;
         let year_ago = StoredDate(dsl_domain::retention::add_years(today, -1));
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let mut out: Vec<ConcernAdult> = Vec::new();
+        for conn in self.readable()? {
+            for a in register_in(conn, &year_ago)? {
+                match out.iter_mut().find(|o| o.person.id == a.person.id) {
+                    Some(o) => {
+                        o.count += a.count;
+                        o.first = o.first.min(a.first);
+                        o.last = o.last.max(a.last);
+                        o.in_last_year += a.in_last_year;
+                        o.escalated += a.escalated;
+                    }
+                    None => out.push(a),
+                }
+            }
+        }
+        out.sort_by(|a, b| b.last.cmp(&a.last).then(a.person.name.cmp(&b.person.name)));
+        Ok(out)
+    }
+
+    /// Every concern about one adult, with the pattern they make.
+    pub fn concerns_about(&self, person_id: i64, today: NaiveDate) -> Result<ConcernPattern> {
+        self.require_editor(REGISTER_ONLY)?;
+        self.concern_pattern(person_id, today)
+    }
+
+    /// The pattern of the concerns about one adult, from every database the signed-in user
+    /// may read (the vault, and the restricted files they hold).
+    fn concern_pattern(&self, person_id: i64, today: NaiveDate) -> Result<ConcernPattern> {
+        let mut found: Option<Person> = None;
+        let mut left = None;
+        let mut concerns: Vec<LowLevelConcern> = Vec::new();
+        for conn in self.readable()? {
+            let Ok(p) = person(conn, person_id) else {
+                continue;
+            };
+            if found.is_none() || std::ptr::eq(conn, &self.conn) {
+                left = left_on(conn, person_id)?;
+            }
+            found.get_or_insert(p);
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {CONCERN_COLUMNS} FROM low_level_concerns c
+                 WHERE c.person_id = ?1 AND {IN_FORCE} ORDER BY c.happened_on, c.id"
+            ))?;
+            concerns.extend(collect::<LowLevelConcern>(&mut stmt, [person_id])?);
+        }
+        let p = found.ok_or(StoreError::NotFound)?;
+        if !is_adult_at_work(p.kind) {
+            return Err(StoreError::NotFound);
+        }
+        for c in &mut concerns {
+            for link in [c.from_incident.as_mut(), c.escalated_to.as_mut()].into_iter().flatten() {
+                link.reference = self.link_reference(link.id)?;
+            }
+        }
+        concerns.sort_by(|a, b| (a.happened_on, a.id).cmp(&(b.happened_on, b.id)));
+        let years = years_after_leaving(&self.conn)?;
+        Ok(pattern(p, left, concerns, today, years))
+    }
+
+    /// How a concern names the incident it came from or led to: its reference where the
+    /// signed-in user may open it.
+    fn link_reference(&self, incident: i64) -> Result<String> {
+        let readable = match self.db(incident) {
+            Ok(conn) => conn
+                .query_row(
+                    "SELECT reference FROM incidents WHERE id = ?1",
+                    [incident],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?,
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e),
+        };
+        Ok(match readable {
+            Some(reference) => reference,
+            None if crate::restricted::is_restricted(&self.conn, incident)? => {
+                "a record you cannot open".to_string()
+            }
+            None => "a record since destroyed".to_string(),
+        })
+    }
+}
+
+/// The register's rows in one database.
+fn register_in(conn: &Connection, year_ago: &StoredDate) -> Result<Vec<ConcernAdult>> {
+    {
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT {PERSON_COLUMNS}, count(*) AS n, min(c.happened_on) AS first,
                     max(c.happened_on) AS last,
                     sum(c.happened_on > ?1) AS in_last_year,
@@ -216,12 +303,9 @@ impl Vault {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
 
-    /// Every concern about one adult, with the pattern they make.
-    pub fn concerns_about(&self, person_id: i64, today: NaiveDate) -> Result<ConcernPattern> {
-        self.require_editor(REGISTER_ONLY)?;
-        concern_pattern(&self.conn, person_id, today)
-    }
+impl Vault {
 
     /// Records that a member of staff is (or is no longer) the headteacher, and when they left.
     pub fn set_staff_details(
@@ -234,61 +318,31 @@ impl Vault {
         check_left_on(left, uk_day(now))?;
         self.require_editor("only a DSL or deputy can change records")?;
         not_about_yourself(&self.conn, self.user_id, person_id)?;
-        let tx = self.conn.transaction()?;
-        let p = person(&tx, person_id)?;
-        if !is_adult_at_work(p.kind) || (headteacher && p.kind != PersonKind::Staff) {
-            return Err(ApiError::validation(
-                "person",
-                "Only a member of staff can be the headteacher; only staff and volunteers leave.",
-            )
-            .into());
-        }
-        tx.execute(
-            "INSERT INTO staff_details (person_id, headteacher, left_on, updated_at, updated_by)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(person_id) DO UPDATE SET headteacher = excluded.headteacher,
-                 left_on = excluded.left_on, updated_at = excluded.updated_at,
-                 updated_by = excluded.updated_by",
-            params![
-                person_id,
-                headteacher,
-                left.map(StoredDate),
-                StoredTime(now),
-                self.user_id
-            ],
-        )?;
-        let user = Author {
-            user: self.user_id,
-            key: &self.signer,
-        };
-        audit::record(
-            &tx,
-            now,
-            &user,
-            "person.details",
-            "person",
-            &person_id.to_string(),
-        )?;
-        // Incidents naming the person replay with it (a case about the head goes to the chair).
-        let incidents: Vec<i64> = {
-            let mut stmt =
-                tx.prepare("SELECT DISTINCT incident_id FROM involvements WHERE person_id = ?1")?;
-            let rows = stmt.query_map([person_id], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        // Open incidents naming the person follow the correction: each branch already decided
-        // for them the other way is decided again (the earlier decision stays in the
-        // chronology). Closed incidents keep what was decided then.
-        for id in incidents {
-            let (loaded, state) = settle(&tx, &user, id, now)?;
-            if state.status != dsl_domain::flow::IncidentStatus::Closed {
-                redecide_branches(&tx, &user, &loaded, person_id, headteacher, now)?;
-                settle(&tx, &user, id, now)?;
+        let user = self.author();
+        // The vault and each restricted file the user holds that knows the person follow.
+        let mut out = None;
+        let mut changed = Vec::new();
+        for conn in self.readable()? {
+            let Ok(p) = person(conn, person_id) else {
+                continue;
+            };
+            if !is_adult_at_work(p.kind) || (headteacher && p.kind != PersonKind::Staff) {
+                return Err(ApiError::validation(
+                    "person",
+                    "Only a member of staff can be the headteacher; only staff and volunteers leave.",
+                )
+                .into());
             }
+            let tx = conn.unchecked_transaction()?;
+            changed.extend(apply_staff_details(&tx, &user, person_id, headteacher, left, now)?);
+            let p = person(&tx, person_id)?;
+            tx.commit()?;
+            out.get_or_insert(p);
         }
-        let out = person(&tx, person_id)?;
-        tx.commit()?;
-        Ok(out)
+        for incident in changed {
+            self.after_change(incident)?;
+        }
+        out.ok_or(StoreError::NotFound).map_err(WriteError::from)
     }
 
     /// Escalates one or more concerns about an adult to an allegation: opens an incident with
@@ -307,8 +361,7 @@ impl Vault {
             );
         }
         let reporter = users::get(&self.conn, self.user_id)?;
-        let tx = self.conn.transaction()?;
-        let all = concern_pattern(&tx, person_id, uk_day(now))?;
+        let all = self.concern_pattern(person_id, uk_day(now))?;
         let chosen: Vec<LowLevelConcern> = all
             .concerns
             .into_iter()
@@ -349,33 +402,60 @@ impl Vault {
             activity_type: "other".into(),
         };
         let facts = dsl_domain::incident::check_facts(&facts, now)?;
+        let signer = self.signer.clone();
         let user = Author {
             user: self.user_id,
-            key: &self.signer,
+            key: &signer,
         };
+        // Concerns in a restricted file are marked there; the allegation they lead to is then
+        // restricted to the same people.
+        let restricted = self.held_concerns.contains_key(&person_id);
+        let tx = self.conn.transaction()?;
         let people = [InvolvementInput {
             person_id: Some(person_id),
             new_person: None,
             role: PersonRole::Alleged,
         }];
         let incident = insert_incident(&tx, &user, &facts, &people, now)?;
+        settle(&tx, &user, incident, now)?;
+        tx.commit()?;
         for c in &chosen {
-            tx.execute(
+            let conn = self.db_of_concern(c.id)?;
+            let ctx = conn.unchecked_transaction()?;
+            ctx.execute(
                 "UPDATE low_level_concerns SET escalated_to = ?2, escalated_at = ?3 WHERE id = ?1",
                 params![c.id, incident, StoredTime(now)],
             )?;
             audit::record(
-                &tx,
+                &ctx,
                 now,
                 &user,
                 "concern.escalated",
                 "concern",
                 &c.id.to_string(),
             )?;
+            ctx.commit()?;
         }
-        let (loaded, state) = settle(&tx, &user, incident, now)?;
-        tx.commit()?;
-        Ok(loaded.into_detail(state))
+        if restricted {
+            let holders = self.concern_holders(person_id)?;
+            self.restrict(incident, &holders, now)?;
+        }
+        Ok(self.incident(incident)?)
+    }
+
+    /// The database holding a concern: the vault, or a restricted file the user holds.
+    fn db_of_concern(&self, id: i64) -> Result<&Connection> {
+        for conn in self.readable()? {
+            let here: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM low_level_concerns WHERE id = ?1)",
+                [id],
+                |r| r.get(0),
+            )?;
+            if here {
+                return Ok(conn);
+            }
+        }
+        Err(StoreError::NotFound)
     }
 
     /// How many years concerns are kept after an adult leaves.
@@ -458,8 +538,7 @@ impl Vault {
         self.require_editor(REGISTER_ONLY)?;
         not_about_yourself(&self.conn, self.user_id, person_id)?;
         let today = uk_day(now);
-        let tx = self.conn.transaction()?;
-        let p = concern_pattern(&tx, person_id, today)?;
+        let p = self.concern_pattern(person_id, today)?;
         match p.retention.keep_until {
             Some(until) if until <= today => {}
             _ => {
@@ -470,34 +549,144 @@ impl Vault {
                 .into())
             }
         }
+        let signer = self.signer.clone();
         let user = Author {
             user: self.user_id,
-            key: &self.signer,
+            key: &signer,
         };
-        let ids: Vec<i64> = {
-            let mut stmt = tx.prepare("SELECT id FROM low_level_concerns WHERE person_id = ?1")?;
-            let rows = stmt.query_map([person_id], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for id in &ids {
-            tx.execute(
-                "INSERT INTO concern_tombstones (concern_id, destroyed_at, destroyed_by, reason)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![id, StoredTime(now), self.user_id, reason],
-            )?;
-            tx.execute("DELETE FROM low_level_concerns WHERE id = ?1", [id])?;
-            audit::record(
-                &tx,
-                now,
-                &user,
-                "concern.destroyed",
-                "concern",
-                &id.to_string(),
-            )?;
+        let mut destroyed = 0;
+        // The concerns in the vault and in each held incident file: tombstoned where they are.
+        let restricted_file = self.held_concerns.contains_key(&person_id);
+        for conn in self.readable()? {
+            if restricted_file
+                && self
+                    .held_concerns
+                    .get(&person_id)
+                    .is_some_and(|r| std::ptr::eq(&r.conn, conn))
+            {
+                continue;
+            }
+            let tx = conn.unchecked_transaction()?;
+            destroyed += tombstone_concerns(&tx, &user, person_id, reason.as_str(), now)?;
+            tx.commit()?;
         }
-        tx.commit()?;
-        Ok(ids.len() as u32)
+        if restricted_file {
+            // The adult's restricted file goes whole, once the vault holds a tombstone for
+            // each of its concerns.
+            let ids: Vec<i64> = {
+                let record = &self.held_concerns[&person_id].conn;
+                let mut stmt =
+                    record.prepare("SELECT id FROM low_level_concerns WHERE person_id = ?1")?;
+                let rows = stmt.query_map([person_id], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let tx = self.conn.unchecked_transaction()?;
+            for id in &ids {
+                tx.execute(
+                    "INSERT INTO concern_tombstones (concern_id, destroyed_at, destroyed_by, reason)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![id, StoredTime(now), user.user, reason],
+                )?;
+                audit::record(&tx, now, &user, "concern.destroyed", "concern", &id.to_string())?;
+            }
+            tx.execute("DELETE FROM concern_keys WHERE person_id = ?1", [person_id])?;
+            tx.execute(
+                "DELETE FROM restricted_concerns WHERE person_id = ?1",
+                [person_id],
+            )?;
+            tx.commit()?;
+            self.remove_record_file(&crate::restricted::CONCERNS, person_id)?;
+            destroyed += ids.len() as u32;
+        }
+        Ok(destroyed)
     }
+
+    /// The users the restricted concerns about an adult are sealed to.
+    fn concern_holders(&self, person: i64) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT user_id FROM concern_keys WHERE person_id = ?1 AND user_id IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([person], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Records a member of staff's details in one database and replays the open incidents there
+/// that name them; returns those incidents.
+fn apply_staff_details(
+    tx: &Connection,
+    user: &Author<'_>,
+    person_id: i64,
+    headteacher: bool,
+    left: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    tx.execute(
+        "INSERT INTO staff_details (person_id, headteacher, left_on, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(person_id) DO UPDATE SET headteacher = excluded.headteacher,
+             left_on = excluded.left_on, updated_at = excluded.updated_at,
+             updated_by = excluded.updated_by",
+        params![
+            person_id,
+            headteacher,
+            left.map(StoredDate),
+            StoredTime(now),
+            user.user
+        ],
+    )?;
+    audit::record(
+        tx,
+        now,
+        user,
+        "person.details",
+        "person",
+        &person_id.to_string(),
+    )?;
+    // Incidents naming the person replay with it (a case about the head goes to the chair).
+    let incidents: Vec<i64> = {
+        let mut stmt =
+            tx.prepare("SELECT DISTINCT incident_id FROM involvements WHERE person_id = ?1")?;
+        let rows = stmt.query_map([person_id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    // Open incidents naming the person follow the correction: each branch already decided
+    // for them the other way is decided again (the earlier decision stays in the
+    // chronology). Closed incidents keep what was decided then.
+    for id in &incidents {
+        let (loaded, state) = settle(tx, user, *id, now)?;
+        if state.status != dsl_domain::flow::IncidentStatus::Closed {
+            redecide_branches(tx, user, &loaded, person_id, headteacher, now)?;
+            settle(tx, user, *id, now)?;
+        }
+    }
+    Ok(incidents)
+}
+
+/// Tombstones and deletes the concerns about `person` in one database, inside the caller's
+/// transaction; returns how many.
+fn tombstone_concerns(
+    conn: &Connection,
+    user: &Author<'_>,
+    person: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let ids: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT id FROM low_level_concerns WHERE person_id = ?1")?;
+        let rows = stmt.query_map([person], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for id in &ids {
+        conn.execute(
+            "INSERT INTO concern_tombstones (concern_id, destroyed_at, destroyed_by, reason)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![id, StoredTime(now), user.user, reason],
+        )?;
+        conn.execute("DELETE FROM low_level_concerns WHERE id = ?1", [id])?;
+        audit::record(conn, now, user, "concern.destroyed", "concern", &id.to_string())?;
+    }
+    Ok(ids.len() as u32)
 }
 
 /// Withdraws the concerns recorded through this incident's flow whose entry was replaced, or
@@ -627,18 +816,3 @@ pub(crate) fn linked_person(conn: &Connection, user: i64) -> Result<Option<Perso
         .optional()?)
 }
 
-/// The pattern of concerns about one adult.
-fn concern_pattern(conn: &Connection, person_id: i64, today: NaiveDate) -> Result<ConcernPattern> {
-    let p = person(conn, person_id)?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {CONCERN_COLUMNS} FROM low_level_concerns c
-         WHERE c.person_id = ?1 AND {IN_FORCE} ORDER BY c.happened_on, c.id"
-    ))?;
-    let concerns = collect(&mut stmt, [person_id])?;
-    if !is_adult_at_work(p.kind) {
-        return Err(StoreError::NotFound);
-    }
-    let years = years_after_leaving(conn)?;
-    let left = left_on(conn, person_id)?;
-    Ok(pattern(p, left, concerns, today, years))
-}

@@ -205,6 +205,7 @@ impl Vault {
                     vault_id: founded.vault_id,
                     file: file_identity(&db_path(dir)),
                     held: Default::default(),
+            held_concerns: Default::default(),
                 },
                 recovery_key,
             }),
@@ -270,16 +271,11 @@ impl Vault {
             vault_id: file.vault_id.clone(),
             file: file_identity(&db_path(dir)),
             held: Default::default(),
+            held_concerns: Default::default(),
         };
         let record = slot.record()?;
         vault.check_key_file(file, &record)?;
-        vault.held = crate::restricted::open_held(
-            &vault.conn,
-            dir,
-            &vault.vault_id,
-            slot.user_id,
-            &keys.boxing,
-        )?;
+        vault.open_held(&keys.boxing)?;
         if record.role.can_edit() {
             // Still pending if the vault is open elsewhere; tried again at the next unlock.
             let _ = vault.finish_pending_rekey();
@@ -384,6 +380,7 @@ impl Vault {
             vault_id,
             file: file_identity(&db_path(dir)),
             held: Default::default(),
+            held_concerns: Default::default(),
         };
         if settings::get(&vault.conn, settings::VAULT_ID)?.as_deref()
             != Some(file.vault_id.as_str())
@@ -432,8 +429,7 @@ impl Vault {
         // hold is refused at unlock, and the recovery key can be used again.
         file.write(&path)?;
         tx.commit()?;
-        vault.held =
-            crate::restricted::open_held(&vault.conn, dir, &vault.vault_id, user.id, &keys.boxing)?;
+        vault.open_held(&keys.boxing)?;
         Ok(vault)
     }
 
@@ -480,9 +476,9 @@ impl Vault {
             vault_id,
             file: file_identity(&db_path(dir)),
             held: Default::default(),
+            held_concerns: Default::default(),
         };
-        vault.held =
-            crate::restricted::open_held(&vault.conn, dir, &vault.vault_id, user_id, boxing)?;
+        vault.open_held(boxing)?;
         Ok(vault)
     }
 }

@@ -51,6 +51,8 @@ pub struct Vault {
     pub(crate) file: Option<FileIdentity>,
     /// The restricted records this user holds, each open with its own key.
     pub(crate) held: crate::restricted::Held,
+    /// The restricted concerns about adults this user holds, by adult.
+    pub(crate) held_concerns: crate::restricted::Held,
 }
 
 /// A file's device and inode (on other systems, only that it exists).

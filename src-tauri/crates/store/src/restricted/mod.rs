@@ -1,0 +1,915 @@
+//! Restricted records: an incident, or the low-level concerns about one adult, that only the
+//! users granted it can read.
+//!
+//! A restricted record lives in a database file of its own (`restricted/<random>.db` in the
+//! vault folder), a SQLCipher database with the vault's schema keyed with a random 256-bit
+//! record key. That key is sealed (X25519, HKDF-SHA256, XChaCha20-Poly1305, as the data key is
+//! sealed to each user) to the box key of each user granted the record, and to the recovery key
+//! so that the school's safe can still reach it. The vault database holds only the sealed
+//! copies: a user who is not granted has the data key and every file, and still cannot read the
+//! record's facts, people, entries, evidence, concerns, chronology or search text.
+//!
+//! What stays in the vault database for an incident: its identity row (reference, number, flow
+//! version, who recorded it and when), with its projection emptied; its anonymous figures row
+//! (without lesson text), so that the governor figures count it; and the audit entries made
+//! before it was restricted. People named only in the record leave the vault database with it,
+//! as do the concerns recorded through its flow. For the concerns about an adult, the vault
+//! keeps the adult. Each file's own audit chain (its changes, and who opened or printed it)
+//! continues in it, signed by the same keys; Verify checks it for those granted.
+//!
+//! Removing someone from a record re-keys its file (`PRAGMA rekey`) under a new key sealed to
+//! those who remain. Deleting rows leaves no trace in the vault database's pages: every
+//! connection deletes securely, the search index is merged, and the log is checkpointed.
+//!
+//! - [`incident`]: restricting an incident, and who may read it;
+//! - [`concerns`]: restricting the concerns about an adult.
+
+mod concerns;
+mod incident;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use dsl_domain::vault::Role;
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+use x25519_dalek::StaticSecret;
+
+use crate::audit::{self, Author};
+use crate::keyslots::{new_data_key, random_bytes, DataKey, Sealed, SlotFile};
+use crate::time::StoredTime;
+use crate::vault::{open_db, slots_path};
+use crate::{migrations, users, Result, StoreError, Vault};
+
+/// The folder inside the vault folder that holds restricted records' files.
+pub const RESTRICTED_DIR: &str = "restricted";
+const RECOVERY_SLOT: &str = "recovery";
+/// Each restricted file gives new people, evidence and concern ids from its own range.
+const ID_SPAN: i64 = 1 << 32;
+const ONLY_EDITORS: &str = "only a DSL or deputy can restrict a record";
+
+/// What a restricted file holds, and the vault's tables that list such files and their keys.
+pub(crate) struct Kind {
+    records: &'static str,
+    keys: &'static str,
+    /// The column naming what is restricted (an incident, or the adult the concerns are about).
+    subject: &'static str,
+    label: &'static str,
+}
+
+/// An incident.
+pub(crate) const INCIDENT: Kind = Kind {
+    records: "restricted_records",
+    keys: "record_keys",
+    subject: "incident_id",
+    label: "record",
+};
+
+/// The low-level concerns about one adult.
+pub(crate) const CONCERNS: Kind = Kind {
+    records: "restricted_concerns",
+    keys: "concern_keys",
+    subject: "person_id",
+    label: "concerns",
+};
+
+const KINDS: [&Kind; 2] = [&INCIDENT, &CONCERNS];
+
+/// One restricted file the signed-in user holds: its open connection and its key.
+pub(crate) struct SealedRecord {
+    pub(crate) conn: Connection,
+    pub(crate) key: DataKey,
+}
+
+/// The restricted files the signed-in user holds, by what they restrict.
+pub(crate) type Held = BTreeMap<i64, SealedRecord>;
+
+/// Who may read a restricted record, as the incident and concern screens show it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Restriction {
+    pub restricted: bool,
+    pub restricted_at: Option<DateTime<Utc>>,
+    pub restricted_by: Option<String>,
+    /// Every current vault user, granted or not.
+    pub users: Vec<RestrictionUser>,
+}
+
+/// One vault user and whether they may read the record.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestrictionUser {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub granted: bool,
+    /// The record names the member of staff this user is (left out of the offer).
+    pub named: bool,
+}
+
+fn user_slot(user: i64) -> String {
+    format!("user:{user}")
+}
+
+/// The label sealed into the key's derivation: what is restricted and who holds the key.
+fn seal_label(kind: &Kind, subject: i64, slot: &str) -> String {
+    format!("{} {subject} {slot}", kind.label)
+}
+
+fn record_path(dir: &Path, file: &str) -> PathBuf {
+    dir.join(RESTRICTED_DIR).join(file)
+}
+
+/// Copies the rows `select` returns from `from` into the same table of `to`; `conflict` is
+/// appended to the insert (e.g. to skip rows already there).
+fn copy_rows(
+    from: &Connection,
+    to: &Connection,
+    table: &str,
+    select: &str,
+    args: impl rusqlite::Params,
+    conflict: &str,
+) -> Result<()> {
+    let mut stmt = from.prepare(select)?;
+    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let marks = vec!["?"; names.len()].join(", ");
+    let mut insert = to.prepare(&format!(
+        "INSERT INTO {table} ({}) VALUES ({marks}) {conflict}",
+        names.join(", ")
+    ))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let values: Vec<Value> = (0..names.len())
+            .map(|i| r.get::<_, Value>(i))
+            .collect::<rusqlite::Result<_>>()?;
+        insert.execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
+}
+
+/// Copies a restricted record's figures row into the vault without its lesson text (which is
+/// the record's words, not a figure): the governor figures count it, the lessons offered for
+/// the report never quote it.
+fn copy_stat(record: &Connection, main: &Connection, incident: i64) -> Result<()> {
+    let row: Option<(String, String)> = record
+        .query_row(
+            "SELECT reported_at, stat FROM incident_stats WHERE incident_id = ?1",
+            [incident],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((reported_at, stat)) = row else {
+        return Ok(());
+    };
+    let mut stat: dsl_domain::stats::IncidentStat =
+        crate::columns::json::from_text(&stat, "an incident's figures")?;
+    stat.events
+        .retain(|e| !matches!(e, dsl_domain::stats::StatEvent::Lesson { .. }));
+    let text = crate::columns::json::to_text(&stat, "an incident's figures")?;
+    main.execute(
+        "INSERT INTO incident_stats (incident_id, reported_at, stat) VALUES (?1, ?2, ?3)
+         ON CONFLICT (incident_id) DO UPDATE SET reported_at = excluded.reported_at,
+         stat = excluded.stat",
+        params![incident, reported_at, text],
+    )?;
+    Ok(())
+}
+
+/// Brings a record file's copy of the vault's users and keys up to date, so that its entries
+/// name their authors and its audit chain verifies against the vault's certified keys.
+fn sync_directory(main: &Connection, record: &Connection) -> Result<()> {
+    copy_rows(
+        main,
+        record,
+        "users",
+        "SELECT id, name, role, created_at, removed_at, person_id FROM users",
+        [],
+        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role,
+         removed_at = excluded.removed_at, person_id = excluded.person_id",
+    )?;
+    copy_rows(
+        main,
+        record,
+        "founding_keys",
+        "SELECT * FROM founding_keys",
+        [],
+        "ON CONFLICT DO NOTHING",
+    )?;
+    copy_rows(
+        main,
+        record,
+        "user_keys",
+        "SELECT * FROM user_keys",
+        [],
+        "ON CONFLICT DO NOTHING",
+    )?;
+    for key in [
+        crate::settings::VAULT_ID,
+        crate::settings::SCHOOL_NAME,
+        crate::settings::SMALL_NUMBER_THRESHOLD,
+        crate::settings::CONCERN_YEARS_AFTER_LEAVING,
+    ] {
+        if let Some(v) = crate::settings::get(main, key)? {
+            crate::settings::put(record, key, &v)?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens a record's file with its key: its schema brought up to date, foreign keys not
+/// enforced (the vault's users and people it refers to are partly elsewhere).
+fn open_record(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
+    let (mut conn, _) = open_db(path, Some(key), create)?;
+    migrations::migrate(&mut conn)?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
+    Ok(conn)
+}
+
+/// The next id for a new row of `table`: above every id it holds and its floor.
+pub(crate) fn next_id(conn: &Connection, table: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        &format!(
+            "SELECT max(coalesce((SELECT max(id) FROM {table}), 0) + 1,
+                        coalesce((SELECT floor FROM id_floors WHERE tbl = ?1), 0))"
+        ),
+        [table],
+        |r| r.get(0),
+    )?)
+}
+
+fn raise_floor(conn: &Connection, table: &str, floor: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO id_floors (tbl, floor) VALUES (?1, ?2)
+         ON CONFLICT (tbl) DO UPDATE SET floor = max(floor, excluded.floor)",
+        params![table, floor],
+    )?;
+    Ok(())
+}
+
+/// Gives a new file its own ranges of ids: new people and evidence from its floor, new
+/// concerns (an AUTOINCREMENT table) from its sequence.
+fn give_id_range(conn: &Connection, base: i64) -> Result<()> {
+    raise_floor(conn, "people", base)?;
+    raise_floor(conn, "evidence_items", base)?;
+    let updated = conn.execute(
+        "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'low_level_concerns'",
+        [base],
+    )?;
+    if updated == 0 {
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES ('low_level_concerns', ?1)",
+            [base],
+        )?;
+    }
+    Ok(())
+}
+
+/// The base of the ids the next restricted file gives, of either kind.
+fn next_id_base(conn: &Connection) -> Result<i64> {
+    let top: i64 = conn.query_row(
+        "SELECT max(coalesce((SELECT max(id_base) FROM restricted_records), 0),
+                    coalesce((SELECT max(id_base) FROM restricted_concerns), 0))",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok((top / ID_SPAN + 1) * ID_SPAN)
+}
+
+/// The newest box key of a user (the one their slot holds now).
+fn box_key(conn: &Connection, user: i64) -> Result<String> {
+    conn.query_row(
+        "SELECT box_key FROM user_keys WHERE user_id = ?1 ORDER BY rowid DESC LIMIT 1",
+        [user],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Who seals a key, and when.
+#[derive(Clone, Copy)]
+struct Sealing<'a> {
+    vault_id: &'a str,
+    author: i64,
+    now: DateTime<Utc>,
+}
+
+/// Seals `key` for `slot` (a user, or the recovery key with `user` none) and stores it.
+fn store_sealed(
+    conn: &Connection,
+    kind: &Kind,
+    subject: (i64, u32),
+    holder: (&str, Option<i64>, &str),
+    key: &DataKey,
+    by: Sealing<'_>,
+) -> Result<()> {
+    let (id, generation) = subject;
+    let (slot, user, public) = holder;
+    let sealed = Sealed::seal(
+        by.vault_id,
+        generation,
+        &seal_label(kind, id, slot),
+        public,
+        key,
+    )?;
+    let text = serde_json::to_string(&sealed).map_err(|_| StoreError::Crypto)?;
+    conn.execute(
+        &format!(
+            "INSERT INTO {} ({}, slot, user_id, sealed, granted_at, granted_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT ({}, slot) DO UPDATE SET sealed = excluded.sealed",
+            kind.keys, kind.subject, kind.subject
+        ),
+        params![id, slot, user, text, StoredTime(by.now), by.author],
+    )?;
+    Ok(())
+}
+
+/// Seals a new key for `wanted` and the recovery key (their old copies are replaced).
+fn seal_for_all(
+    conn: &Connection,
+    kind: &Kind,
+    subject: (i64, u32),
+    wanted: &[i64],
+    recovery: &str,
+    key: &DataKey,
+    by: Sealing<'_>,
+) -> Result<()> {
+    for user in wanted {
+        let public = box_key(conn, *user)?;
+        store_sealed(
+            conn,
+            kind,
+            subject,
+            (&user_slot(*user), Some(*user), &public),
+            key,
+            by,
+        )?;
+    }
+    store_sealed(
+        conn,
+        kind,
+        subject,
+        (RECOVERY_SLOT, None, recovery),
+        key,
+        by,
+    )
+}
+
+/// Opens every restricted file of `kind` sealed to `user`, with their box secret. A file that
+/// cannot be opened is left out (and said once on stderr, without naming it).
+fn open_kind(
+    main: &Connection,
+    dir: &Path,
+    vault_id: &str,
+    user: i64,
+    secret: &StaticSecret,
+    kind: &Kind,
+) -> Result<Held> {
+    let mut stmt = main.prepare(&format!(
+        "SELECT r.{s}, r.file, k.sealed FROM {} r
+         JOIN {} k ON k.{s} = r.{s} AND k.slot = ?1",
+        kind.records,
+        kind.keys,
+        s = kind.subject
+    ))?;
+    let rows: Vec<(i64, String, String)> = stmt
+        .query_map([user_slot(user)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut held = Held::new();
+    for (subject, file, sealed) in rows {
+        let key = serde_json::from_str::<Sealed>(&sealed)
+            .ok()
+            .and_then(|s| s.open(vault_id, secret));
+        let opened = key.ok_or(StoreError::Crypto).and_then(|key| {
+            let conn = open_record(&record_path(dir, &file), &key, false)?;
+            sync_directory(main, &conn)?;
+            Ok(SealedRecord { conn, key })
+        });
+        match opened {
+            Ok(r) => {
+                held.insert(subject, r);
+            }
+            Err(_) => eprintln!("a restricted record could not be opened with your key"),
+        }
+    }
+    Ok(held)
+}
+
+/// Reseals to `user`'s new box key every key sealed to them, opening each with the recovery
+/// key (a passphrase replaced with the recovery key gives the user new keys).
+pub(crate) fn reseal_after_recovery(
+    main: &Connection,
+    vault_id: &str,
+    user: i64,
+    recovery: &StaticSecret,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let public = box_key(main, user)?;
+    for kind in KINDS {
+        let mut stmt = main.prepare(&format!(
+            "SELECT k.{s}, r.generation, k.sealed FROM {keys} k
+             JOIN {records} r ON r.{s} = k.{s}
+             WHERE k.slot = ?1
+               AND EXISTS (SELECT 1 FROM {keys} u WHERE u.{s} = k.{s} AND u.slot = ?2)",
+            keys = kind.keys,
+            records = kind.records,
+            s = kind.subject
+        ))?;
+        let rows: Vec<(i64, u32, String)> = stmt
+            .query_map(params![RECOVERY_SLOT, user_slot(user)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (subject, generation, sealed) in rows {
+            let Some(key) = serde_json::from_str::<Sealed>(&sealed)
+                .ok()
+                .and_then(|s| s.open(vault_id, recovery))
+            else {
+                continue;
+            };
+            store_sealed(
+                main,
+                kind,
+                (subject, generation),
+                (&user_slot(user), Some(user), &public),
+                &key,
+                Sealing {
+                    vault_id,
+                    author: user,
+                    now,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the incident is restricted.
+pub(crate) fn is_restricted(conn: &Connection, incident: i64) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM restricted_records WHERE incident_id = ?1",
+            [incident],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// A fresh file for a restricted record, with the vault's schema, users, keys and settings,
+/// and its own ranges of ids.
+fn new_file(main: &Connection, dir: &Path, key: &DataKey, base: i64) -> Result<(String, Connection)> {
+    let file = format!("{}.db", hex::encode(random_bytes::<12>()));
+    std::fs::create_dir_all(dir.join(RESTRICTED_DIR))?;
+    let path = record_path(dir, &file);
+    let made = (|| {
+        let conn = open_record(&path, key, true)?;
+        sync_directory(main, &conn)?;
+        give_id_range(&conn, base)?;
+        Ok(conn)
+    })();
+    match made {
+        Ok(conn) => Ok((file, conn)),
+        Err(e) => {
+            remove_files(&path);
+            Err(e)
+        }
+    }
+}
+
+/// Removes a record's file and its journals, as far as it can (a failed restriction).
+fn remove_files(path: &Path) {
+    for p in journals(path) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn journals(path: &Path) -> [PathBuf; 3] {
+    [
+        path.to_path_buf(),
+        PathBuf::from(format!("{}-wal", path.display())),
+        PathBuf::from(format!("{}-shm", path.display())),
+    ]
+}
+
+impl Vault {
+    /// Opens the restricted files sealed to the signed-in user, with their box secret.
+    pub(crate) fn open_held(&mut self, secret: &StaticSecret) -> Result<()> {
+        let (dir, id) = (self.dir.clone(), self.vault_id.clone());
+        self.held = open_kind(&self.conn, &dir, &id, self.user_id, secret, &INCIDENT)?;
+        self.held_concerns = open_kind(&self.conn, &dir, &id, self.user_id, secret, &CONCERNS)?;
+        Ok(())
+    }
+
+    fn held_of(&self, kind: &Kind) -> &Held {
+        if kind.records == CONCERNS.records {
+            &self.held_concerns
+        } else {
+            &self.held
+        }
+    }
+
+    fn held_of_mut(&mut self, kind: &Kind) -> &mut Held {
+        if kind.records == CONCERNS.records {
+            &mut self.held_concerns
+        } else {
+            &mut self.held
+        }
+    }
+
+    /// The database an incident's content is in: its restricted file when the signed-in user
+    /// holds it, the vault otherwise. Not found when it is restricted and not held, or when the
+    /// user sees only records granted to them and this one is not.
+    pub(crate) fn db(&self, incident: i64) -> Result<&Connection> {
+        if let Some(r) = self.held.get(&incident) {
+            return Ok(&r.conn);
+        }
+        if is_restricted(&self.conn, incident)? || self.role()?.sees_only_granted() {
+            return Err(StoreError::NotFound);
+        }
+        Ok(&self.conn)
+    }
+
+    /// Refuses a change to an incident unless the signed-in user is a DSL or deputy, or the
+    /// chair of governors holding this restricted record (the case manager's decisions).
+    pub(crate) fn require_case_editor(&self, incident: i64) -> Result<()> {
+        self.require_in_place()?;
+        let role = self.role()?;
+        if role.can_edit() || (role == Role::Chair && self.held.contains_key(&incident)) {
+            Ok(())
+        } else {
+            Err(StoreError::NotPermitted(
+                "only a DSL or deputy can change records",
+            ))
+        }
+    }
+
+    /// The databases whose records the signed-in user may list: the vault (unless they see
+    /// only what is granted to them) and each restricted file they hold.
+    pub(crate) fn readable(&self) -> Result<Vec<&Connection>> {
+        let mut out = Vec::with_capacity(self.held.len() + self.held_concerns.len() + 1);
+        if !self.role()?.sees_only_granted() {
+            out.push(&self.conn);
+        }
+        out.extend(self.held.values().map(|r| &r.conn));
+        out.extend(self.held_concerns.values().map(|r| &r.conn));
+        Ok(out)
+    }
+
+    /// After a change to an incident: a restricted one's figures row is copied into the vault,
+    /// so that the governor figures still count it.
+    pub(crate) fn after_change(&self, incident: i64) -> Result<()> {
+        if let Some(r) = self.held.get(&incident) {
+            copy_stat(&r.conn, &self.conn, incident)?;
+        }
+        Ok(())
+    }
+
+    /// The users a record is granted to: those chosen, and the signed-in user.
+    fn grantees(&self, granted: &[i64]) -> Result<Vec<i64>> {
+        let current = users::list(&self.conn)?;
+        let mut out = vec![self.user_id];
+        for id in granted {
+            if !current.iter().any(|u| u.id == *id) {
+                return Err(StoreError::NotFound);
+            }
+            if !out.contains(id) {
+                out.push(*id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Who may read a restricted file, and when and by whom it was restricted, for the screen.
+    fn restriction_of(
+        &self,
+        kind: &Kind,
+        subject: i64,
+        named: &[i64],
+        offer: impl Fn(Role) -> bool,
+    ) -> Result<Restriction> {
+        let row: Option<(StoredTime, String)> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT r.restricted_at, u.name FROM {} r
+                     JOIN users u ON u.id = r.restricted_by WHERE r.{} = ?1",
+                    kind.records, kind.subject
+                ),
+                [subject],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let granted = self.holders(kind, subject, None)?;
+        let users = users::list(&self.conn)?
+            .into_iter()
+            .map(|u| RestrictionUser {
+                granted: if row.is_some() {
+                    granted.contains(&u.id)
+                } else {
+                    offer(u.role)
+                },
+                named: named.contains(&u.id),
+                id: u.id,
+                name: u.name,
+                role: u.role,
+            })
+            .collect();
+        Ok(Restriction {
+            restricted: row.is_some(),
+            restricted_at: row.as_ref().map(|r| r.0 .0),
+            restricted_by: row.map(|r| r.1),
+            users,
+        })
+    }
+
+    /// Seals the file's key to `wanted`; re-keys the file first when anyone who held it is
+    /// left out, or when `rekey` asks for it.
+    fn regrant(
+        &mut self,
+        kind: &Kind,
+        subject: i64,
+        wanted: &[i64],
+        rekey: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let before = self.holders(kind, subject, None)?;
+        let removed = rekey || before.iter().any(|u| !wanted.contains(u));
+        let slots = SlotFile::read(&slots_path(&self.dir))?;
+        let generation: u32 = self.conn.query_row(
+            &format!(
+                "SELECT generation FROM {} WHERE {} = ?1",
+                kind.records, kind.subject
+            ),
+            [subject],
+            |r| r.get(0),
+        )?;
+        let held = self.held_of(kind).get(&subject).ok_or(StoreError::NotFound)?;
+        let (key, generation) = if removed {
+            let key = new_data_key();
+            let pragma = zeroize::Zeroizing::new(format!(
+                "PRAGMA rekey = \"{}\";",
+                crate::vault::raw_key(&key).as_str()
+            ));
+            held.conn.execute_batch(&pragma)?;
+            (key, generation + 1)
+        } else {
+            (held.key.clone(), generation)
+        };
+        let vault_id = self.vault_id.clone();
+        let (author, signer) = (self.user_id, self.signer.clone());
+        let by = Sealing {
+            vault_id: &vault_id,
+            author,
+            now,
+        };
+        let tx = self.conn.transaction()?;
+        if removed {
+            tx.execute(
+                &format!("DELETE FROM {} WHERE {} = ?1", kind.keys, kind.subject),
+                [subject],
+            )?;
+            tx.execute(
+                &format!(
+                    "UPDATE {} SET generation = ?2, rekey_due = 0 WHERE {} = ?1",
+                    kind.records, kind.subject
+                ),
+                params![subject, generation],
+            )?;
+            seal_for_all(
+                &tx,
+                kind,
+                (subject, generation),
+                wanted,
+                &slots.recovery.box_key,
+                &key,
+                by,
+            )?;
+        } else {
+            let added: Vec<i64> = wanted
+                .iter()
+                .copied()
+                .filter(|u| !before.contains(u))
+                .collect();
+            for user in added {
+                let public = box_key(&tx, user)?;
+                store_sealed(
+                    &tx,
+                    kind,
+                    (subject, generation),
+                    (&user_slot(user), Some(user), &public),
+                    &key,
+                    by,
+                )?;
+            }
+        }
+        let author_key = Author {
+            user: author,
+            key: &signer,
+        };
+        let (record_kind, id) = if kind.records == CONCERNS.records {
+            ("person", subject.to_string())
+        } else {
+            ("incident", subject.to_string())
+        };
+        audit::record(&tx, now, &author_key, "incident.access_changed", record_kind, &id)?;
+        tx.commit()?;
+        if let Some(h) = self.held_of_mut(kind).get_mut(&subject) {
+            h.key = key;
+            if removed {
+                audit::record(&h.conn, now, &author_key, "incident.rekeyed", record_kind, &id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The users a restricted file is sealed to, but `except`.
+    fn holders(&self, kind: &Kind, subject: i64, except: Option<i64>) -> Result<Vec<i64>> {
+        Ok(self
+            .conn
+            .prepare(&format!(
+                "SELECT user_id FROM {} WHERE {} = ?1 AND user_id IS NOT NULL AND user_id IS NOT ?2",
+                kind.keys, kind.subject
+            ))?
+            .query_map(params![subject, except], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Takes a removed user out of every restricted file: those the signed-in user holds are
+    /// re-keyed now; the others are marked to be re-keyed by the next holder to sign in.
+    pub(crate) fn ungrant_removed(&mut self, user: i64, now: DateTime<Utc>) -> Result<()> {
+        for kind in KINDS {
+            let subjects: Vec<i64> = self
+                .conn
+                .prepare(&format!(
+                    "SELECT {} FROM {} WHERE slot = ?1",
+                    kind.subject, kind.keys
+                ))?
+                .query_map([user_slot(user)], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for subject in subjects {
+                if self.held_of(kind).contains_key(&subject) {
+                    let keep = self.holders(kind, subject, Some(user))?;
+                    self.regrant(kind, subject, &keep, true, now)?;
+                } else {
+                    self.conn.execute(
+                        &format!(
+                            "DELETE FROM {} WHERE {} = ?1 AND slot = ?2",
+                            kind.keys, kind.subject
+                        ),
+                        params![subject, user_slot(user)],
+                    )?;
+                    self.conn.execute(
+                        &format!(
+                            "UPDATE {} SET rekey_due = 1 WHERE {} = ?1",
+                            kind.records, kind.subject
+                        ),
+                        [subject],
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-keys the held files someone was removed from while no holder was signed in.
+    pub(crate) fn finish_record_rekeys(&mut self, now: DateTime<Utc>) -> Result<()> {
+        if !self.role()?.can_edit() {
+            return Ok(());
+        }
+        for kind in KINDS {
+            let due: Vec<i64> = self
+                .conn
+                .prepare(&format!(
+                    "SELECT {} FROM {} WHERE rekey_due = 1",
+                    kind.subject, kind.records
+                ))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let due: Vec<i64> = due
+                .into_iter()
+                .filter(|i| self.held_of(kind).contains_key(i))
+                .collect();
+            for subject in due {
+                let keep = self.holders(kind, subject, None)?;
+                self.regrant(kind, subject, &keep, true, now)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes a destroyed restricted file (its keys and entry are gone already).
+    pub(crate) fn remove_record_file(&mut self, kind: &Kind, subject: i64) -> Result<()> {
+        let Some(record) = self.held_of_mut(kind).remove(&subject) else {
+            return Ok(());
+        };
+        let path = record
+            .conn
+            .path()
+            .map(PathBuf::from)
+            .ok_or(StoreError::Corrupt("a restricted record's file has no path"))?;
+        drop(record);
+        for p in journals(&path) {
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies each held file's own audit chain; the first broken one is reported.
+    pub(crate) fn verify_held(&self) -> Result<Option<dsl_domain::vault::AuditCheck>> {
+        for r in self.held.values().chain(self.held_concerns.values()) {
+            sync_directory(&self.conn, &r.conn)?;
+            let check = audit::verify(&r.conn, &self.vault_id, &|_, _| {})?;
+            if check.broken.is_some() {
+                return Ok(Some(check));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every restricted file, for a backup: those the signed-in user holds as a consistent
+    /// copy, the others as they are on disk (encrypted under keys they do not hold).
+    pub(crate) fn record_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for kind in KINDS {
+            let rows: Vec<(i64, String)> = self
+                .conn
+                .prepare(&format!(
+                    "SELECT {s}, file FROM {} ORDER BY {s}",
+                    kind.records,
+                    s = kind.subject
+                ))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (subject, file) in rows {
+                let bytes = match self.held_of(kind).get(&subject) {
+                    Some(r) => {
+                        let snapshot = self.dir.join(RESTRICTED_DIR).join("backup-snapshot.db");
+                        let _ = std::fs::remove_file(&snapshot);
+                        let copied = crate::vault::export_copy(&r.conn, &r.key, &snapshot)
+                            .and_then(|()| Ok(std::fs::read(&snapshot)?));
+                        let _ = std::fs::remove_file(&snapshot);
+                        copied?
+                    }
+                    None => std::fs::read(record_path(&self.dir, &file))?,
+                };
+                out.push((file, bytes));
+            }
+        }
+        Ok(out)
+    }
+
+    /// True when every restricted file the vault lists is beside it.
+    pub(crate) fn record_files_present(&self) -> Result<bool> {
+        for kind in KINDS {
+            let files: Vec<String> = self
+                .conn
+                .prepare(&format!("SELECT file FROM {}", kind.records))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if !files.iter().all(|f| record_path(&self.dir, f).is_file()) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+impl Drop for SealedRecord {
+    /// Folds the record's log into its file when it closes, as the vault's own connection does.
+    fn drop(&mut self) {
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+}
+
+/// Moves a restored copy's restricted records' folder into the vault folder. A folder already
+/// there (left by another vault) is kept under another name, never deleted.
+pub(crate) fn move_record_files(staging: &Path, dir: &Path) -> Result<()> {
+    let from = staging.join(RESTRICTED_DIR);
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let to = dir.join(RESTRICTED_DIR);
+    if to.exists() {
+        let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+        std::fs::rename(
+            &to,
+            dir.join(format!("{RESTRICTED_DIR}-before-restore-{stamp}")),
+        )?;
+    }
+    std::fs::rename(&from, &to)?;
+    Ok(())
+}
