@@ -77,6 +77,9 @@ pub async fn export_transfer<R: Runtime>(
                 v.require_editor("only a DSL or deputy can send records")?;
                 let t = check_transfer(&transfer, at)?;
                 let session = v.session()?;
+                // Refused before the package is written, not after.
+                v.require_editor("only a DSL or deputy can send records")?;
+                v.require_transfer_loggable(t.person_id)?;
                 let set = v.person_reports(
                     t.person_id,
                     &session.user_name,

@@ -28,7 +28,10 @@ const ACTIONS: [(&str, &str); 12] = [
     ("incident.created", "Recorded it"),
     ("incident.restricted", "Restricted it to named people"),
     ("incident.access_changed", "Changed who may read it"),
-    ("concerns.restricted", "Restricted the concerns about this adult"),
+    (
+        "concerns.restricted",
+        "Restricted the concerns about this adult",
+    ),
     (OPENED, "Opened"),
     (PRINTED, "Saved its report as a PDF"),
     (GOVERNOR_PRINTED, "Saved the governor report as a PDF"),

@@ -123,6 +123,9 @@ impl Vault {
                 "the vault must keep at least one DSL or deputy",
             ));
         }
+        if target.role.can_edit() {
+            self.require_other_editor_holders(id)?;
+        }
         let mut file = SlotFile::read(&slots_path(&self.dir))?;
         file.users.retain(|s| s.user_id != id);
         let tx = self.conn.transaction()?;

@@ -331,9 +331,6 @@ impl PreparedRestore {
             }
         }
         let vault = self.open_at(&self.staging)?;
-        if !vault.record_files_present()? {
-            return Err(refused("a restricted record's file is missing from it"));
-        }
         if !vault.integrity_check()? {
             return Err(refused(
                 "its database fails SQLite's integrity check: it is damaged",

@@ -110,6 +110,7 @@ impl Vault {
         terms: &[Term],
         now: DateTime<Utc>,
     ) -> std::result::Result<[Term; 3], WriteError> {
+        self.require_whole_vault()?;
         let terms = check_year(terms)?;
         let tx = self.conn.transaction()?;
         for t in &terms {
@@ -179,6 +180,7 @@ impl Vault {
         year: i32,
         name: TermName,
     ) -> std::result::Result<(Term, Vec<IncidentStat>), WriteError> {
+        self.require_whole_vault()?;
         year_in_range(year)?;
         let term = term_of(&self.conn, year, name)?;
         let stats = stats_until(&self.conn, term.ends)?;
@@ -228,6 +230,7 @@ impl Vault {
     /// The saved draft for one term's report; a new draft starts with the filtering review
     /// date of the draft saved last.
     pub fn governor_draft(&self, year: i32, name: TermName) -> Result<GovernorDraft> {
+        self.require_whole_vault()?;
         let saved: Option<String> = self
             .conn
             .query_row(
@@ -267,6 +270,7 @@ impl Vault {
         draft: &GovernorDraft,
         now: DateTime<Utc>,
     ) -> std::result::Result<GovernorDraft, WriteError> {
+        self.require_whole_vault()?;
         year_in_range(year)?;
         let clean = check_draft(draft, dsl_domain::time::uk_day(now))?;
         let json = crate::columns::json::to_text(&clean, "a report draft")?;

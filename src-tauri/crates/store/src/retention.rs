@@ -298,6 +298,7 @@ impl Vault {
 
     /// Every destroyed record's tombstone, newest first.
     pub fn tombstones(&self) -> Result<Vec<Tombstone>> {
+        self.require_whole_vault()?;
         let mut stmt = self.conn.prepare(
             "SELECT t.id, t.record_kind, t.reference, t.destroyed_at, u.name AS destroyed_by,
                     t.reason

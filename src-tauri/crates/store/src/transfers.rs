@@ -174,6 +174,19 @@ impl Vault {
             )
             .into());
         }
+        self.require_transfer_loggable(t.person_id)?;
+        // A restricted record in the package is logged in its own file ("who has seen this
+        // record"), not among the vault's transfers, which everyone can read.
+        let restricted = self.held_references(references)?;
+        for (_, incident) in &restricted {
+            self.log_access("transfer.sent", "incident", &incident.to_string(), now)?;
+        }
+        let references: Vec<String> = references
+            .iter()
+            .filter(|r| !restricted.iter().any(|(x, _)| x == *r))
+            .cloned()
+            .collect();
+        let references = references.as_slice();
         let user = &Author {
             user: self.user_id,
             key: &self.signer,
@@ -199,6 +212,23 @@ impl Vault {
             .into_iter()
             .find(|x| x.id == id)
             .ok_or_else(|| StoreError::NotFound.into())
+    }
+
+    /// Refuses, before anything is written, a transfer of a pupil the vault itself does not
+    /// hold (one named only in restricted records): its log could not name them.
+    pub fn require_transfer_loggable(&self, person: i64) -> Result<()> {
+        let known: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)",
+            [person],
+            |r| r.get(0),
+        )?;
+        if known {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(
+                "this pupil is named only in a restricted record: send its report to the new school from the record itself",
+            ))
+        }
     }
 
     /// Records the new school's acknowledgement of a transfer.
@@ -259,6 +289,7 @@ impl Vault {
 
     /// The transfer log, newest first; for one person when `person` is given.
     pub fn transfers(&self, person: Option<i64>, today: NaiveDate) -> Result<Vec<Transfer>> {
+        self.require_whole_vault()?;
         read_transfers(&self.conn, person, today)
     }
 }

@@ -246,7 +246,10 @@ impl Vault {
             return Err(StoreError::NotFound);
         }
         for c in &mut concerns {
-            for link in [c.from_incident.as_mut(), c.escalated_to.as_mut()].into_iter().flatten() {
+            for link in [c.from_incident.as_mut(), c.escalated_to.as_mut()]
+                .into_iter()
+                .flatten()
+            {
                 link.reference = self.link_reference(link.id)?;
             }
         }
@@ -306,7 +309,6 @@ fn register_in(conn: &Connection, year_ago: &StoredDate) -> Result<Vec<ConcernAd
 }
 
 impl Vault {
-
     /// Records that a member of staff is (or is no longer) the headteacher, and when they left.
     pub fn set_staff_details(
         &mut self,
@@ -334,13 +336,20 @@ impl Vault {
                 .into());
             }
             let tx = conn.unchecked_transaction()?;
-            changed.extend(apply_staff_details(&tx, &user, person_id, headteacher, left, now)?);
+            changed.extend(apply_staff_details(
+                &tx,
+                &user,
+                person_id,
+                headteacher,
+                left,
+                now,
+            )?);
             let p = person(&tx, person_id)?;
             tx.commit()?;
             out.get_or_insert(p);
         }
         for incident in changed {
-            self.after_change(incident)?;
+            self.after_change(incident);
         }
         out.ok_or(StoreError::NotFound).map_err(WriteError::from)
     }
@@ -587,7 +596,14 @@ impl Vault {
                      VALUES (?1, ?2, ?3, ?4)",
                     params![id, StoredTime(now), user.user, reason],
                 )?;
-                audit::record(&tx, now, &user, "concern.destroyed", "concern", &id.to_string())?;
+                audit::record(
+                    &tx,
+                    now,
+                    &user,
+                    "concern.destroyed",
+                    "concern",
+                    &id.to_string(),
+                )?;
             }
             tx.execute("DELETE FROM concern_keys WHERE person_id = ?1", [person_id])?;
             tx.execute(
@@ -684,7 +700,14 @@ fn tombstone_concerns(
             params![id, StoredTime(now), user.user, reason],
         )?;
         conn.execute("DELETE FROM low_level_concerns WHERE id = ?1", [id])?;
-        audit::record(conn, now, user, "concern.destroyed", "concern", &id.to_string())?;
+        audit::record(
+            conn,
+            now,
+            user,
+            "concern.destroyed",
+            "concern",
+            &id.to_string(),
+        )?;
     }
     Ok(ids.len() as u32)
 }
@@ -815,4 +838,3 @@ pub(crate) fn linked_person(conn: &Connection, user: i64) -> Result<Option<Perso
         )
         .optional()?)
 }
-

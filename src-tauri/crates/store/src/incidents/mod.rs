@@ -22,6 +22,8 @@ use ts_rs::TS;
 use crate::StoreError;
 
 pub(crate) use concerns::linked_person;
+#[cfg(test)]
+pub(crate) use concerns::{insert_concern, ConcernText};
 pub(crate) use load::involvements;
 pub(crate) use projections::{backfill_stats, refresh_projection};
 pub(crate) use writes::{insert_entry, insert_incident, settle};

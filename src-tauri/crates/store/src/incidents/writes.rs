@@ -382,7 +382,7 @@ impl Vault {
             (loaded, state)
         };
         tx.commit()?;
-        self.after_change(id)?;
+        self.after_change(id);
         Ok(loaded.into_detail(state))
     }
 
@@ -396,6 +396,9 @@ impl Vault {
     ) -> std::result::Result<IncidentDetail, WriteError> {
         self.require_editor(EDITORS_ONLY)?;
         let user = &self.author();
+        if let Some(person) = input.person_id {
+            self.bring_person(id, person)?;
+        }
         let tx = self.db(id)?.unchecked_transaction()?;
         if status(&tx, id)? == "closed" {
             return Err(ApiError::new(
@@ -407,7 +410,7 @@ impl Vault {
         add_involvement(&tx, user, id, input, now)?;
         let (loaded, state) = settle(&tx, user, id, now)?;
         tx.commit()?;
-        self.after_change(id)?;
+        self.after_change(id);
         Ok(loaded.into_detail(state))
     }
 
@@ -435,7 +438,7 @@ impl Vault {
         )?;
         let (loaded, state) = settle(&tx, user, id, now)?;
         tx.commit()?;
-        self.after_change(id)?;
+        self.after_change(id);
         Ok(loaded.into_detail(state))
     }
 }

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection};
 
 use super::{
     copy_rows, new_file, next_id_base, record_path, remove_files, seal_for_all, Restriction,
-    Sealing, SealedRecord, CONCERNS, ONLY_EDITORS,
+    SealedRecord, Sealing, CONCERNS, ONLY_EDITORS,
 };
 use crate::audit::{self, Author};
 use crate::keyslots::{new_data_key, SlotFile};
@@ -23,20 +23,23 @@ pub(crate) fn concerns_restricted(conn: &Connection, person: i64) -> Result<bool
     )?)
 }
 
+/// The vault users who are the adult.
+fn named_of(conn: &Connection, person: i64) -> Result<Vec<i64>> {
+    Ok(conn
+        .prepare("SELECT id FROM users WHERE person_id = ?1 AND removed_at IS NULL")?
+        .query_map([person], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 impl Vault {
     /// Who may read the concerns about an adult: by default the DSL and deputies, never the
     /// adult themselves.
     pub fn concerns_restriction(&self, person: i64) -> Result<Restriction> {
         self.require_editor(ONLY_EDITORS)?;
-        if concerns_restricted(&self.conn, person)? && !self.held_concerns.contains_key(&person)
-        {
+        if concerns_restricted(&self.conn, person)? && !self.held_concerns.contains_key(&person) {
             return Err(StoreError::NotFound);
         }
-        let named: Vec<i64> = self
-            .conn
-            .prepare("SELECT id FROM users WHERE person_id = ?1 AND removed_at IS NULL")?
-            .query_map([person], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let named = named_of(&self.conn, person)?;
         self.restriction_of(&CONCERNS, person, &named, |r| r.can_edit())
     }
 
@@ -51,6 +54,8 @@ impl Vault {
     ) -> Result<()> {
         self.require_editor(ONLY_EDITORS)?;
         let wanted = self.grantees(granted)?;
+        let named = named_of(&self.conn, person)?;
+        super::incident::refuse_named(&named, &wanted)?;
         if concerns_restricted(&self.conn, person)? {
             if !self.held_concerns.contains_key(&person) {
                 return Err(StoreError::NotFound);
@@ -112,6 +117,7 @@ impl Vault {
                     author,
                     now,
                 },
+                false,
             )?;
             audit::record(
                 &tx,
@@ -143,7 +149,11 @@ impl Vault {
     /// Moves concerns about a restricted adult that were recorded in the vault into their file.
     fn absorb_concerns(&mut self, person: i64, now: DateTime<Utc>) -> Result<()> {
         let (author, signer) = (self.user_id, self.signer.clone());
-        let record = &self.held_concerns.get(&person).ok_or(StoreError::NotFound)?.conn;
+        let record = &self
+            .held_concerns
+            .get(&person)
+            .ok_or(StoreError::NotFound)?
+            .conn;
         let tx = self.conn.unchecked_transaction()?;
         move_concerns(&tx, record, person, (author, &signer), now)?;
         tx.commit()?;
@@ -193,8 +203,18 @@ fn move_concerns(
             [id],
         )?;
         main.execute("DELETE FROM low_level_concerns WHERE id = ?1", [id])?;
-        main.execute("DELETE FROM concerns_moving_out WHERE concern_id = ?1", [id])?;
-        audit::record(main, now, &by, "concern.restricted", "concern", &id.to_string())?;
+        main.execute(
+            "DELETE FROM concerns_moving_out WHERE concern_id = ?1",
+            [id],
+        )?;
+        audit::record(
+            main,
+            now,
+            &by,
+            "concern.restricted",
+            "concern",
+            &id.to_string(),
+        )?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
     copy_rows, copy_stat, is_restricted, new_file, next_id_base, raise_floor, record_path,
-    remove_files, seal_for_all, Restriction, Sealing, SealedRecord, INCIDENT, ONLY_EDITORS,
+    remove_files, seal_for_all, Restriction, SealedRecord, Sealing, INCIDENT, ONLY_EDITORS,
 };
 use crate::audit::{self, Author};
 use crate::keyslots::{new_data_key, DataKey, SlotFile};
@@ -41,11 +41,9 @@ const FLOW_CONCERNS: &str = "SELECT id FROM low_level_concerns WHERE incident_id
 
 /// Not found unless the database holds the incident.
 fn exists(conn: &Connection, incident: i64) -> Result<()> {
-    conn.query_row(
-        "SELECT 1 FROM incidents WHERE id = ?1",
-        [incident],
-        |_| Ok(()),
-    )
+    conn.query_row("SELECT 1 FROM incidents WHERE id = ?1", [incident], |_| {
+        Ok(())
+    })
     .optional()?
     .ok_or(StoreError::NotFound)
 }
@@ -55,6 +53,17 @@ fn ids(conn: &Connection, sql: &str, incident: i64) -> Result<Vec<i64>> {
         .prepare(sql)?
         .query_map([incident], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Refuses to grant a record to someone it names (an allegation about a deputy is not for
+/// that deputy to read).
+pub(super) fn refuse_named(named: &[i64], wanted: &[i64]) -> Result<()> {
+    if wanted.iter().any(|u| named.contains(u)) {
+        return Err(StoreError::Conflict(
+            "the record names someone chosen to read it: a record is never restricted to the people it is about",
+        ));
+    }
+    Ok(())
 }
 
 /// Vault users whose linked member of staff the incident names.
@@ -91,14 +100,15 @@ impl Vault {
         }
         exists(&self.conn, incident)?;
         let grantees = self.grantees(granted)?;
+        refuse_named(&named_users(&self.conn, &self.conn, incident)?, &grantees)?;
         let slots = SlotFile::read(&slots_path(&self.dir))?;
         let base = next_id_base(&self.conn)?;
         let key = new_data_key();
         let (file, conn) = new_file(&self.conn, &self.dir, &key, base)?;
         let path = record_path(&self.dir, &file);
-        let moved = self
-            .fill_record(&conn, incident, now)
-            .and_then(|()| self.move_out(&conn, incident, (&file, base), &grantees, &slots, &key, now));
+        let moved = self.fill_record(&conn, incident, now).and_then(|()| {
+            self.move_out(&conn, incident, (&file, base), &grantees, &slots, &key, now)
+        });
         if let Err(e) = moved {
             drop(conn);
             remove_files(&path);
@@ -114,14 +124,13 @@ impl Vault {
 
     /// Changes who may read a restricted incident. Adding someone seals its key to them;
     /// removing anyone re-keys the record's file under a new key sealed to those who remain.
-    pub fn set_grants(
-        &mut self,
-        incident: i64,
-        granted: &[i64],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
+    pub fn set_grants(&mut self, incident: i64, granted: &[i64], now: DateTime<Utc>) -> Result<()> {
         self.require_editor(ONLY_EDITORS)?;
         let wanted = self.grantees(granted)?;
+        refuse_named(
+            &named_users(self.db(incident)?, &self.conn, incident)?,
+            &wanted,
+        )?;
         self.regrant(&INCIDENT, incident, &wanted, false, now)
     }
 
@@ -224,9 +233,19 @@ impl Vault {
                 [id],
             )?;
             tx.execute("DELETE FROM low_level_concerns WHERE id = ?1", [id])?;
-            tx.execute("DELETE FROM concerns_moving_out WHERE concern_id = ?1", [id])?;
+            tx.execute(
+                "DELETE FROM concerns_moving_out WHERE concern_id = ?1",
+                [id],
+            )?;
             // The chain records that the concern left with the record.
-            audit::record(&tx, now, &by, "concern.restricted", "concern", &id.to_string())?;
+            audit::record(
+                &tx,
+                now,
+                &by,
+                "concern.restricted",
+                "concern",
+                &id.to_string(),
+            )?;
         }
         tx.execute("DELETE FROM incident_search WHERE rowid = ?1", [incident])?;
         tx.execute(
@@ -249,7 +268,14 @@ impl Vault {
                 tx.execute("DELETE FROM people WHERE id = ?1", [person])?;
                 // The chain records that the person left with the record (Verify then finds
                 // them gone as it should).
-                audit::record(&tx, now, &by, "person.restricted", "person", &person.to_string())?;
+                audit::record(
+                    &tx,
+                    now,
+                    &by,
+                    "person.restricted",
+                    "person",
+                    &person.to_string(),
+                )?;
             }
         }
         copy_stat(record, &tx, incident)?;
@@ -277,6 +303,7 @@ impl Vault {
                 author,
                 now,
             },
+            false,
         )?;
         audit::record(
             &tx,

@@ -47,6 +47,9 @@ use crate::{migrations, users, Result, StoreError, Vault};
 /// The folder inside the vault folder that holds restricted records' files.
 pub const RESTRICTED_DIR: &str = "restricted";
 const RECOVERY_SLOT: &str = "recovery";
+/// A key sealed while its file is being re-keyed: kept beside the old one until the file is
+/// under the new key, so that a failure between leaves one of them opening it.
+const NEXT: &str = "#next";
 /// Each restricted file gives new people, evidence and concern ids from its own range.
 const ID_SPAN: i64 = 1 << 32;
 const ONLY_EDITORS: &str = "only a DSL or deputy can restrict a record";
@@ -226,6 +229,12 @@ fn sync_directory(main: &Connection, record: &Connection) -> Result<()> {
 /// enforced (the vault's users and people it refers to are partly elsewhere).
 fn open_record(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
     let (mut conn, _) = open_db(path, Some(key), create)?;
+    // A rollback journal, not a log: every commit is in the file itself, so a copy of the file
+    // (a backup made by someone who does not hold it) is always whole and under its key.
+    let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(StoreError::Corrupt("journal mode could not be set"));
+    }
     migrations::migrate(&mut conn)?;
     conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     Ok(conn)
@@ -310,7 +319,8 @@ fn store_sealed(
     by: Sealing<'_>,
 ) -> Result<()> {
     let (id, generation) = subject;
-    let (slot, user, public) = holder;
+    let (row_slot, user, public) = holder;
+    let slot = row_slot.strip_suffix(NEXT).unwrap_or(row_slot);
     let sealed = Sealed::seal(
         by.vault_id,
         generation,
@@ -326,12 +336,13 @@ fn store_sealed(
              ON CONFLICT ({}, slot) DO UPDATE SET sealed = excluded.sealed",
             kind.keys, kind.subject, kind.subject
         ),
-        params![id, slot, user, text, StoredTime(by.now), by.author],
+        params![id, row_slot, user, text, StoredTime(by.now), by.author],
     )?;
     Ok(())
 }
 
 /// Seals a new key for `wanted` and the recovery key (their old copies are replaced).
+#[allow(clippy::too_many_arguments)]
 fn seal_for_all(
     conn: &Connection,
     kind: &Kind,
@@ -340,14 +351,20 @@ fn seal_for_all(
     recovery: &str,
     key: &DataKey,
     by: Sealing<'_>,
+    pending: bool,
 ) -> Result<()> {
+    let suffix = if pending { NEXT } else { "" };
     for user in wanted {
         let public = box_key(conn, *user)?;
         store_sealed(
             conn,
             kind,
             subject,
-            (&user_slot(*user), Some(*user), &public),
+            (
+                &format!("{}{suffix}", user_slot(*user)),
+                Some(*user),
+                &public,
+            ),
             key,
             by,
         )?;
@@ -356,7 +373,7 @@ fn seal_for_all(
         conn,
         kind,
         subject,
-        (RECOVERY_SLOT, None, recovery),
+        (&format!("{RECOVERY_SLOT}{suffix}"), None, recovery),
         key,
         by,
     )
@@ -372,9 +389,12 @@ fn open_kind(
     secret: &StaticSecret,
     kind: &Kind,
 ) -> Result<Held> {
+    // The key sealed to the user, and any sealed for a re-key that did not finish: whichever
+    // the file is under opens it.
     let mut stmt = main.prepare(&format!(
         "SELECT r.{s}, r.file, k.sealed FROM {} r
-         JOIN {} k ON k.{s} = r.{s} AND k.slot = ?1",
+         JOIN {} k ON k.{s} = r.{s} AND k.slot IN (?1, ?1 || '{NEXT}')
+         ORDER BY r.{s}, k.slot",
         kind.records,
         kind.keys,
         s = kind.subject
@@ -383,7 +403,11 @@ fn open_kind(
         .query_map([user_slot(user)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut held = Held::new();
+    let mut failed = Vec::new();
     for (subject, file, sealed) in rows {
+        if held.contains_key(&subject) {
+            continue;
+        }
         let key = serde_json::from_str::<Sealed>(&sealed)
             .ok()
             .and_then(|s| s.open(vault_id, secret));
@@ -396,8 +420,11 @@ fn open_kind(
             Ok(r) => {
                 held.insert(subject, r);
             }
-            Err(_) => eprintln!("a restricted record could not be opened with your key"),
+            Err(_) => failed.push(subject),
         }
+    }
+    if failed.iter().any(|s| !held.contains_key(s)) {
+        eprintln!("a restricted record could not be opened with your key");
     }
     Ok(held)
 }
@@ -465,7 +492,12 @@ pub(crate) fn is_restricted(conn: &Connection, incident: i64) -> Result<bool> {
 
 /// A fresh file for a restricted record, with the vault's schema, users, keys and settings,
 /// and its own ranges of ids.
-fn new_file(main: &Connection, dir: &Path, key: &DataKey, base: i64) -> Result<(String, Connection)> {
+fn new_file(
+    main: &Connection,
+    dir: &Path,
+    key: &DataKey,
+    base: i64,
+) -> Result<(String, Connection)> {
     let file = format!("{}.db", hex::encode(random_bytes::<12>()));
     std::fs::create_dir_all(dir.join(RESTRICTED_DIR))?;
     let path = record_path(dir, &file);
@@ -505,6 +537,10 @@ impl Vault {
         let (dir, id) = (self.dir.clone(), self.vault_id.clone());
         self.held = open_kind(&self.conn, &dir, &id, self.user_id, secret, &INCIDENT)?;
         self.held_concerns = open_kind(&self.conn, &dir, &id, self.user_id, secret, &CONCERNS)?;
+        // Figures copies a failed change left behind are made again.
+        for incident in self.held.keys() {
+            self.after_change(*incident);
+        }
         Ok(())
     }
 
@@ -565,10 +601,66 @@ impl Vault {
 
     /// After a change to an incident: a restricted one's figures row is copied into the vault,
     /// so that the governor figures still count it.
-    pub(crate) fn after_change(&self, incident: i64) -> Result<()> {
+    ///
+    /// The change itself is already saved: a copy that fails (a full disk) is made again at the
+    /// next change or the next unlock, and the change is not reported as failed.
+    pub(crate) fn after_change(&self, incident: i64) {
         if let Some(r) = self.held.get(&incident) {
-            copy_stat(&r.conn, &self.conn, incident)?;
+            let _ = copy_stat(&r.conn, &self.conn, incident);
         }
+    }
+
+    /// Refuses what reads or changes the whole vault to a user who sees only the records
+    /// granted to them (the chair of governors).
+    pub(crate) fn require_whole_vault(&self) -> Result<()> {
+        if self.role()?.sees_only_granted() {
+            return Err(StoreError::NotPermitted(
+                "your role sees only the records restricted to you",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The restricted records among `references` that the signed-in user holds, by incident.
+    pub(crate) fn held_references(&self, references: &[String]) -> Result<Vec<(String, i64)>> {
+        let mut out = Vec::new();
+        for (incident, r) in &self.held {
+            let reference: String = r.conn.query_row(
+                "SELECT reference FROM incidents WHERE id = ?1",
+                [incident],
+                |row| row.get(0),
+            )?;
+            if references.contains(&reference) {
+                out.push((reference, *incident));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds to a held record's file a person the vault knows (an existing pupil added to it).
+    pub(crate) fn bring_person(&self, incident: i64, person: i64) -> Result<()> {
+        let Some(r) = self.held.get(&incident) else {
+            return Ok(());
+        };
+        let there: bool = r.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)",
+            [person],
+            |row| row.get(0),
+        )?;
+        if there || self.role()?.sees_only_granted() {
+            return Ok(());
+        }
+        let tx = r.conn.unchecked_transaction()?;
+        for (table, select) in [
+            ("people", "SELECT * FROM people WHERE id = ?1"),
+            (
+                "staff_details",
+                "SELECT * FROM staff_details WHERE person_id = ?1",
+            ),
+        ] {
+            copy_rows(&self.conn, &tx, table, select, [person], "")?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -651,18 +743,12 @@ impl Vault {
             [subject],
             |r| r.get(0),
         )?;
-        let held = self.held_of(kind).get(&subject).ok_or(StoreError::NotFound)?;
-        let (key, generation) = if removed {
-            let key = new_data_key();
-            let pragma = zeroize::Zeroizing::new(format!(
-                "PRAGMA rekey = \"{}\";",
-                crate::vault::raw_key(&key).as_str()
-            ));
-            held.conn.execute_batch(&pragma)?;
-            (key, generation + 1)
-        } else {
-            (held.key.clone(), generation)
-        };
+        let old_key = self
+            .held_of(kind)
+            .get(&subject)
+            .ok_or(StoreError::NotFound)?
+            .key
+            .clone();
         let vault_id = self.vault_id.clone();
         let (author, signer) = (self.user_id, self.signer.clone());
         let by = Sealing {
@@ -670,10 +756,61 @@ impl Vault {
             author,
             now,
         };
+        let (key, generation) = if removed {
+            // The new key is sealed (beside the old) before the file changes key, and the old
+            // copies go only once it has: a failure in between leaves a key that opens it.
+            let key = new_data_key();
+            let next = generation + 1;
+            let tx = self.conn.unchecked_transaction()?;
+            seal_for_all(
+                &tx,
+                kind,
+                (subject, next),
+                wanted,
+                &slots.recovery.box_key,
+                &key,
+                by,
+                true,
+            )?;
+            tx.commit()?;
+            let pragma = zeroize::Zeroizing::new(format!(
+                "PRAGMA rekey = \"{}\";",
+                crate::vault::raw_key(&key).as_str()
+            ));
+            let held = self
+                .held_of(kind)
+                .get(&subject)
+                .ok_or(StoreError::NotFound)?;
+            if let Err(e) = held.conn.execute_batch(&pragma) {
+                let _ = self.conn.execute(
+                    &format!(
+                        "DELETE FROM {} WHERE {} = ?1 AND slot LIKE '%{NEXT}'",
+                        kind.keys, kind.subject
+                    ),
+                    [subject],
+                );
+                return Err(e.into());
+            }
+            (key, next)
+        } else {
+            (old_key, generation)
+        };
         let tx = self.conn.transaction()?;
         if removed {
             tx.execute(
-                &format!("DELETE FROM {} WHERE {} = ?1", kind.keys, kind.subject),
+                &format!(
+                    "DELETE FROM {} WHERE {} = ?1 AND slot NOT LIKE '%{NEXT}'",
+                    kind.keys, kind.subject
+                ),
+                [subject],
+            )?;
+            tx.execute(
+                &format!(
+                    "UPDATE {} SET slot = substr(slot, 1, length(slot) - {}) WHERE {} = ?1",
+                    kind.keys,
+                    NEXT.len(),
+                    kind.subject
+                ),
                 [subject],
             )?;
             tx.execute(
@@ -682,15 +819,6 @@ impl Vault {
                     kind.records, kind.subject
                 ),
                 params![subject, generation],
-            )?;
-            seal_for_all(
-                &tx,
-                kind,
-                (subject, generation),
-                wanted,
-                &slots.recovery.box_key,
-                &key,
-                by,
             )?;
         } else {
             let added: Vec<i64> = wanted
@@ -719,12 +847,26 @@ impl Vault {
         } else {
             ("incident", subject.to_string())
         };
-        audit::record(&tx, now, &author_key, "incident.access_changed", record_kind, &id)?;
+        audit::record(
+            &tx,
+            now,
+            &author_key,
+            "incident.access_changed",
+            record_kind,
+            &id,
+        )?;
         tx.commit()?;
         if let Some(h) = self.held_of_mut(kind).get_mut(&subject) {
             h.key = key;
             if removed {
-                audit::record(&h.conn, now, &author_key, "incident.rekeyed", record_kind, &id)?;
+                audit::record(
+                    &h.conn,
+                    now,
+                    &author_key,
+                    "incident.rekeyed",
+                    record_kind,
+                    &id,
+                )?;
             }
         }
         Ok(())
@@ -735,7 +877,8 @@ impl Vault {
         Ok(self
             .conn
             .prepare(&format!(
-                "SELECT user_id FROM {} WHERE {} = ?1 AND user_id IS NOT NULL AND user_id IS NOT ?2",
+                "SELECT user_id FROM {} WHERE {} = ?1 AND user_id IS NOT NULL AND user_id IS NOT ?2
+                 AND slot NOT LIKE '%{NEXT}'",
                 kind.keys, kind.subject
             ))?
             .query_map(params![subject, except], |r| r.get(0))?
@@ -761,7 +904,7 @@ impl Vault {
                 } else {
                     self.conn.execute(
                         &format!(
-                            "DELETE FROM {} WHERE {} = ?1 AND slot = ?2",
+                            "DELETE FROM {} WHERE {} = ?1 AND slot IN (?2, ?2 || '{NEXT}')",
                             kind.keys, kind.subject
                         ),
                         params![subject, user_slot(user)],
@@ -774,6 +917,42 @@ impl Vault {
                         [subject],
                     )?;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks every restricted file to be re-keyed (the recovery key was replaced).
+    pub(crate) fn all_records_rekey_due(&self) -> Result<()> {
+        for kind in KINDS {
+            self.conn
+                .execute(&format!("UPDATE {} SET rekey_due = 1", kind.records), [])?;
+        }
+        Ok(())
+    }
+
+    /// Refuses to remove the last DSL or deputy who can open a restricted record: nobody left
+    /// could change who may read it.
+    pub(crate) fn require_other_editor_holders(&self, user: i64) -> Result<()> {
+        for kind in KINDS {
+            let orphaned: bool = self.conn.query_row(
+                &format!(
+                    "SELECT EXISTS (
+                       SELECT 1 FROM {keys} k WHERE k.slot = ?1
+                       AND NOT EXISTS (
+                         SELECT 1 FROM {keys} o JOIN users u ON u.id = o.user_id
+                         WHERE o.{s} = k.{s} AND o.user_id <> ?2 AND u.removed_at IS NULL
+                           AND u.role IN ('dsl', 'deputy_dsl') AND o.slot NOT LIKE '%{NEXT}'))",
+                    keys = kind.keys,
+                    s = kind.subject
+                ),
+                params![user_slot(user), user],
+                |r| r.get(0),
+            )?;
+            if orphaned {
+                return Err(StoreError::Conflict(
+                    "they are the only DSL or deputy who can open a restricted record: they must grant it to another DSL or deputy first",
+                ));
             }
         }
         Ok(())
@@ -814,7 +993,9 @@ impl Vault {
             .conn
             .path()
             .map(PathBuf::from)
-            .ok_or(StoreError::Corrupt("a restricted record's file has no path"))?;
+            .ok_or(StoreError::Corrupt(
+                "a restricted record's file has no path",
+            ))?;
         drop(record);
         for p in journals(&path) {
             match std::fs::remove_file(&p) {
@@ -862,27 +1043,17 @@ impl Vault {
                         let _ = std::fs::remove_file(&snapshot);
                         copied?
                     }
-                    None => std::fs::read(record_path(&self.dir, &file))?,
+                    None => match std::fs::read(record_path(&self.dir, &file)) {
+                        Ok(bytes) => bytes,
+                        // A file already missing cannot be saved; the rest of the vault is.
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(e.into()),
+                    },
                 };
                 out.push((file, bytes));
             }
         }
         Ok(out)
-    }
-
-    /// True when every restricted file the vault lists is beside it.
-    pub(crate) fn record_files_present(&self) -> Result<bool> {
-        for kind in KINDS {
-            let files: Vec<String> = self
-                .conn
-                .prepare(&format!("SELECT file FROM {}", kind.records))?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            if !files.iter().all(|f| record_path(&self.dir, f).is_file()) {
-                return Ok(false);
-            }
-        }
-        Ok(true)
     }
 }
 

@@ -531,3 +531,220 @@ fn destroyed_at_retention_a_restricted_record_leaves_only_its_tombstone() {
     let chair = Vault::unlock(s.dir.path(), CHAIR_PASS).expect("chair");
     assert!(all(&chair).is_empty());
 }
+
+fn concern_about(person: i64, what: &str) -> dsl_domain::concern::NewConcern {
+    dsl_domain::concern::NewConcern {
+        person_id: Some(person),
+        new_person: None,
+        concern: what.into(),
+        happened_on: d(2026, 10, 5),
+        raised_by: "A colleague".into(),
+        context: "Staff room".into(),
+        action: "Noted by the DSL".into(),
+    }
+}
+
+#[test]
+fn the_concerns_about_an_adult_restricted_are_gone_for_the_rest_and_kept_for_the_granted() {
+    let (s, mut v) = school();
+    let adult = person_id(&v, s.open, "Amira Khan");
+    let _ = adult;
+    let staff = person_id(&v, s.restricted, "Mr Dan Harper");
+    let today = d(2026, 11, 22);
+    v.add_concern(
+        &concern_about(staff, "Xylophone remark about a pupil's body"),
+        now(),
+    )
+    .expect("concern");
+    v.add_concern(&concern_about(staff, "Xylophone gifts to one pupil"), now())
+        .expect("concern");
+    // An incident the adult is not named in keeps them in the vault's people.
+    v.restrict_concerns(staff, &[], now()).expect("restricted");
+    assert!(v.concerns_restriction(staff).expect("who").restricted);
+    assert_eq!(
+        v.concerns_about(staff, today).expect("Jo reads them").count,
+        2
+    );
+    v.add_concern(&concern_about(staff, "Xylophone third time"), now())
+        .expect("joins the restricted ones");
+    let key = v.key_bytes();
+    let main_values = every_value(v.conn());
+    assert!(
+        !main_values.contains("Xylophone"),
+        "no table holds the concerns"
+    );
+    assert!(v.verify_audit().expect("verify").broken.is_none());
+    v.close();
+    let db = s.dir.path().join(crate::DB_FILE);
+    assert!(
+        !contains(&decrypted_pages(&db, &key), "Xylophone"),
+        "no page does"
+    );
+
+    let mut deputy = Vault::unlock(s.dir.path(), DEPUTY_PASS).expect("deputy");
+    assert!(deputy
+        .concern_register(today)
+        .expect("register")
+        .iter()
+        .all(|a| a.person.id != staff));
+    assert_eq!(deputy.concerns_about(staff, today).expect("none").count, 0);
+    assert!(matches!(
+        deputy.concerns_restriction(staff),
+        Err(StoreError::NotFound)
+    ));
+    // The deputy, not knowing, records another: it stays in the vault until Jo takes it in.
+    deputy
+        .add_concern(&concern_about(staff, "Zebra comment in a lesson"), now())
+        .expect("concern");
+    drop(deputy);
+
+    let mut jo = Vault::unlock(s.dir.path(), PASS).expect("jo");
+    assert_eq!(jo.concerns_about(staff, today).expect("all").count, 4);
+    jo.restrict_concerns(staff, &[], now()).expect("taken in");
+    assert!(!every_value(jo.conn()).contains("Zebra comment"));
+    let register = jo.concern_register(today).expect("register");
+    assert_eq!(
+        register
+            .iter()
+            .find(|a| a.person.id == staff)
+            .expect("adult")
+            .count,
+        4
+    );
+    // Escalated, the allegation is restricted to the same people.
+    let ids: Vec<i64> = jo
+        .concerns_about(staff, today)
+        .expect("pattern")
+        .concerns
+        .iter()
+        .map(|c| c.id)
+        .take(2)
+        .collect();
+    let allegation = jo.escalate_concerns(staff, &ids, now()).expect("escalated");
+    assert!(jo.restriction(allegation.id).expect("who").restricted);
+    assert!(jo.verify_audit().expect("verify").broken.is_none());
+    drop(jo);
+    let head = Vault::unlock(s.dir.path(), HEAD_PASS).expect("head");
+    assert!(!all(&head).contains(&allegation.id));
+}
+
+#[test]
+fn the_concerns_a_restricted_incident_recorded_go_with_it() {
+    let (s, mut v) = school();
+    let staff = person_id(&v, s.restricted, "Mr Dan Harper");
+    let entry: i64 = v
+        .conn()
+        .query_row(
+            "SELECT max(id) FROM flow_entries WHERE incident_id = ?1",
+            [s.restricted],
+            |r| r.get(0),
+        )
+        .expect("an entry");
+    let text = crate::incidents::ConcernText {
+        concern: "Quetzalcoatl concern from the flow",
+        happened_on: d(2026, 11, 20),
+        raised_by: "Ms Siobhán Kelly",
+        context: "",
+        action: "",
+    };
+    crate::incidents::insert_concern(
+        v.conn(),
+        &v.author(),
+        staff,
+        &text,
+        Some((s.restricted, entry)),
+        now(),
+    )
+    .expect("concern from the flow");
+    v.restrict(s.restricted, &[], now()).expect("restricted");
+    assert!(!every_value(v.conn()).contains("Quetzalcoatl concern"));
+    assert_eq!(
+        v.concerns_about(staff, d(2026, 11, 22)).expect("Jo").count,
+        1,
+        "the register still has it for those granted"
+    );
+    assert!(v.verify_audit().expect("verify").broken.is_none());
+}
+
+#[test]
+fn a_record_is_never_left_without_a_dsl_or_deputy_nor_granted_to_whom_it_names() {
+    let (s, mut v) = school();
+    let staff = person_id(&v, s.restricted, "Mr Dan Harper");
+    v.link_user_person(s.deputy, Some(staff), now())
+        .expect("linked");
+    assert!(matches!(
+        v.restrict(s.restricted, &[s.deputy], now()),
+        Err(StoreError::Conflict(_))
+    ));
+    v.restrict(s.restricted, &[s.chair], now())
+        .expect("restricted");
+    // Another DSL-level user exists (the deputy) but holds nothing: Jo cannot be removed by
+    // them, as Jo is the only DSL or deputy who can open the record.
+    v.close();
+    let mut deputy = Vault::unlock(s.dir.path(), DEPUTY_PASS).expect("deputy");
+    let jo_id = 1;
+    assert!(matches!(
+        deputy.remove_user(jo_id, now(), &|_| {}),
+        Err(StoreError::Conflict(_))
+    ));
+    drop(deputy);
+    // An existing pupil can be added to the restricted record.
+    let mut jo = Vault::unlock(s.dir.path(), PASS).expect("jo");
+    let amira = person_id(&jo, s.open, "Amira Khan");
+    let detail = jo
+        .add_person(
+            s.restricted,
+            &super::records::known(amira, PersonRole::Witness),
+            now(),
+        )
+        .expect("added");
+    assert!(detail.people.iter().any(|p| p.person.name == "Amira Khan"));
+    assert_eq!(
+        jo.person_history(amira).expect("history").incidents.len(),
+        2,
+        "her history has both"
+    );
+    // The chair cannot reach the rest of the vault through other screens.
+    drop(jo);
+    let chair = Vault::unlock(s.dir.path(), CHAIR_PASS).expect("chair");
+    assert!(matches!(
+        chair.term_figures(2026, TermName::Autumn),
+        Err(crate::WriteError::Store(StoreError::NotPermitted(_)))
+    ));
+    assert!(matches!(
+        chair.transfers(None, d(2026, 11, 22)),
+        Err(StoreError::NotPermitted(_))
+    ));
+    assert!(matches!(
+        chair.tombstones(),
+        Err(StoreError::NotPermitted(_))
+    ));
+}
+
+#[test]
+fn a_new_recovery_key_reaches_the_restricted_records() {
+    let (s, mut v) = school();
+    v.restrict(s.restricted, &[s.chair], now())
+        .expect("restricted");
+    let fresh = Vault::new_recovery_key();
+    v.replace_recovery_key(&fresh, KdfParams::default(), now(), &|_| {})
+        .expect("replaced");
+    v.close();
+    let by_recovery = Vault::unlock_with_recovery(
+        s.dir.path(),
+        &fresh,
+        None,
+        "copper lantern harbour mauve",
+        KdfParams::default(),
+        now(),
+    )
+    .expect("the new key opens the vault");
+    assert_eq!(
+        by_recovery
+            .incident(s.restricted)
+            .expect("and the record, resealed to Jo's new keys")
+            .facts
+            .summary,
+        SUMMARY
+    );
+}

@@ -121,7 +121,11 @@ impl Vault {
             "1",
         )?;
         tx.commit()?;
-        self.rekey(file, progress)
+        self.rekey(file, progress)?;
+        // The restricted records' recovery copies follow the new key: now for those this user
+        // holds, at their next holder's unlock for the rest.
+        self.all_records_rekey_due()?;
+        self.finish_record_rekeys(now)
     }
 
     /// Re-encrypts the database with a new data key sealed to the slots in `file` only.

@@ -205,7 +205,7 @@ impl Vault {
                     vault_id: founded.vault_id,
                     file: file_identity(&db_path(dir)),
                     held: Default::default(),
-            held_concerns: Default::default(),
+                    held_concerns: Default::default(),
                 },
                 recovery_key,
             }),
