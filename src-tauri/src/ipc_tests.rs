@@ -378,6 +378,12 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
         ("access_log", json!({}), 10),
         ("incident_restriction", json!({"id": 1}), n),
         ("restrict_incident", json!({"id": 1, "userIds": [1]}), n),
+        ("concerns_restriction", json!({"personId": 1}), n),
+        (
+            "restrict_concerns",
+            json!({"personId": 1, "userIds": [1]}),
+            n,
+        ),
         ("concerns_about", json!({"personId": 1}), n),
         (
             "add_concern",

@@ -86,7 +86,7 @@ describe('a record restricted to those who need to know, through the screens', {
     assert.equal(of(HEAD), false, 'the head is left out');
     await app.script(`document.querySelector('[data-testid=restriction]').scrollIntoView({ block: 'center' });`);
     await app.screenshot('100-restrict-proposed');
-    await app.clickButton('Restrict this record');
+    await app.clickButton('Restrict it');
     await waitFor(async () => (await app.text('[data-testid=restricted-to]')).includes('Mrs Zoë Ellis'), { what: 'restricted' });
     assert.doesNotMatch(await app.text('[data-testid=restricted-to]'), /Pat Morgan/);
     assert.equal(readdirSync(join(vault, 'restricted')).filter((f) => f.endsWith('.db')).length, 1, 'its own file');
@@ -107,6 +107,27 @@ describe('a record restricted to those who need to know, through the screens', {
     await app.clickButton(`OS-${YEAR}-0002`);
     await app.waitForHeading(`OS-${YEAR}-0002`);
     await waitFor(async () => /Jo Bloggs\s*Opened/.test(await app.text('[data-testid=record-access]')), { what: 'the opening logged' });
+  });
+
+  it('the DSL restricts the concerns about a deputy head to herself', async () => {
+    await app.clickButton('Concerns');
+    await app.waitForHeading('Low-level concerns');
+    await app.type('#concern-name', 'Mr Tom Ashby');
+    await app.type('#concern-job', 'Deputy headteacher');
+    await app.type('#concern-text', 'Zanzibar: messaged a Year 11 pupil on a personal account');
+    await setValue(app, '#concern-when', `${YEAR}-01-12`);
+    await app.type('#concern-raised', 'Mrs Eve Shah');
+    await app.clickButton('Record the concern');
+    await waitFor(() => app.exists('[data-testid=concern-pattern]'), { what: 'the concern recorded' });
+    await app.clickButton('Restrict to named people');
+    await waitFor(() => app.exists('#restrict-heading ~ form'), { what: 'the choice' });
+    await app.script(`document.querySelector('[data-testid=restriction]').scrollIntoView({ block: 'center' });`);
+    await app.screenshot('105-concerns-restrict');
+    await app.clickButton('Restrict it');
+    await waitFor(async () => /Only\s*Jo Bloggs/.test(await app.text('[data-testid=restricted-to]')), { what: 'restricted' });
+    await app.screenshot('106-concerns-restricted');
+    await app.clickButton('Incidents');
+    await app.waitForHeading('Incidents');
   });
 
   it('the head unlocks and finds no trace of it, except in the anonymous figures', async () => {

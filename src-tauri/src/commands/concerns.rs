@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use dsl_domain::concern::{ConcernAdult, ConcernPattern, NewConcern};
 use dsl_domain::incident::{IncidentDetail, Person};
 use dsl_domain::time::uk_day;
+use dsl_store::restricted::Restriction;
 use tauri::State;
 
 use super::now;
@@ -101,5 +102,32 @@ pub async fn link_user_person(
 ) -> CmdResult<()> {
     state
         .vault(move |v| Ok(v.link_user_person(user_id, person_id, now())?))
+        .await
+}
+
+/// Who may read the concerns about an adult, and every user who could be granted them.
+#[tauri::command]
+pub async fn concerns_restriction(
+    state: State<'_, AppState>,
+    person_id: i64,
+) -> CmdResult<Restriction> {
+    state
+        .vault(move |v| Ok(v.concerns_restriction(person_id)?))
+        .await
+}
+
+/// Restricts the concerns about an adult to the users named (the signed-in DSL or deputy
+/// always among them), or changes who may read them; taking anyone off re-keys them.
+#[tauri::command]
+pub async fn restrict_concerns(
+    state: State<'_, AppState>,
+    person_id: i64,
+    user_ids: Vec<i64>,
+) -> CmdResult<Restriction> {
+    state
+        .vault(move |v| {
+            v.restrict_concerns(person_id, &user_ids, now())?;
+            Ok(v.concerns_restriction(person_id)?)
+        })
         .await
 }

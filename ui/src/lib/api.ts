@@ -149,6 +149,9 @@ export const api = {
   incidentRestriction: (id: number) => invoke<Restriction>('incident_restriction', { id }),
   restrictIncident: (id: number, userIds: number[]) =>
     invoke<Restriction>('restrict_incident', { id, userIds }),
+  concernsRestriction: (personId: number) => invoke<Restriction>('concerns_restriction', { personId }),
+  restrictConcerns: (personId: number, userIds: number[]) =>
+    invoke<Restriction>('restrict_concerns', { personId, userIds }),
   personHistory: (personId: number) => invoke<PersonHistory>('person_history', { personId }),
   listEvidence: (incidentId: number) => invoke<EvidenceItem[]>('list_evidence', { incidentId }),
   allEvidence: () => invoke<EvidenceItem[]>('all_evidence'),
