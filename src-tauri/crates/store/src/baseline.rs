@@ -65,6 +65,8 @@ impl Vault {
             signer: self.signer.clone(),
             vault_id: self.vault_id.clone(),
             file: self.file,
+            held: Default::default(),
+            held_concerns: Default::default(),
         })
     }
 
@@ -85,6 +87,22 @@ impl Vault {
             signer,
             vault_id,
             file,
+            held: Default::default(),
+            held_concerns: Default::default(),
         })
+    }
+}
+
+impl Vault {
+    /// The work unlock does for each restricted record the user holds: its file opened with
+    /// its key, its schema checked and its copy of the users and keys brought up to date.
+    pub fn bench_open_held_file(&self, incident: i64) -> Result<()> {
+        let r = self.held.get(&incident).ok_or(crate::StoreError::NotFound)?;
+        let path = r
+            .conn
+            .path()
+            .map(std::path::PathBuf::from)
+            .ok_or(crate::StoreError::NotFound)?;
+        crate::restricted::bench_open(&self.conn, &path, &r.key)
     }
 }

@@ -105,7 +105,7 @@ impl Pair<'_> {
 }
 
 /// The incident lists and searches timed, by name; `known` is the pupil filtered on.
-fn filters(known: i64) -> Vec<(&'static str, IncidentFilter)> {
+pub fn filters(known: i64) -> Vec<(&'static str, IncidentFilter)> {
     let text = |t: &str| IncidentFilter {
         text: Some(t.into()),
         ..Default::default()

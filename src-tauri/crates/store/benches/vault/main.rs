@@ -15,6 +15,7 @@
 mod common;
 mod encryption;
 mod reports;
+mod restricted;
 mod signing;
 mod timing;
 mod unlock;
@@ -153,11 +154,36 @@ fn signing_only(spec: &DemoSpec, kdf: KdfParams) -> Res<()> {
     signing::compare(&mut v, &newest, now)
 }
 
+/// `ONLY=restricted`: just the restricted records' part, on the encrypted vault alone.
+fn restricted_only(spec: &DemoSpec, kdf: KdfParams) -> Res<()> {
+    let dir = tempfile::tempdir()?;
+    let mut v = Vault::create(
+        dir.path(),
+        "Bench School",
+        "Bench DSL",
+        Role::Dsl,
+        PASS,
+        kdf,
+        spec.until,
+    )?
+    .vault;
+    let stats = generate(&mut v, spec)?;
+    println!(
+        "generated vault (seed {}): {} incidents over {} years, {} flow entries",
+        spec.seed, stats.incidents, spec.years, stats.entries
+    );
+    let mut v = v.close_and_reopen()?;
+    restricted::compare(&mut v, spec.until + chrono::Duration::days(1))
+}
+
 fn main() -> Res<()> {
     let spec = spec()?;
     let kdf = KdfParams::default();
     if std::env::var("ONLY").as_deref() == Ok("signing") {
         return signing_only(&spec, kdf);
+    }
+    if std::env::var("ONLY").as_deref() == Ok("restricted") {
+        return restricted_only(&spec, kdf);
     }
     let Vaults {
         keyed_dir,
@@ -173,5 +199,6 @@ fn main() -> Res<()> {
     let newest = encryption::compare(&mut keyed, &mut plain, now)?;
     reports::compare(&keyed, keyed_dir.path(), &newest, now)?;
     signing::compare(&mut keyed, &newest, now)?;
-    unlock::compare(keyed_dir.path(), kdf)
+    unlock::compare(keyed_dir.path(), kdf)?;
+    restricted::compare(&mut keyed, now)
 }

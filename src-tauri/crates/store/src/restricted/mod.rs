@@ -1084,3 +1084,10 @@ pub(crate) fn move_record_files(staging: &Path, dir: &Path) -> Result<()> {
     std::fs::rename(&from, &to)?;
     Ok(())
 }
+
+/// Opens a held record's file as unlock does (the benchmarks time it).
+#[cfg(feature = "bench-baseline")]
+pub(crate) fn bench_open(main: &Connection, path: &Path, key: &DataKey) -> Result<()> {
+    let conn = open_record(path, key, false)?;
+    sync_directory(main, &conn)
+}

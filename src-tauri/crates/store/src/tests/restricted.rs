@@ -236,8 +236,26 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
         .expect("figures")
         .opened;
     let pupil = person_id(&v, s.restricted, PUPIL);
+    // The search index's every token, by record: the restricted one is there before.
+    let indexed = |v: &Vault| -> i64 {
+        v.conn()
+            .execute_batch(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tokens
+                 USING fts5vocab(main, incident_search, 'instance');",
+            )
+            .expect("vocabulary");
+        v.conn()
+            .query_row(
+                "SELECT count(*) FROM temp.tokens WHERE doc = ?1",
+                [s.restricted],
+                |r| r.get(0),
+            )
+            .expect("tokens")
+    };
+    assert!(indexed(&v) > 0);
     v.restrict(s.restricted, &[s.chair], now())
         .expect("restricted");
+    assert_eq!(indexed(&v), 0, "no token of it is left in the vault's search index");
     let key = v.key_bytes();
     let main_values = every_value(v.conn());
     let after = v
