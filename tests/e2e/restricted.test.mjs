@@ -98,6 +98,7 @@ describe('a record restricted to those who need to know, through the screens', {
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', path, join(artifacts, '102-restricted-report')]);
     const text = execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
     assert.ok(text.includes('Quetzal'), 'the granted DSL prints it in full');
+    assert.match(text.replace(/\s+/g, ' '), /Restricted record: in DSL Desk only Jo Bloggs and Mrs Zoë Ellis can open it/);
     await waitFor(async () => (await app.text('[data-testid=record-access]')).includes('Saved its report as a PDF'), {
       what: 'the print in the access log',
     });

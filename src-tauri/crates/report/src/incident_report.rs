@@ -69,7 +69,10 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
     c.paragraph(&format!("{} · {}", r.reference, r.status), Style::HEADING);
     c.paragraph(&r.school_name, Style::BODY);
     c.gap(2.0);
-    if let Some(note) = &r.redaction_note {
+    for note in [&r.restriction_note, &r.redaction_note]
+        .into_iter()
+        .flatten()
+    {
         c.boxed(
             note,
             Style {

@@ -79,6 +79,7 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
         reference: "OS-2026-0007".into(),
         status: IncidentStatus::Closed.label().into(),
         redaction_note: None,
+        restriction_note: None,
         facts: vec![
             f("Happened", "20/11/2026 09:00"),
             f("What happened", &long),

@@ -97,7 +97,10 @@ impl Vault {
     /// The work unlock does for each restricted record the user holds: its file opened with
     /// its key, its schema checked and its copy of the users and keys brought up to date.
     pub fn bench_open_held_file(&self, incident: i64) -> Result<()> {
-        let r = self.held.get(&incident).ok_or(crate::StoreError::NotFound)?;
+        let r = self
+            .held
+            .get(&incident)
+            .ok_or(crate::StoreError::NotFound)?;
         let path = r
             .conn
             .path()

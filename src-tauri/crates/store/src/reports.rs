@@ -20,7 +20,7 @@ impl Vault {
         let evidence = self.evidence_for_incident(id)?;
         let reviews = self.device_reviews(id)?;
         let school = self.settings()?.school_name;
-        Ok(dsl_domain::report::incident_report(
+        let mut report = dsl_domain::report::incident_report(
             &school,
             &detail,
             &evidence,
@@ -29,6 +29,8 @@ impl Vault {
             generated_by,
             now,
             app_version,
-        ))
+        );
+        report.restriction_note = self.restriction_note(id)?;
+        Ok(report)
     }
 }

@@ -61,6 +61,8 @@ pub struct IncidentReport {
     pub status: String,
     /// "Redacted copy: people other than X appear by role" when redacted.
     pub redaction_note: Option<String>,
+    /// "Restricted: only … may open this record" when the record is restricted.
+    pub restriction_note: Option<String>,
     pub facts: Vec<Field>,
     pub people: Table,
     pub route: Table,
@@ -166,6 +168,7 @@ pub fn incident_report(
         reference: detail.reference.clone(),
         status: detail.flow.status.label().to_string(),
         redaction_note: cx.redaction.note.clone(),
+        restriction_note: None,
         facts: record::facts(&cx),
         people: record::people(&cx),
         route: record::route(&cx),

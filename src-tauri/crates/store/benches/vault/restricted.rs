@@ -26,7 +26,9 @@ fn lists(v: &Vault, known: i64) -> Res<Vec<(&'static str, std::time::Duration, u
 
 pub fn compare(v: &mut Vault, now: DateTime<Utc>) -> Res<()> {
     println!();
-    println!("== restricted records present ({RESTRICTED} incidents restricted, the DSL holding each)");
+    println!(
+        "== restricted records present ({RESTRICTED} incidents restricted, the DSL holding each)"
+    );
     let known = v
         .find_people("kowalski", 1)?
         .first()
@@ -80,8 +82,13 @@ pub fn compare(v: &mut Vault, now: DateTime<Utc>) -> Res<()> {
     let (open, people) = time(RUNS, |i| {
         Ok(v.incident(chosen[i % chosen.len()])?.people.len())
     })?;
-    println!("open a restricted record: {} (median of {RUNS}; {people} people in the last)", ms(open));
-    let (file, _) = time(RUNS, |i| Ok(v.bench_open_held_file(chosen[i % chosen.len()])?))?;
+    println!(
+        "open a restricted record: {} (median of {RUNS}; {people} people in the last)",
+        ms(open)
+    );
+    let (file, _) = time(RUNS, |i| {
+        Ok(v.bench_open_held_file(chosen[i % chosen.len()])?)
+    })?;
     println!(
         "unlock's work for each restricted record held (open its file, check its schema, bring its users and keys up to date): {}",
         ms(file)

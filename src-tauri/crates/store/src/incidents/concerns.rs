@@ -253,7 +253,7 @@ impl Vault {
                 link.reference = self.link_reference(link.id)?;
             }
         }
-        concerns.sort_by(|a, b| (a.happened_on, a.id).cmp(&(b.happened_on, b.id)));
+        concerns.sort_by_key(|c| (c.happened_on, c.id));
         let years = years_after_leaving(&self.conn)?;
         Ok(pattern(p, left, concerns, today, years))
     }

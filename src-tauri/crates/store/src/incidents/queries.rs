@@ -83,10 +83,25 @@ const NOT_RESTRICTED: &str =
 
 /// Newest first, as every list shows incidents.
 fn newest_first(rows: &mut [IncidentSummary]) {
-    rows.sort_by(|a, b| (b.occurred_at, b.id).cmp(&(a.occurred_at, a.id)));
+    rows.sort_by_key(|r| std::cmp::Reverse((r.occurred_at, r.id)));
 }
 
 impl Vault {
+    /// The queries to run for a list: the vault's (unless the user sees only what is granted
+    /// to them), and the held restricted records' in-memory rows (when any are held).
+    fn list_queries(&self, sql: &str) -> Result<Vec<String>> {
+        let mut out = Vec::with_capacity(2);
+        if !self.role()?.sees_only_granted() {
+            out.push(sql.to_string());
+        }
+        if !self.held.is_empty() {
+            out.push(crate::restricted::held_sql(
+                &sql.replace(NOT_RESTRICTED, "1 = 1"),
+            ));
+        }
+        Ok(out)
+    }
+
     /// Incidents matching the filter, newest first: those the signed-in user may read, their
     /// restricted records included, and no other.
     pub fn list_incidents(
@@ -101,8 +116,8 @@ impl Vault {
         );
         args.push(i64::from(limit).into());
         let mut rows = Vec::new();
-        for conn in self.readable()? {
-            let mut stmt = conn.prepare_cached(&sql)?;
+        for sql in self.list_queries(&sql)? {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             rows.extend(collect::<IncidentSummary>(
                 &mut stmt,
                 rusqlite::params_from_iter(args.iter()),
@@ -121,8 +136,8 @@ impl Vault {
              WHERE i.due IS NOT NULL AND i.status <> 'closed' AND {NOT_RESTRICTED}"
         );
         let mut rows: Vec<IncidentSummary> = Vec::new();
-        for conn in self.readable()? {
-            let mut stmt = conn.prepare_cached(&sql)?;
+        for sql in self.list_queries(&sql)? {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             rows.extend(collect::<IncidentSummary>(&mut stmt, [])?);
         }
         rows.sort_by_key(|r| r.due.as_ref().map(|d| d.at));
@@ -135,8 +150,8 @@ impl Vault {
             "SELECT {PERSON_COLUMNS} FROM people p WHERE instr(lower(p.name), ?1) > 0 ORDER BY p.name LIMIT ?2"
         );
         let mut found: Vec<Person> = Vec::new();
-        for conn in self.readable()? {
-            let mut stmt = conn.prepare_cached(&sql)?;
+        for sql in self.list_queries(&sql)? {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             for p in collect::<Person>(&mut stmt, params![text.trim().to_lowercase(), limit])? {
                 if !found.iter().any(|f| f.id == p.id) {
                     found.push(p);
@@ -150,30 +165,27 @@ impl Vault {
 
     /// A person's incidents across the vault, newest first, with their role in each.
     pub fn person_history(&self, person_id: i64) -> Result<PersonHistory> {
+        let person_sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1");
+        let history_sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, v.role FROM involvements v JOIN incidents i ON i.id = v.incident_id
+             WHERE v.person_id = ?1 AND {NOT_RESTRICTED}"
+        );
         let mut person = None;
-        let mut incidents: Vec<PersonIncident> = Vec::new();
-        for conn in self.readable()? {
-            let found = conn
-                .query_row(
-                    &format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1"),
-                    [person_id],
-                    Person::from_row,
-                )
-                .optional()?;
-            if found.is_none() {
-                continue;
+        for sql in self.list_queries(&person_sql)? {
+            if person.is_none() {
+                person = self
+                    .conn
+                    .query_row(&sql, [person_id], Person::from_row)
+                    .optional()?;
             }
-            person = person.or(found);
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {SUMMARY_COLUMNS}, v.role FROM involvements v JOIN incidents i ON i.id = v.incident_id
-                 WHERE v.person_id = ?1 AND {NOT_RESTRICTED}"
-            ))?;
-            incidents.extend(collect::<PersonIncident>(&mut stmt, [person_id])?);
         }
         let person = person.ok_or(StoreError::NotFound)?;
-        incidents.sort_by(|a, b| {
-            (b.incident.occurred_at, b.incident.id).cmp(&(a.incident.occurred_at, a.incident.id))
-        });
+        let mut incidents: Vec<PersonIncident> = Vec::new();
+        for sql in self.list_queries(&history_sql)? {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            incidents.extend(collect::<PersonIncident>(&mut stmt, [person_id])?);
+        }
+        incidents.sort_by_key(|p| std::cmp::Reverse((p.incident.occurred_at, p.incident.id)));
         Ok(PersonHistory { person, incidents })
     }
 }

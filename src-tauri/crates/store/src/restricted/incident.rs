@@ -119,7 +119,30 @@ impl Vault {
             .conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         self.held.insert(incident, SealedRecord { conn, key });
+        self.index_held(incident)?;
         Ok(())
+    }
+
+    /// The line a restricted record's printed report carries: who may open it.
+    pub(crate) fn restriction_note(&self, incident: i64) -> Result<Option<String>> {
+        if !self.held.contains_key(&incident) {
+            return Ok(None);
+        }
+        let names: Vec<String> = self
+            .restriction(incident)?
+            .users
+            .into_iter()
+            .filter(|u| u.granted)
+            .map(|u| u.name)
+            .collect();
+        let who = match names.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        };
+        Ok(Some(format!(
+            "Restricted record: in DSL Desk only {who} can open it. Keep this copy to those who need to know."
+        )))
     }
 
     /// Changes who may read a restricted incident. Adding someone seals its key to them;

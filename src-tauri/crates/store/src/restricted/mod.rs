@@ -607,6 +607,8 @@ impl Vault {
     pub(crate) fn after_change(&self, incident: i64) {
         if let Some(r) = self.held.get(&incident) {
             let _ = copy_stat(&r.conn, &self.conn, incident);
+            // Rebuilt from the file at the next unlock should this fail.
+            let _ = self.index_held(incident);
         }
     }
 
@@ -989,6 +991,9 @@ impl Vault {
         let Some(record) = self.held_of_mut(kind).remove(&subject) else {
             return Ok(());
         };
+        if kind.records == INCIDENT.records {
+            self.index_held(subject)?;
+        }
         let path = record
             .conn
             .path()
@@ -1090,4 +1095,79 @@ pub(crate) fn move_record_files(staging: &Path, dir: &Path) -> Result<()> {
 pub(crate) fn bench_open(main: &Connection, path: &Path, key: &DataKey) -> Result<()> {
     let conn = open_record(path, key, false)?;
     sync_directory(main, &conn)
+}
+
+/// The list rows of the restricted records the signed-in user holds, kept in memory on the
+/// vault's connection (its temporary tables live in memory only): the lists, searches and
+/// person look-ups read them in one query however many records are held, not one per file.
+const HELD_INDEX: &str = "
+    CREATE TEMP TABLE IF NOT EXISTS held_incidents AS SELECT * FROM main.incidents WHERE 0;
+    CREATE TEMP TABLE IF NOT EXISTS held_involvements AS SELECT * FROM main.involvements WHERE 0;
+    CREATE TEMP TABLE IF NOT EXISTS held_people AS SELECT * FROM main.people WHERE 0;
+    CREATE TEMP TABLE IF NOT EXISTS held_staff AS SELECT * FROM main.staff_details WHERE 0;
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.held_search USING fts5 (text, tokenize = 'trigram');";
+
+/// A query written for the vault's tables, made to read the held records' rows instead.
+pub(crate) fn held_sql(sql: &str) -> String {
+    sql.replace(
+        "FROM incident_search WHERE incident_search MATCH",
+        "FROM temp.held_search WHERE held_search MATCH",
+    )
+    .replace("FROM incident_search WHERE", "FROM temp.held_search WHERE")
+    .replace("FROM incidents i", "FROM temp.held_incidents i")
+    .replace("JOIN incidents i", "JOIN temp.held_incidents i")
+    .replace("FROM involvements", "FROM temp.held_involvements")
+    .replace("FROM people p", "FROM temp.held_people p")
+    .replace("FROM staff_details s", "FROM temp.held_staff s")
+}
+
+impl Vault {
+    /// Rebuilds the in-memory list rows of one held record (or takes them away when it is no
+    /// longer held).
+    pub(crate) fn index_held(&self, incident: i64) -> Result<()> {
+        let main = &self.conn;
+        main.execute_batch(HELD_INDEX)?;
+        let tx = main.unchecked_transaction()?;
+        let people: Vec<i64> = tx
+            .prepare("SELECT person_id FROM temp.held_involvements WHERE incident_id = ?1")?
+            .query_map([incident], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for p in people {
+            tx.execute("DELETE FROM temp.held_people WHERE id = ?1", [p])?;
+            tx.execute("DELETE FROM temp.held_staff WHERE person_id = ?1", [p])?;
+        }
+        tx.execute("DELETE FROM temp.held_incidents WHERE id = ?1", [incident])?;
+        tx.execute(
+            "DELETE FROM temp.held_involvements WHERE incident_id = ?1",
+            [incident],
+        )?;
+        tx.execute("DELETE FROM temp.held_search WHERE rowid = ?1", [incident])?;
+        if let Some(r) = self.held.get(&incident) {
+            let from = &r.conn;
+            let copy =
+                |table: &str, select: &str| copy_rows(from, &tx, table, select, [incident], "");
+            copy(
+                "temp.held_incidents",
+                "SELECT * FROM incidents WHERE id = ?1",
+            )?;
+            copy(
+                "temp.held_involvements",
+                "SELECT * FROM involvements WHERE incident_id = ?1",
+            )?;
+            copy(
+                "temp.held_people",
+                "SELECT * FROM people WHERE id IN (SELECT person_id FROM involvements WHERE incident_id = ?1)",
+            )?;
+            copy(
+                "temp.held_staff",
+                "SELECT * FROM staff_details WHERE person_id IN (SELECT person_id FROM involvements WHERE incident_id = ?1)",
+            )?;
+            copy(
+                "temp.held_search",
+                "SELECT rowid, text FROM incident_search WHERE rowid = ?1",
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
 }

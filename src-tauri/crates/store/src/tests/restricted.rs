@@ -255,7 +255,11 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
     assert!(indexed(&v) > 0);
     v.restrict(s.restricted, &[s.chair], now())
         .expect("restricted");
-    assert_eq!(indexed(&v), 0, "no token of it is left in the vault's search index");
+    assert_eq!(
+        indexed(&v),
+        0,
+        "no token of it is left in the vault's search index"
+    );
     let key = v.key_bytes();
     let main_values = every_value(v.conn());
     let after = v
