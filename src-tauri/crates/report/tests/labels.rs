@@ -114,9 +114,10 @@ fn the_incident_report_prints_the_screens_word_for_every_variant() {
             "agencyNames.{wire}: not listed under referrals"
         );
     }
-    // The sign-off names the vault's roles as the screens do.
+    // The sign-off names the vault's roles as the screens do (the chair of governors signs
+    // only a record of an allegation about the headteacher, printed in its own test).
     for (wire, label) in labels(&maps, "vaultRoleNames") {
-        if wire != "DeputyDsl" {
+        if wire != "DeputyDsl" && wire != "Chair" {
             assert!(text.contains(label.as_str()), "vaultRoleNames.{wire}");
         }
     }

@@ -26,7 +26,7 @@ pub const FAILED_UNLOCKS: &str = "unlock.failed";
 /// are there too, being ways a record leaves the vault.
 const ACTIONS: [(&str, &str); 12] = [
     ("incident.created", "Recorded it"),
-    ("incident.restricted", "Restricted it to named people"),
+    ("incident.sealed", "Restricted it to named people"),
     ("incident.access_changed", "Changed who may read it"),
     (
         "concerns.restricted",
@@ -97,17 +97,15 @@ impl Vault {
             .filter(|i| !self.held.contains_key(i))
             .collect();
         let mut out = Vec::new();
-        if !self.role()?.sees_only_granted() || incident.is_some() {
+        // A user who holds no data key has only their records' files (the first of which is
+        // also their session's database): those are read below.
+        if !self.role()?.sees_only_granted() {
             out = log_rows(&self.conn, incident, limit, &hidden, 0)?;
         }
-        for (n, record) in &self.held {
-            if incident.is_none_or(|i| i == *n) {
-                let offset: i64 = self.conn.query_row(
-                    "SELECT id_base FROM restricted_records WHERE incident_id = ?1",
-                    [n],
-                    |r| r.get(0),
-                )?;
-                out.extend(log_rows(&record.conn, incident, limit, &[], offset)?);
+        // Each file's entries numbered apart from the vault's and from each other's.
+        for (i, (n, record)) in (1i64..).zip(&self.held) {
+            if incident.is_none_or(|x| x == *n) {
+                out.extend(log_rows(&record.conn, incident, limit, &[], i << 40)?);
             }
         }
         out.sort_by(|a, b| b.at.cmp(&a.at).then(b.id.cmp(&a.id)));

@@ -74,15 +74,19 @@ impl Vault {
             "user",
             &id.to_string(),
         )?;
-        let sealed = Sealed::seal(
-            &file.vault_id,
-            file.generation,
-            &slot.id,
-            &slot.box_key,
-            &self.key,
-        )?;
+        // The chair of governors gets no data key: only the restricted records granted to
+        // them, each sealed to them when it is.
+        if !role.sees_only_granted() {
+            let sealed = Sealed::seal(
+                &file.vault_id,
+                file.generation,
+                &slot.id,
+                &slot.box_key,
+                &self.key,
+            )?;
+            file.sealed.push(sealed);
+        }
         file.users.push(slot);
-        file.sealed.push(sealed);
         // The slot is written before the user row commits: if the commit failed, the slot
         // would name a key the vault never certified, and unlock refuses it.
         file.write(&path)?;
@@ -126,6 +130,8 @@ impl Vault {
         if target.role.can_edit() {
             self.require_other_editor_holders(id)?;
         }
+        // They lose every restricted record first: each held one is re-keyed now.
+        self.ungrant_removed(id, now)?;
         let mut file = SlotFile::read(&slots_path(&self.dir))?;
         file.users.retain(|s| s.user_id != id);
         let tx = self.conn.transaction()?;
@@ -143,8 +149,6 @@ impl Vault {
             &id.to_string(),
         )?;
         tx.commit()?;
-        // They lose every restricted record too: each held one is re-keyed now.
-        self.ungrant_removed(id, now)?;
         self.rekey(file, progress)
     }
 

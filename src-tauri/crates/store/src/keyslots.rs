@@ -180,7 +180,7 @@ pub struct RecoverySlot {
 }
 
 /// The data key of one generation, sealed to one slot's box key.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sealed {
     pub slot: String,
@@ -202,7 +202,28 @@ pub struct SlotFile {
     pub users: Vec<UserSlot>,
     pub recovery: RecoverySlot,
     pub sealed: Vec<Sealed>,
+    /// The restricted records' keys sealed to users who hold no data key (the chair of
+    /// governors): all they can open. Copies of what the vault's `record_keys` holds for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordSeal>,
 }
+
+/// A restricted record's key sealed to one user who holds no data key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordSeal {
+    pub user_id: i64,
+    /// What the file restricts: `record` (an incident) or `concerns` (about an adult).
+    pub kind: String,
+    pub subject: i64,
+    /// The restricted file's name in the vault folder's `restricted/` folder.
+    pub file: String,
+    pub sealed: Sealed,
+}
+
+/// The role whose slot holds no data key: the chair of governors opens only the restricted
+/// records' files sealed to them.
+pub const RECORDS_ONLY_ROLE: &str = "chair";
 
 /// A user's private keys, once their slot is opened.
 pub struct UserKeys {
@@ -701,6 +722,7 @@ impl SlotFile {
             users: vec![user],
             recovery,
             sealed: Vec::new(),
+            records: Vec::new(),
         }
     }
 
@@ -730,9 +752,11 @@ impl SlotFile {
 
     /// Seals `data_key` of `generation` to every slot that is in the file (users and recovery).
     pub fn seal_to_all(&mut self, generation: u32, data_key: &DataKey) -> Result<()> {
+        // Never to a slot whose role opens only its restricted records.
         let mut targets: Vec<(String, String)> = self
             .users
             .iter()
+            .filter(|u| u.role != RECORDS_ONLY_ROLE)
             .map(|u| (u.id.clone(), u.box_key.clone()))
             .collect();
         targets.push((self.recovery.id.clone(), self.recovery.box_key.clone()));

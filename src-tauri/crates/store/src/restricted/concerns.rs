@@ -143,7 +143,7 @@ impl Vault {
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         self.held_concerns
             .insert(person, SealedRecord { conn, key });
-        Ok(())
+        self.sync_records_only()
     }
 
     /// Moves concerns about a restricted adult that were recorded in the vault into their file.

@@ -120,7 +120,7 @@ impl Vault {
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         self.held.insert(incident, SealedRecord { conn, key });
         self.index_held(incident)?;
-        Ok(())
+        self.sync_records_only()
     }
 
     /// The line a restricted record's printed report carries: who may open it.

@@ -39,7 +39,7 @@ use ts_rs::TS;
 use x25519_dalek::StaticSecret;
 
 use crate::audit::{self, Author};
-use crate::keyslots::{new_data_key, random_bytes, DataKey, Sealed, SlotFile};
+use crate::keyslots::{new_data_key, random_bytes, DataKey, RecordSeal, Sealed, SlotFile};
 use crate::time::StoredTime;
 use crate::vault::{open_db, slots_path};
 use crate::{migrations, users, Result, StoreError, Vault};
@@ -142,15 +142,24 @@ fn copy_rows(
     let mut stmt = from.prepare(select)?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let marks = vec!["?"; names.len()].join(", ");
+    // Read whole before writing: both connections may be on one file (a session opened
+    // through a restricted file), and a read left open would block the write.
+    let mut all: Vec<Vec<Value>> = Vec::new();
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        all.push(
+            (0..names.len())
+                .map(|i| r.get::<_, Value>(i))
+                .collect::<rusqlite::Result<_>>()?,
+        );
+    }
+    drop(rows);
+    drop(stmt);
     let mut insert = to.prepare(&format!(
         "INSERT INTO {table} ({}) VALUES ({marks}) {conflict}",
         names.join(", ")
     ))?;
-    let mut rows = stmt.query(args)?;
-    while let Some(r) = rows.next()? {
-        let values: Vec<Value> = (0..names.len())
-            .map(|i| r.get::<_, Value>(i))
-            .collect::<rusqlite::Result<_>>()?;
+    for values in all {
         insert.execute(rusqlite::params_from_iter(values))?;
     }
     Ok(())
@@ -217,6 +226,9 @@ fn sync_directory(main: &Connection, record: &Connection) -> Result<()> {
         crate::settings::SCHOOL_NAME,
         crate::settings::SMALL_NUMBER_THRESHOLD,
         crate::settings::CONCERN_YEARS_AFTER_LEAVING,
+        crate::settings::IDLE_MINUTES,
+        crate::settings::DEMO,
+        crate::settings::BACKUP_REMINDER_DAYS,
     ] {
         if let Some(v) = crate::settings::get(main, key)? {
             crate::settings::put(record, key, &v)?;
@@ -541,6 +553,8 @@ impl Vault {
         for incident in self.held.keys() {
             self.after_change(*incident);
         }
+        // A re-key left half done elsewhere still reaches the key file's copies.
+        let _ = self.sync_records_only();
         Ok(())
     }
 
@@ -606,7 +620,11 @@ impl Vault {
     /// next change or the next unlock, and the change is not reported as failed.
     pub(crate) fn after_change(&self, incident: i64) {
         if let Some(r) = self.held.get(&incident) {
-            let _ = copy_stat(&r.conn, &self.conn, incident);
+            // A user who holds no data key has no vault to copy it to: the next holder with
+            // one copies it at unlock.
+            if self.role().is_ok_and(|r| !r.sees_only_granted()) {
+                let _ = copy_stat(&r.conn, &self.conn, incident);
+            }
             // Rebuilt from the file at the next unlock should this fail.
             let _ = self.index_held(incident);
         }
@@ -689,6 +707,9 @@ impl Vault {
         named: &[i64],
         offer: impl Fn(Role) -> bool,
     ) -> Result<Restriction> {
+        if self.role()?.sees_only_granted() {
+            return self.noted_restriction(kind, subject);
+        }
         let row: Option<(StoredTime, String)> = self
             .conn
             .query_row(
@@ -871,7 +892,7 @@ impl Vault {
                 )?;
             }
         }
-        Ok(())
+        self.sync_records_only()
     }
 
     /// The users a restricted file is sealed to, but `except`.
@@ -1014,8 +1035,11 @@ impl Vault {
 
     /// Verifies each held file's own audit chain; the first broken one is reported.
     pub(crate) fn verify_held(&self) -> Result<Option<dsl_domain::vault::AuditCheck>> {
+        let syncs = self.role()?.can_edit();
         for r in self.held.values().chain(self.held_concerns.values()) {
-            sync_directory(&self.conn, &r.conn)?;
+            if syncs {
+                sync_directory(&self.conn, &r.conn)?;
+            }
             let check = audit::verify(&r.conn, &self.vault_id, &|_, _| {})?;
             if check.broken.is_some() {
                 return Ok(Some(check));
@@ -1169,5 +1193,178 @@ impl Vault {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+/// Who may open a restricted file, as its holders' sessions last saw it: kept in the file, for
+/// a user who reads nothing else of the vault (the chair of governors).
+const RESTRICTION_INFO: &str = "restriction";
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RestrictionInfo {
+    restricted_at: Option<DateTime<Utc>>,
+    restricted_by: Option<String>,
+    holders: Vec<i64>,
+}
+
+/// Every restricted file's key sealed to a user who holds no data key, for the key file.
+pub(crate) fn records_only_seals(main: &Connection) -> Result<Vec<RecordSeal>> {
+    let mut out = Vec::new();
+    for kind in KINDS {
+        let mut stmt = main.prepare(&format!(
+            "SELECT k.user_id, k.{s}, r.file, k.sealed FROM {keys} k
+             JOIN {records} r ON r.{s} = k.{s}
+             JOIN users u ON u.id = k.user_id
+             WHERE u.role = '{role}' AND u.removed_at IS NULL
+             ORDER BY k.user_id, k.{s}, k.slot",
+            keys = kind.keys,
+            records = kind.records,
+            s = kind.subject,
+            role = crate::keyslots::RECORDS_ONLY_ROLE
+        ))?;
+        let rows: Vec<(i64, i64, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (user_id, subject, file, sealed) in rows {
+            let sealed: Sealed =
+                serde_json::from_str(&sealed).map_err(|_| StoreError::Corrupt("a sealed key"))?;
+            out.push(RecordSeal {
+                user_id,
+                kind: kind.label.to_string(),
+                subject,
+                file,
+                sealed,
+            });
+        }
+    }
+    Ok(out)
+}
+
+impl Vault {
+    /// Brings the key file's copies of the keys sealed to users without a data key (and each
+    /// held file's note of who may open it) up to date with the vault.
+    pub(crate) fn sync_records_only(&self) -> Result<()> {
+        if !self.role()?.can_edit() {
+            return Ok(());
+        }
+        let seals = records_only_seals(&self.conn)?;
+        let path = slots_path(&self.dir);
+        let mut file = SlotFile::read(&path)?;
+        if file.records != seals {
+            file.records = seals;
+            file.write(&path)?;
+        }
+        for kind in KINDS {
+            for (subject, r) in self.held_of(kind) {
+                let row: Option<(StoredTime, String)> = self
+                    .conn
+                    .query_row(
+                        &format!(
+                            "SELECT r.restricted_at, u.name FROM {} r
+                             JOIN users u ON u.id = r.restricted_by WHERE r.{} = ?1",
+                            kind.records, kind.subject
+                        ),
+                        [subject],
+                        |row| Ok((row.get(0)?, row.get(1)?)),
+                    )
+                    .optional()?;
+                let info = RestrictionInfo {
+                    restricted_at: row.as_ref().map(|x| x.0 .0),
+                    restricted_by: row.map(|x| x.1),
+                    holders: self.holders(kind, *subject, None)?,
+                };
+                let text = serde_json::to_string(&info).map_err(|_| StoreError::Crypto)?;
+                sync_directory(&self.conn, &r.conn)?;
+                crate::settings::put(&r.conn, RESTRICTION_INFO, &text)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Who may open a held file, as it notes it (for a user who reads nothing else).
+    fn noted_restriction(&self, kind: &Kind, subject: i64) -> Result<Restriction> {
+        let r = self
+            .held_of(kind)
+            .get(&subject)
+            .ok_or(StoreError::NotFound)?;
+        let info: RestrictionInfo = crate::settings::get(&r.conn, RESTRICTION_INFO)?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(RestrictionInfo {
+                restricted_at: None,
+                restricted_by: None,
+                holders: Vec::new(),
+            });
+        let users = users::list(&r.conn)?
+            .into_iter()
+            .map(|u| RestrictionUser {
+                granted: info.holders.contains(&u.id),
+                named: false,
+                id: u.id,
+                name: u.name,
+                role: u.role,
+            })
+            .collect();
+        Ok(Restriction {
+            restricted: true,
+            restricted_at: info.restricted_at,
+            restricted_by: info.restricted_by,
+            users,
+        })
+    }
+
+    /// Opens the vault for a user whose slot holds no data key (the chair of governors): only
+    /// the restricted files sealed to them, from the key file. The first one also serves as the
+    /// session's own database (its users, keys, settings and audit chain).
+    pub(crate) fn open_records_only(
+        dir: &Path,
+        file: &SlotFile,
+        slot: &crate::keyslots::UserSlot,
+        keys: crate::keyslots::UserKeys,
+    ) -> Result<Vault> {
+        let mut held = Held::new();
+        let mut held_concerns = Held::new();
+        let mut first: Option<(PathBuf, DataKey)> = None;
+        for seal in file.records.iter().filter(|r| r.user_id == slot.user_id) {
+            let map = if seal.kind == CONCERNS.label {
+                &mut held_concerns
+            } else {
+                &mut held
+            };
+            if map.contains_key(&seal.subject) {
+                continue;
+            }
+            let Some(key) = seal.sealed.open(&file.vault_id, &keys.boxing) else {
+                continue;
+            };
+            let path = record_path(dir, &seal.file);
+            let Ok(conn) = open_record(&path, &key, false) else {
+                continue;
+            };
+            if first.is_none() && seal.kind != CONCERNS.label {
+                first = Some((path, key.clone()));
+            }
+            map.insert(seal.subject, SealedRecord { conn, key });
+        }
+        let (path, key) = first.ok_or(StoreError::NotPermitted(
+            "nothing has been restricted to you yet, so there is nothing for you to open",
+        ))?;
+        let conn = open_record(&path, &key, false)?;
+        let vault = Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            key,
+            user_id: slot.user_id,
+            signer: keys.signing,
+            vault_id: file.vault_id.clone(),
+            file: crate::vault::file_identity(&crate::vault::db_path(dir)),
+            held,
+            held_concerns,
+        };
+        vault.check_key_file(file, &slot.record()?)?;
+        for incident in vault.held.keys() {
+            vault.index_held(*incident)?;
+        }
+        Ok(vault)
     }
 }

@@ -417,13 +417,11 @@ fn a_restricted_record_is_in_no_page_a_user_not_granted_can_read() {
             .is_err(),
         "the old key no longer opens the record's file"
     );
-    let chair = Vault::unlock(s.dir.path(), CHAIR_PASS).expect("chair");
-    assert!(all(&chair).is_empty());
+    // Nothing is sealed to the chair any more: there is nothing for them to open.
     assert!(matches!(
-        chair.incident(s.restricted),
-        Err(StoreError::NotFound)
+        Vault::unlock(s.dir.path(), CHAIR_PASS),
+        Err(StoreError::NotPermitted(_))
     ));
-    drop(chair);
     let jo = Vault::unlock(s.dir.path(), PASS).expect("jo");
     assert_eq!(
         jo.incident(s.restricted).expect("still Jo's").facts.summary,
@@ -550,8 +548,10 @@ fn destroyed_at_retention_a_restricted_record_leaves_only_its_tombstone() {
         .any(|t| t.reference == item.reference));
     assert!(v.verify_audit().expect("verify").broken.is_none());
     v.close();
-    let chair = Vault::unlock(s.dir.path(), CHAIR_PASS).expect("chair");
-    assert!(all(&chair).is_empty());
+    assert!(matches!(
+        Vault::unlock(s.dir.path(), CHAIR_PASS),
+        Err(StoreError::NotPermitted(_))
+    ));
 }
 
 fn concern_about(person: i64, what: &str) -> dsl_domain::concern::NewConcern {
@@ -769,4 +769,73 @@ fn a_new_recovery_key_reaches_the_restricted_records() {
             .summary,
         SUMMARY
     );
+}
+
+#[test]
+fn the_chair_holds_no_key_to_the_vault_only_to_their_records() {
+    let (s, v) = school();
+    v.close();
+    // Before anything is restricted to them, there is nothing for the chair to open.
+    assert!(matches!(
+        Vault::unlock(s.dir.path(), CHAIR_PASS),
+        Err(StoreError::NotPermitted(_))
+    ));
+    let slots_path = s.dir.path().join(crate::KEYSLOTS_FILE);
+    let slots = crate::keyslots::SlotFile::read(&slots_path).expect("key file");
+    let chair_slot = slots
+        .users
+        .iter()
+        .find(|u| u.user_id == s.chair)
+        .expect("the chair's slot")
+        .id
+        .clone();
+    assert!(
+        slots.sealed.iter().all(|k| k.slot != chair_slot),
+        "no data key sealed to the chair"
+    );
+    assert!(slots.data_key_for_passphrase(CHAIR_PASS).is_err());
+    let mut v = Vault::unlock(s.dir.path(), PASS).expect("jo");
+    v.restrict(s.restricted, &[s.chair], now())
+        .expect("restricted");
+    // A removal re-keys the vault: the chair's slot still gets no data key.
+    v.remove_user(s.deputy, now(), &|_| {})
+        .expect("deputy removed");
+    v.close();
+    let slots = crate::keyslots::SlotFile::read(&slots_path).expect("key file");
+    assert!(slots.sealed.iter().all(|k| k.slot != chair_slot));
+    assert_eq!(
+        slots
+            .records
+            .iter()
+            .filter(|r| r.user_id == s.chair)
+            .count(),
+        1,
+        "their record's key is in the key file"
+    );
+    let mut chair = Vault::unlock(s.dir.path(), CHAIR_PASS).expect("chair");
+    assert_eq!(all(&chair), vec![s.restricted]);
+    let who = chair.restriction(s.restricted).expect("who may open it");
+    assert!(who.restricted);
+    assert!(who.users.iter().any(|u| u.id == s.chair && u.granted));
+    record(
+        &mut chair,
+        s.restricted,
+        None,
+        None,
+        EntryBody::Note {
+            text: "Case manager: LADO strategy meeting held".into(),
+        },
+    )
+    .expect("noted");
+    assert!(chair.verify_audit().expect("verify").broken.is_none());
+    drop(chair);
+    // Jo sees the chair's note, and the figures catch up at her unlock.
+    let jo = Vault::unlock(s.dir.path(), PASS).expect("jo");
+    assert!(jo
+        .incident(s.restricted)
+        .expect("Jo")
+        .chronology
+        .iter()
+        .any(|c| format!("{c:?}").contains("LADO strategy meeting")));
+    assert!(jo.verify_audit().expect("verify").broken.is_none());
 }

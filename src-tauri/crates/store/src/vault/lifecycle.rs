@@ -260,6 +260,9 @@ impl Vault {
     /// vault agrees with the key file about who this is: the same vault, the same founding key,
     /// this key certified for this user and role.
     fn open_slot(dir: &Path, file: &SlotFile, slot: &UserSlot, keys: UserKeys) -> Result<Vault> {
+        if slot.role()?.sees_only_granted() {
+            return Self::open_records_only(dir, file, slot, keys);
+        }
         let data_keys = file.data_keys(&slot.id, &keys.boxing);
         let (conn, key) = Self::open_with_any(dir, data_keys)?;
         let mut vault = Vault {
@@ -402,7 +405,10 @@ impl Vault {
         file.sealed
             .retain(|s| file.users.iter().any(|u| u.id == s.slot) || s.slot == file.recovery.id);
         file.users.push(slot);
-        file.sealed.push(sealed);
+        // The chair of governors holds no data key, only their records' keys.
+        if !user.role.sees_only_granted() {
+            file.sealed.push(sealed);
+        }
         let tx = vault.conn.transaction()?;
         signing::insert_key(&tx, &record, now)?;
         let author = Author {
@@ -425,6 +431,7 @@ impl Vault {
             &opened.boxing,
             now,
         )?;
+        file.records = crate::restricted::records_only_seals(&tx)?;
         // The slot is written before the key row commits: a slot whose key the vault does not
         // hold is refused at unlock, and the recovery key can be used again.
         file.write(&path)?;
