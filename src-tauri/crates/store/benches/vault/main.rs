@@ -126,8 +126,8 @@ fn generate_vaults(spec: &DemoSpec, kdf: KdfParams) -> Res<Vaults> {
     })
 }
 
-/// `ONLY=signing`: just the signing part, on the encrypted vault alone (no unkeyed copy).
-fn signing_only(spec: &DemoSpec, kdf: KdfParams) -> Res<()> {
+/// The encrypted vault alone (no unkeyed copy), generated, closed and opened again.
+fn keyed_only(spec: &DemoSpec, kdf: KdfParams) -> Res<(TempDir, Vault)> {
     let dir = tempfile::tempdir()?;
     let mut v = Vault::create(
         dir.path(),
@@ -144,7 +144,12 @@ fn signing_only(spec: &DemoSpec, kdf: KdfParams) -> Res<()> {
         "generated vault (seed {}): {} incidents over {} years, {} flow entries",
         spec.seed, stats.incidents, spec.years, stats.entries
     );
-    let mut v = v.close_and_reopen()?;
+    Ok((dir, v.close_and_reopen()?))
+}
+
+/// `ONLY=signing`: just the signing part, on the encrypted vault alone (no unkeyed copy).
+fn signing_only(spec: &DemoSpec, kdf: KdfParams) -> Res<()> {
+    let (_dir, mut v) = keyed_only(spec, kdf)?;
     let now = spec.until + chrono::Duration::days(1);
     let newest: Vec<i64> = v
         .list_incidents(&Default::default(), 41)?
@@ -156,23 +161,7 @@ fn signing_only(spec: &DemoSpec, kdf: KdfParams) -> Res<()> {
 
 /// `ONLY=restricted`: just the restricted records' part, on the encrypted vault alone.
 fn restricted_only(spec: &DemoSpec, kdf: KdfParams) -> Res<()> {
-    let dir = tempfile::tempdir()?;
-    let mut v = Vault::create(
-        dir.path(),
-        "Bench School",
-        "Bench DSL",
-        Role::Dsl,
-        PASS,
-        kdf,
-        spec.until,
-    )?
-    .vault;
-    let stats = generate(&mut v, spec)?;
-    println!(
-        "generated vault (seed {}): {} incidents over {} years, {} flow entries",
-        spec.seed, stats.incidents, spec.years, stats.entries
-    );
-    let mut v = v.close_and_reopen()?;
+    let (_dir, mut v) = keyed_only(spec, kdf)?;
     restricted::compare(&mut v, spec.until + chrono::Duration::days(1))
 }
 

@@ -699,6 +699,22 @@ impl Vault {
         Ok(out)
     }
 
+    /// When a file was restricted, and by whom (none when it is not restricted).
+    fn restricted_when(&self, kind: &Kind, subject: i64) -> Result<Option<(StoredTime, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT r.restricted_at, u.name FROM {} r
+                     JOIN users u ON u.id = r.restricted_by WHERE r.{} = ?1",
+                    kind.records, kind.subject
+                ),
+                [subject],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Who may read a restricted file, and when and by whom it was restricted, for the screen.
     fn restriction_of(
         &self,
@@ -710,18 +726,7 @@ impl Vault {
         if self.role()?.sees_only_granted() {
             return self.noted_restriction(kind, subject);
         }
-        let row: Option<(StoredTime, String)> = self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT r.restricted_at, u.name FROM {} r
-                     JOIN users u ON u.id = r.restricted_by WHERE r.{} = ?1",
-                    kind.records, kind.subject
-                ),
-                [subject],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let row = self.restricted_when(kind, subject)?;
         let granted = self.holders(kind, subject, None)?;
         let users = users::list(&self.conn)?
             .into_iter()
@@ -1257,18 +1262,7 @@ impl Vault {
         }
         for kind in KINDS {
             for (subject, r) in self.held_of(kind) {
-                let row: Option<(StoredTime, String)> = self
-                    .conn
-                    .query_row(
-                        &format!(
-                            "SELECT r.restricted_at, u.name FROM {} r
-                             JOIN users u ON u.id = r.restricted_by WHERE r.{} = ?1",
-                            kind.records, kind.subject
-                        ),
-                        [subject],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )
-                    .optional()?;
+                let row = self.restricted_when(kind, *subject)?;
                 let info = RestrictionInfo {
                     restricted_at: row.as_ref().map(|x| x.0 .0),
                     restricted_by: row.map(|x| x.1),
