@@ -172,4 +172,20 @@ describe('a record restricted to those who need to know, through the screens', {
     await app.script(`document.querySelector('[data-testid=record-access]').scrollIntoView({ block: 'center' });`);
     await app.screenshot('104-chair-record-access');
   });
+
+  it('a restricted record whose file has gone is said at unlock, without naming it', async () => {
+    await app.clickButton('Lock');
+    await app.waitForHeading('Unlock');
+    const folder = join(vault, 'restricted');
+    for (const f of readdirSync(folder)) rmSync(join(folder, f));
+    await waitFor(() => app.exists('#unlock-user'), { what: 'the choice of who signs in' });
+    await chooseSignIn(app, 'Jo Bloggs');
+    await app.type('#unlock-passphrase', PASS);
+    await app.clickButton('Unlock');
+    await app.waitForHeading('Incidents', 60000);
+    const notice = await app.text('[data-testid=unopened-records]');
+    assert.match(notice, /2 restricted records you can open could not be opened/);
+    assert.doesNotMatch(notice, /OS-|Morgan|Ashby/);
+    await app.screenshot('107-unopened-records');
+  });
 });

@@ -169,6 +169,10 @@ pub struct Session {
     /// remembers of it): the app asks before going on.
     #[ts(optional)]
     pub rollback: Option<RollbackWarning>,
+    /// Restricted records sealed to this user whose files did not open (missing or damaged):
+    /// the app says so, without naming them.
+    #[serde(default)]
+    pub unopened_records: u32,
 }
 
 /// Why the app asks before opening this copy of the vault.

@@ -26,4 +26,9 @@ foundingFingerprint: string,
  * Set when this computer has seen a later state of this vault (or cannot trust what it
  * remembers of it): the app asks before going on.
  */
-rollback?: RollbackWarning, };
+rollback?: RollbackWarning, 
+/**
+ * Restricted records sealed to this user whose files did not open (missing or damaged):
+ * the app says so, without naming them.
+ */
+unopenedRecords: number, };

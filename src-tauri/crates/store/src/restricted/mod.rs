@@ -630,6 +630,30 @@ impl Vault {
         }
     }
 
+    /// How many restricted files sealed to the signed-in user did not open at unlock (their
+    /// file missing or damaged): a restore from a backup brings them back.
+    pub fn unopened_records(&self) -> Result<u32> {
+        if self.role()?.sees_only_granted() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        for kind in KINDS {
+            let subjects: Vec<i64> = self
+                .conn
+                .prepare(&format!(
+                    "SELECT DISTINCT {} FROM {} WHERE slot IN (?1, ?1 || '{NEXT}')",
+                    kind.subject, kind.keys
+                ))?
+                .query_map([user_slot(self.user_id)], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            n += subjects
+                .iter()
+                .filter(|s| !self.held_of(kind).contains_key(s))
+                .count() as u32;
+        }
+        Ok(n)
+    }
+
     /// Refuses what reads or changes the whole vault to a user who sees only the records
     /// granted to them (the chair of governors).
     pub(crate) fn require_whole_vault(&self) -> Result<()> {

@@ -839,3 +839,28 @@ fn the_chair_holds_no_key_to_the_vault_only_to_their_records() {
         .any(|c| format!("{c:?}").contains("LADO strategy meeting")));
     assert!(jo.verify_audit().expect("verify").broken.is_none());
 }
+
+#[test]
+fn a_restricted_record_whose_file_is_gone_is_said_at_unlock_and_a_backup_brings_it_back() {
+    let (s, mut v) = school();
+    v.restrict(s.restricted, &[], now()).expect("restricted");
+    let backup = s.dir.path().join("before.dsldesk");
+    v.backup_to(&backup, now()).expect("backed up");
+    assert_eq!(v.session().expect("session").unopened_records, 0);
+    v.close();
+    let folder = s.dir.path().join(crate::restricted::RESTRICTED_DIR);
+    for f in std::fs::read_dir(&folder).expect("folder") {
+        std::fs::remove_file(f.expect("entry").path()).expect("removed");
+    }
+    let v = Vault::unlock(s.dir.path(), PASS).expect("the rest still opens");
+    assert_eq!(v.session().expect("session").unopened_records, 1);
+    assert_eq!(all(&v), vec![s.open], "only what opened is listed");
+    v.close();
+    let target = tempfile::tempdir().expect("tmp");
+    let restored = Vault::restore_from(&backup, target.path(), PASS, now()).expect("restored");
+    assert_eq!(restored.session().expect("session").unopened_records, 0);
+    assert_eq!(
+        restored.incident(s.restricted).expect("back").facts.summary,
+        SUMMARY
+    );
+}

@@ -78,6 +78,7 @@ impl Vault {
                 .transpose()?,
             backup_reminder_days: s.backup_reminder_days,
             rollback: None,
+            unopened_records: self.unopened_records()?,
         })
     }
 
