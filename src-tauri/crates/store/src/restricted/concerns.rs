@@ -2,15 +2,14 @@
 //! concern about a deputy DSL, or a colleague's partner, is for those who need to know).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 use super::{
-    copy_rows, new_file, next_id_base, record_path, remove_files, seal_for_all, Restriction,
-    SealedRecord, Sealing, CONCERNS, ONLY_EDITORS,
+    copy_rows, new_file, next_id_base, record_path, record_restriction, remove_files, Restriction,
+    SealedRecord, CONCERNS, ONLY_EDITORS,
 };
 use crate::audit::{self, Author};
 use crate::keyslots::{new_data_key, SlotFile};
-use crate::time::StoredTime;
 use crate::vault::slots_path;
 use crate::{Result, StoreError, Vault};
 
@@ -100,35 +99,17 @@ impl Vault {
             let (author, signer) = (self.user_id, self.signer.clone());
             let tx = self.conn.unchecked_transaction()?;
             move_concerns(&tx, &conn, person, (author, &signer), now)?;
-            tx.execute(
-                "INSERT INTO restricted_concerns (person_id, file, id_base, restricted_at, restricted_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![person, file, base, StoredTime(now), author],
-            )?;
-            seal_for_all(
+            record_restriction(
                 &tx,
                 &CONCERNS,
-                (person, 1),
+                person,
+                (&file, base),
                 &wanted,
                 &slots.recovery.box_key,
                 &key,
-                Sealing {
-                    vault_id: &vault_id,
-                    author,
-                    now,
-                },
-                false,
-            )?;
-            audit::record(
-                &tx,
+                (&vault_id, author, &signer),
+                ("concerns.restricted", "person"),
                 now,
-                &Author {
-                    user: author,
-                    key: &signer,
-                },
-                "concerns.restricted",
-                "person",
-                &person.to_string(),
             )?;
             tx.commit()?;
             Ok::<(), StoreError>(())

@@ -5,11 +5,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
     copy_rows, copy_stat, is_restricted, new_file, next_id_base, raise_floor, record_path,
-    remove_files, seal_for_all, Restriction, SealedRecord, Sealing, INCIDENT, ONLY_EDITORS,
+    record_restriction, remove_files, Restriction, SealedRecord, INCIDENT, ONLY_EDITORS,
 };
 use crate::audit::{self, Author};
 use crate::keyslots::{new_data_key, DataKey, SlotFile};
-use crate::time::StoredTime;
 use crate::vault::slots_path;
 use crate::{Result, StoreError, Vault};
 
@@ -309,32 +308,17 @@ impl Vault {
              WHERE id = ?1",
             [incident],
         )?;
-        tx.execute(
-            "INSERT INTO restricted_records (incident_id, file, id_base, restricted_at, restricted_by)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![incident, file, base, StoredTime(now), author],
-        )?;
-        seal_for_all(
+        record_restriction(
             &tx,
             &INCIDENT,
-            (incident, 1),
+            incident,
+            (file, base),
             grantees,
             &slots.recovery.box_key,
             key,
-            Sealing {
-                vault_id: &vault_id,
-                author,
-                now,
-            },
-            false,
-        )?;
-        audit::record(
-            &tx,
+            (&vault_id, author, &signer),
+            ("incident.restricted", "incident"),
             now,
-            &by,
-            "incident.restricted",
-            "incident",
-            &incident.to_string(),
         )?;
         tx.commit()?;
         Ok(())

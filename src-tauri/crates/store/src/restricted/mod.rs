@@ -391,6 +391,73 @@ fn seal_for_all(
     )
 }
 
+/// Records a newly restricted file in the vault, inside the caller's transaction: its row, its
+/// key sealed to `grantees` and the recovery key, and the signed entry saying who restricted it.
+#[allow(clippy::too_many_arguments)]
+fn record_restriction(
+    tx: &Connection,
+    kind: &Kind,
+    subject: i64,
+    (file, base): (&str, i64),
+    grantees: &[i64],
+    recovery: &str,
+    key: &DataKey,
+    (vault_id, author, signer): (&str, i64, &ed25519_dalek::SigningKey),
+    (action, record_kind): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        &format!(
+            "INSERT INTO {} ({}, file, id_base, restricted_at, restricted_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            kind.records, kind.subject
+        ),
+        params![subject, file, base, StoredTime(now), author],
+    )?;
+    seal_for_all(
+        tx,
+        kind,
+        (subject, 1),
+        grantees,
+        recovery,
+        key,
+        Sealing {
+            vault_id,
+            author,
+            now,
+        },
+        false,
+    )?;
+    audit::record(
+        tx,
+        now,
+        &Author {
+            user: author,
+            key: signer,
+        },
+        action,
+        record_kind,
+        &subject.to_string(),
+    )
+}
+
+/// The restricted files of `kind` whose keys are sealed to `slot` (or, with `pending`, also
+/// those sealed to it for a re-key not yet finished).
+fn sealed_to(conn: &Connection, kind: &Kind, slot: &str, pending: bool) -> Result<Vec<i64>> {
+    let slots = if pending {
+        format!("(?1, ?1 || '{NEXT}')")
+    } else {
+        "(?1)".to_string()
+    };
+    Ok(conn
+        .prepare(&format!(
+            "SELECT DISTINCT {} FROM {} WHERE slot IN {slots}",
+            kind.subject, kind.keys
+        ))?
+        .query_map([slot], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// Opens every restricted file of `kind` sealed to `user`, with their box secret. A file that
 /// cannot be opened is left out (and said once on stderr, without naming it).
 fn open_kind(
@@ -638,14 +705,7 @@ impl Vault {
         }
         let mut n = 0;
         for kind in KINDS {
-            let subjects: Vec<i64> = self
-                .conn
-                .prepare(&format!(
-                    "SELECT DISTINCT {} FROM {} WHERE slot IN (?1, ?1 || '{NEXT}')",
-                    kind.subject, kind.keys
-                ))?
-                .query_map([user_slot(self.user_id)], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let subjects = sealed_to(&self.conn, kind, &user_slot(self.user_id), true)?;
             n += subjects
                 .iter()
                 .filter(|s| !self.held_of(kind).contains_key(s))
@@ -941,14 +1001,7 @@ impl Vault {
     /// re-keyed now; the others are marked to be re-keyed by the next holder to sign in.
     pub(crate) fn ungrant_removed(&mut self, user: i64, now: DateTime<Utc>) -> Result<()> {
         for kind in KINDS {
-            let subjects: Vec<i64> = self
-                .conn
-                .prepare(&format!(
-                    "SELECT {} FROM {} WHERE slot = ?1",
-                    kind.subject, kind.keys
-                ))?
-                .query_map([user_slot(user)], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let subjects = sealed_to(&self.conn, kind, &user_slot(user), false)?;
             for subject in subjects {
                 if self.held_of(kind).contains_key(&subject) {
                     let keep = self.holders(kind, subject, Some(user))?;
