@@ -3,7 +3,7 @@
 use dsl_domain::flow::{EntryInput, StepView};
 use dsl_domain::incident::{
     ActivityType, IncidentDetail, IncidentFacts, IncidentFilter, IncidentSummary, InvolvementInput,
-    NewIncident, Person, ACTIVITY_TYPES,
+    NewIncident, Person,
 };
 use dsl_domain::vault::AccessEntry;
 use dsl_domain::ErrorKind;
@@ -18,10 +18,11 @@ use crate::state::AppState;
 /// The most rows the list returns at once.
 const LIST_LIMIT: u32 = 500;
 
-/// The activity types of the policy's User Actions table.
+/// The activity types of the current flow (those a new incident can take), then those only
+/// older flow versions had, marked not current.
 #[tauri::command]
 pub async fn activity_types() -> CmdResult<Vec<ActivityType>> {
-    Ok(ACTIVITY_TYPES.to_vec())
+    Ok(dsl_domain::incident::all_activity_types())
 }
 
 /// Records a new incident and returns it.

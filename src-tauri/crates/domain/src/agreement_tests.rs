@@ -29,8 +29,7 @@ impl Walk<'_> {
         let input = EntryInput {
             node_id: node.map(str::to_string),
             person_id,
-            body,
-        };
+            body, people: None, evidence: None, };
         let (body, supersedes) =
             check_entry(self.flow, self.people, &self.entries, &input).expect("entry accepted");
         let id = self.entries.len() as i64 + 1;
@@ -157,6 +156,7 @@ fn walked(
     let entries = walk(flow, people, answers);
     let state = evaluate(flow, people, &entries);
     let detail = IncidentDetail {
+                activity: None,
         id: 1,
         reference: "OS-2026-0001".into(),
         flow_id: flow.id.clone(),

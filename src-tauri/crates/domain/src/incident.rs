@@ -7,7 +7,7 @@ use ts_rs::TS;
 use crate::flow::{FlowState, IncidentStatus, Mark};
 use crate::{text, ApiError};
 
-pub use crate::activity::{activity_type, ActivityType, ACTIVITY_TYPES};
+pub use crate::activity::{activity_type, all_activity_types, ActivityType};
 
 /// The longest free text accepted in one field (about 20 pages).
 pub const MAX_TEXT_CHARS: usize = 50_000;
@@ -288,6 +288,9 @@ pub struct IncidentDetail {
     pub chronology: Vec<crate::flow::ChronologyEntry>,
     /// What is due, and by when (e.g. the LADO consultation for each adult), soonest first.
     pub due: Vec<crate::flow::DueStep>,
+    /// The incident's type of activity as its flow version defines it, with its guidance.
+    #[ts(optional)]
+    pub activity: Option<ActivityType>,
 }
 
 /// Checks free text: no control characters other than line breaks and tabs, no explicit
@@ -360,6 +363,17 @@ pub fn check_name(
 
 /// Checks and tidies intake facts against the time now.
 pub fn check_facts(f: &IncidentFacts, now: DateTime<Utc>) -> Result<IncidentFacts, ApiError> {
+    let version = crate::flow::current().map(|f| f.version).unwrap_or_default();
+    check_facts_in(f, version, now)
+}
+
+/// As [`check_facts`], for an incident that follows flow version `flow_version`: its type must
+/// be one that version has.
+pub fn check_facts_in(
+    f: &IncidentFacts,
+    flow_version: u32,
+    now: DateTime<Utc>,
+) -> Result<IncidentFacts, ApiError> {
     if f.occurred_at > now {
         return Err(ApiError::validation(
             "occurredAt",
@@ -378,7 +392,11 @@ pub fn check_facts(f: &IncidentFacts, now: DateTime<Utc>) -> Result<IncidentFact
             "It cannot have been reported before it happened.",
         ));
     }
-    if activity_type(&f.activity_type).is_none() {
+    let known = crate::flow::shipped()
+        .iter()
+        .filter(|flow| flow.version == flow_version)
+        .any(|flow| flow.types.iter().any(|t| t.id == f.activity_type));
+    if !known {
         return Err(ApiError::validation(
             "activityType",
             "Choose the type of activity from the list.",

@@ -98,10 +98,52 @@ fn references_are_padded() {
 }
 
 #[test]
-fn the_first_four_activity_types_are_the_illegal_ones() {
-    let illegal: Vec<bool> = ACTIVITY_TYPES.iter().map(|a| a.illegal).collect();
-    assert!(illegal[..4].iter().all(|x| *x));
-    assert!(illegal[4..].iter().all(|x| !*x));
+fn the_types_before_version_3_are_the_policy_table_with_four_illegal() {
+    for version in [1, 2] {
+        let flow = crate::flow::find("online-safety", version).expect("shipped");
+        let illegal: Vec<bool> = flow.types.iter().map(|a| a.illegal).collect();
+        assert_eq!(illegal.len(), 20);
+        assert!(illegal[..4].iter().all(|x| *x));
+        assert!(illegal[4..].iter().all(|x| !*x));
+    }
+}
+
+#[test]
+fn a_type_is_read_from_the_version_the_incident_followed() {
+    // Version 2 offers "Promotion of extremism or terrorism", not marked illegal; version 3
+    // splits off terrorist material, which is.
+    let old = activity_type(2, "extremism").expect("in version 2");
+    assert_eq!(old.label, "Promotion of extremism or terrorism");
+    assert_eq!(activity_type(2, "terrorist-material").map(|t| t.illegal), Some(true),
+        "an id an old version lacks falls back to the newest that has it");
+    assert!(crate::flow::find("online-safety", 2)
+        .expect("v2")
+        .activity_type("terrorist-material")
+        .is_none());
+    let new = activity_type(3, "extremism").expect("in version 3");
+    assert_eq!(new.label, "Promotion of extremism (not terrorist material)");
+    let all = all_activity_types();
+    assert!(all.iter().all(|t| t.current), "every older type is still offered");
+    for (id, illegal) in [
+        ("sextortion", true),
+        ("ai-images", true),
+        ("terrorist-material", true),
+        ("misinformation", false),
+        ("filtering-failure", false),
+    ] {
+        assert_eq!(activity_type(3, id).map(|t| t.illegal), Some(illegal), "{id}");
+    }
+}
+
+#[test]
+fn a_corrected_type_must_be_one_of_the_incidents_flow_version() {
+    let mut f = facts();
+    f.activity_type = "sextortion".into();
+    assert!(check_facts_in(&f, 3, now()).is_ok());
+    assert_eq!(
+        check_facts_in(&f, 2, now()).expect_err("not in v2").field.as_deref(),
+        Some("activityType")
+    );
 }
 
 #[test]

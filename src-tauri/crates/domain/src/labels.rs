@@ -140,6 +140,7 @@ labels!(Agency as "agencyNames" {
     Lado => "LADO",
     SocialCare => "Children's social care",
     Prevent => "Prevent",
+    CounterTerrorism => "Counter-terrorism policing (online content)",
 });
 
 labels!(KeyStage as "keyStageNames" {

@@ -44,6 +44,15 @@ pub enum ItemMeaning {
     Lesson,
     /// The incident's closing record: `outcome`, with `reason` and `reviewDate` if recorded.
     Closure,
+    /// An item of the evidence register (a device confiscated): its `item` field holds the
+    /// register entry, picked or added with the entry, once.
+    EvidenceItem,
+    /// The other children who received, shared or saw it: each named in `named` is added to
+    /// the incident with their role.
+    OthersInvolved,
+    /// A change to filtering or monitoring made by the technical staff: `what`, `by`, `when`
+    /// and `approvedBy`, listed in the governor report.
+    FilteringChange,
 }
 
 /// The answer to the `governors` field that flags a lesson for the governor report.
@@ -75,6 +84,12 @@ pub mod fields {
     pub const DETAIL: &str = "detail";
     /// Whether the learning goes to governors.
     pub const GOVERNORS: &str = "governors";
+    /// The evidence register entry of an evidence item.
+    pub const EVIDENCE: &str = "item";
+    /// The people named by an others-involved item.
+    pub const NAMED: &str = "named";
+    /// A filtering change: what, by whom (a role), and who approved it (a role).
+    pub const CHANGE: [&str; 3] = ["what", "by", "approvedBy"];
     /// The closing record: (field, printed label).
     pub const CLOSURE: [(&str, &str); 3] = [
         ("outcome", "Outcome"),
@@ -100,6 +115,9 @@ impl ItemMeaning {
             ItemMeaning::SocialCareConsidered => "Children's social care considered",
             ItemMeaning::Lesson => "Learning",
             ItemMeaning::Closure => "Incident closed",
+            ItemMeaning::EvidenceItem => "Evidence",
+            ItemMeaning::OthersInvolved => "Others involved",
+            ItemMeaning::FilteringChange => "Filtering or monitoring change",
         }
     }
 
@@ -140,12 +158,21 @@ impl ItemMeaning {
             ],
             ItemMeaning::LowLevelConcern => &[(fields::DETAIL, None)],
             ItemMeaning::CaseManager => &[("name", None)],
+            ItemMeaning::EvidenceItem => &[(fields::EVIDENCE, Some(FieldKind::Evidence))],
+            ItemMeaning::OthersInvolved => &[(fields::NAMED, Some(FieldKind::People))],
+            ItemMeaning::FilteringChange => &[
+                (fields::CHANGE[0], None),
+                (fields::CHANGE[1], None),
+                (fields::WHEN, Some(FieldKind::Datetime)),
+                (fields::CHANGE[2], None),
+            ],
             _ => &[],
         }
     }
 
     /// Checks that `item` records the fields this meaning reads (the message names no case data).
     pub fn check(self, item: &ActionItem) -> Result<(), String> {
+        check_filled_fields(Some(self), item)?;
         for (id, kind) in self.required_fields() {
             let Some(field) = item.fields.iter().find(|f| f.id == *id) else {
                 return Err(format!(
@@ -176,6 +203,24 @@ impl ItemMeaning {
         }
         Ok(())
     }
+}
+
+/// Fields the store fills in (people, an evidence item) only on the item whose meaning reads
+/// them, once each.
+pub fn check_filled_fields(meaning: Option<ItemMeaning>, item: &ActionItem) -> Result<(), String> {
+    for (kind, wants) in [
+        (FieldKind::People, ItemMeaning::OthersInvolved),
+        (FieldKind::Evidence, ItemMeaning::EvidenceItem),
+    ] {
+        let n = item.fields.iter().filter(|f| f.kind == kind).count();
+        if n > 1 || (n == 1 && meaning != Some(wants)) {
+            return Err(format!(
+                "item {} has a {kind:?} field, which only one item tagged {wants:?} may have",
+                item.id
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -224,9 +269,9 @@ mod tests {
             Some(ItemMeaning::Referral(Agency::SocialCare))
         );
         assert_eq!(
-            tagged("instigator-sanction", "social-care"),
+            tagged("instigator-review", "own-safeguarding"),
             Some(ItemMeaning::SocialCareConsidered),
-            "the instigator's 'social care considered' is a decision, not a referral"
+            "the instigator's own safeguarding considered is a decision, not a referral"
         );
         assert_eq!(
             tagged("police-advice", "advice"),

@@ -162,6 +162,7 @@ pub fn incident_reports() -> Vec<IncidentReport> {
     (0..Discovery::ALL.len())
         .map(|i| {
             let detail = IncidentDetail {
+                activity: None,
                 id: i as i64 + 1,
                 reference: format!("OS-2026-{:04}", i + 1),
                 flow_id: flow.map(|f| f.id.clone()).unwrap_or_default(),
@@ -243,6 +244,7 @@ pub fn governor_reports() -> Vec<GovernorReport> {
                         })
                         .collect(),
                     was_illegal: i % 3 == 1,
+                    flow_version: crate::flow::current().map_or(0, |f| f.version),
                 })
                 .collect();
             let figures = term_figures(&stats, term, &[], 1);

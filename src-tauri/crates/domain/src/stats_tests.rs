@@ -29,6 +29,7 @@ fn stat(reported: DateTime<Utc>, events: Vec<StatEvent>) -> IncidentStat {
         key_stages: vec![KeyStage::Ks3],
         events,
         was_illegal: false,
+        flow_version: 2,
     }
 }
 

@@ -36,14 +36,18 @@ pub fn person(id: i64, kind: PersonKind, role: PersonRole) -> Involvement {
 pub fn details(fields: &[ItemField]) -> BTreeMap<String, String> {
     fields
         .iter()
-        .map(|f| {
+        .filter_map(|f| {
             let v = match f.kind {
                 FieldKind::Datetime => "2026-11-20T10:30".to_string(),
                 FieldKind::Date => "2027-01-15".to_string(),
                 FieldKind::Choice => f.options[0].clone(),
+                // A register item the store checks is the incident's.
+                FieldKind::Evidence => "1".to_string(),
+                // The people are named with the entry; the store fills this in.
+                FieldKind::People => return None,
                 _ => format!("{} value", f.label),
             };
-            (f.id.clone(), v)
+            Some((f.id.clone(), v))
         })
         .collect()
 }

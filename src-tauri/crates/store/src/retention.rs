@@ -80,7 +80,7 @@ fn all_items(conn: &Connection) -> Result<Vec<RetentionItem>> {
     let people = people_by_incident(conn)?;
     let mut keeps = last_keeps(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT i.id, i.reference, s.reported_at, i.activity_type, i.people_names
+        "SELECT i.id, i.reference, s.reported_at, i.activity_type, i.people_names, i.flow_version
          FROM incidents i JOIN incident_stats s ON s.incident_id = i.id
          WHERE NOT EXISTS (SELECT 1 FROM restricted_records r WHERE r.incident_id = i.id)
          ORDER BY i.id",
@@ -92,11 +92,12 @@ fn all_items(conn: &Connection) -> Result<Vec<RetentionItem>> {
             r.get::<_, StoredTime>("reported_at")?,
             r.get::<_, String>("activity_type")?,
             r.get::<_, String>("people_names")?,
+            r.get::<_, u32>("flow_version")?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, reference, reported, activity, names) = row?;
+        let (id, reference, reported, activity, names, version) = row?;
         let reported_at = reported.into();
         let rule = rule_for(
             uk_day(reported_at),
@@ -110,7 +111,7 @@ fn all_items(conn: &Connection) -> Result<Vec<RetentionItem>> {
             incident_id: id,
             reference,
             reported_at,
-            activity_type: dsl_domain::incident::activity_type(&activity)
+            activity_type: dsl_domain::incident::activity_type(version, &activity)
                 .map_or(activity.clone(), |a| a.label.to_string()),
             people: json::from_text(&names, "names are unreadable")?,
             review_from: rule.review_from,

@@ -102,8 +102,7 @@ fn redacted_copy_names_only_the_chosen_person() {
                 done: true,
                 details,
                 reason: String::new(),
-            },
-        },
+            }, people: None, evidence: None, },
         t(3),
     )
     .expect("item");
@@ -114,8 +113,7 @@ fn redacted_copy_names_only_the_chosen_person() {
             person_id: None,
             body: EntryBody::Note {
                 text: "Spoke to Mr Kowalski (Łukasz's father)".into(),
-            },
-        },
+            }, people: None, evidence: None, },
         t(3),
     )
     .expect("note");

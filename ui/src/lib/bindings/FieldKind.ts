@@ -3,4 +3,4 @@
 /**
  * How a field is typed in.
  */
-export type FieldKind = "text" | "longtext" | "datetime" | "date" | "choice";
+export type FieldKind = "text" | "longtext" | "datetime" | "date" | "choice" | "people" | "evidence";

@@ -85,6 +85,7 @@ export const agencyNames = {
   lado: "LADO",
   socialCare: "Children's social care",
   prevent: "Prevent",
+  counterTerrorism: "Counter-terrorism policing (online content)",
 } as const;
 
 export const keyStageNames = {

@@ -311,6 +311,9 @@ fn check_details(
 fn check_field_value(field: &ItemField, value: &str) -> Result<(), ApiError> {
     let ok = match field.kind {
         FieldKind::Text | FieldKind::Longtext => true,
+        // Record ids, checked against the incident and filled in by the store.
+        FieldKind::People => value.split(',').all(|id| id.trim().parse::<i64>().is_ok()),
+        FieldKind::Evidence => value.parse::<i64>().is_ok(),
         FieldKind::Choice => field.options.iter().any(|o| o == value),
         FieldKind::Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok(),
         FieldKind::Datetime => {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::entries::IncidentStatus;
+use crate::activity::ActivityType;
 use crate::meaning::ItemMeaning;
 
 /// A whole flowchart.
@@ -17,7 +18,13 @@ pub struct FlowDefinition {
     pub version: u32,
     pub title: String,
     pub start: String,
+    /// The kinds of incident a DSL chooses from, each with what it adds to the checklists.
+    #[serde(default)]
+    pub types: Vec<ActivityType>,
     pub nodes: Vec<Node>,
+    /// Set on a flow made for one type of incident ([`FlowDefinition::for_type`]): that type.
+    #[serde(skip)]
+    pub case_type: Option<ActivityType>,
 }
 
 /// One step of a flow.
@@ -65,6 +72,11 @@ pub enum NodeKind {
         /// What the route shows when the test is true, and when false.
         yes_note: String,
         no_note: String,
+        /// The mark each way sets, if any (the type of activity is illegal in itself).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        yes_marks: Option<Mark>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_marks: Option<Mark>,
     },
     /// Several yes/no questions: any yes goes one way, all no the other (the UKCIS questions).
     #[serde(rename_all = "camelCase")]
@@ -117,6 +129,16 @@ pub enum Mark {
 pub enum BranchTest {
     /// The person the per-person step is for is recorded as the headteacher.
     PersonIsHeadteacher,
+    /// The incident's type of activity is illegal in itself (a top-level step). Read from the
+    /// facts each time, so correcting the type changes the route.
+    TypeIsIllegal,
+}
+
+impl BranchTest {
+    /// True for a test of the person a per-person step is for; false for one of the incident.
+    pub fn reads_person(self) -> bool {
+        matches!(self, BranchTest::PersonIsHeadteacher)
+    }
 }
 
 /// What a question's answer means.
@@ -177,6 +199,10 @@ pub struct ActionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(skip)]
     pub meaning: Option<ItemMeaning>,
+    /// Offered only for the types of activity that add it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(skip)]
+    pub by_type: bool,
 }
 
 /// A detail recorded when an item is done (e.g. a crime reference number).
@@ -230,6 +256,11 @@ pub enum FieldKind {
     Datetime,
     Date,
     Choice,
+    /// People named in the incident, each added to it with their role (filled in by the store
+    /// from the people named with the entry).
+    People,
+    /// An item of the incident's evidence register: one picked, or one added with the entry.
+    Evidence,
 }
 
 /// Which people a per-person step runs for.
@@ -358,8 +389,130 @@ impl FlowDefinition {
         check_ids(&self.nodes, &mut seen)?;
         check_scope(&self.nodes, &self.start, false)?;
         check_one_closure(&self.nodes, &mut 0)?;
-        check_extras(self, &self.nodes)
+        check_extras(self, &self.nodes)?;
+        check_types(self)
     }
+
+    /// Every checklist item by its "step/item" key, with whether it is offered only by type
+    /// and whether it is mandatory.
+    fn item_keys(&self) -> BTreeMap<String, (bool, bool)> {
+        fn walk(nodes: &[Node], out: &mut BTreeMap<String, (bool, bool)>) {
+            for n in nodes {
+                match &n.kind {
+                    NodeKind::Action { items, .. } => {
+                        for i in items {
+                            out.insert(format!("{}/{}", n.id, i.id), (i.by_type, i.mandatory));
+                        }
+                    }
+                    NodeKind::PerPerson { steps, .. } => walk(steps, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(&self.nodes, &mut out);
+        out
+    }
+
+    /// The type `id` of this flow version.
+    pub fn activity_type(&self, id: &str) -> Option<&ActivityType> {
+        self.types.iter().find(|t| t.id == id)
+    }
+
+    /// The flow as it applies to an incident of type `type_id`: the items the type adds are
+    /// offered, those it hides are not, those it requires are mandatory. An unknown type gets
+    /// the items every type has.
+    pub fn for_type(&self, type_id: &str) -> FlowDefinition {
+        let t = self.activity_type(type_id).cloned();
+        fn apply(nodes: &mut [Node], t: Option<&ActivityType>) {
+            for n in nodes {
+                let node = n.id.clone();
+                match &mut n.kind {
+                    NodeKind::Action { items, .. } => {
+                        let listed = |list: fn(&ActivityType) -> &Vec<String>, item: &str| {
+                            t.is_some_and(|t| list(t).contains(&format!("{node}/{item}")))
+                        };
+                        items.retain(|i| {
+                            (!i.by_type || listed(|t| &t.adds, &i.id))
+                                && !listed(|t| &t.hides, &i.id)
+                        });
+                        for i in items.iter_mut() {
+                            i.mandatory |= listed(|t| &t.requires, &i.id);
+                        }
+                    }
+                    NodeKind::PerPerson { steps, .. } => apply(steps, t),
+                    _ => {}
+                }
+            }
+        }
+        let mut flow = self.clone();
+        apply(&mut flow.nodes, t.as_ref());
+        flow.case_type = t;
+        flow
+    }
+}
+
+/// The types: ids unique, labels given, and every item they add, require or hide is one the
+/// flow has and can be so treated; each item offered by type is offered by some type; and no
+/// type leaves a checklist empty.
+fn check_types(flow: &FlowDefinition) -> Result<(), FlowError> {
+    let bad = |id: &str, why: String| Err(FlowError::Invalid(format!("type {id}"), why));
+    if flow.types.is_empty() {
+        return bad("list", "the flow has no types of activity".into());
+    }
+    let keys = flow.item_keys();
+    let mut ids = BTreeSet::new();
+    for t in &flow.types {
+        if t.id.is_empty() || !ids.insert(t.id.as_str()) {
+            return bad(&t.id, "its id is empty or used twice".into());
+        }
+        if t.label.trim().is_empty() {
+            return bad(&t.id, "it has no label".into());
+        }
+        for key in t.adds.iter().chain(&t.requires).chain(&t.hides) {
+            if !keys.contains_key(key) {
+                return bad(&t.id, format!("it names {key}, which is not an item of the flow"));
+            }
+        }
+        for key in &t.adds {
+            if keys.get(key).is_some_and(|(by_type, _)| !by_type) {
+                return bad(&t.id, format!("it adds {key}, which every type has"));
+            }
+        }
+        for key in &t.hides {
+            if keys.get(key).is_some_and(|(_, mandatory)| *mandatory) || t.requires.contains(key)
+            {
+                return bad(&t.id, format!("it hides {key}, which is mandatory"));
+            }
+        }
+        for key in &t.requires {
+            if keys.get(key).is_some_and(|(by_type, _)| *by_type) && !t.adds.contains(key) {
+                return bad(&t.id, format!("it requires {key} without adding it"));
+            }
+        }
+        let specific = flow.for_type(&t.id);
+        if let Some(empty) = empty_checklist(&specific.nodes) {
+            return bad(&t.id, format!("it leaves step {empty} with no items"));
+        }
+    }
+    for (key, (by_type, _)) in &keys {
+        if *by_type && !flow.types.iter().any(|t| t.adds.contains(key)) {
+            return Err(FlowError::Invalid(
+                key.clone(),
+                "it is offered only by type, and no type adds it".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A checklist step left with no items, if any.
+fn empty_checklist(nodes: &[Node]) -> Option<String> {
+    nodes.iter().find_map(|n| match &n.kind {
+        NodeKind::Action { items, .. } if items.is_empty() => Some(n.id.clone()),
+        NodeKind::PerPerson { steps, .. } => empty_checklist(steps),
+        _ => None,
+    })
 }
 
 /// The statuses, due times, branches and conditions a step may carry.
@@ -487,6 +640,9 @@ fn check_ids(nodes: &[Node], seen: &mut BTreeSet<String>) -> Result<(), FlowErro
                         meaning
                             .check(item)
                             .map_err(|why| FlowError::Invalid(n.id.clone(), why))?;
+                    } else {
+                        crate::meaning::check_filled_fields(None, item)
+                            .map_err(|why| FlowError::Invalid(n.id.clone(), why))?;
                     }
                     for field in &item.fields {
                         let listed = field
@@ -538,12 +694,14 @@ fn check_scope(nodes: &[Node], start: &str, sub: bool) -> Result<(), FlowError> 
                 });
             }
         }
-        if let NodeKind::Branch { .. } = n.kind {
-            if !sub {
-                return Err(FlowError::Invalid(
-                    n.id.clone(),
-                    "a branch reads a person: it belongs inside a per-person step".into(),
-                ));
+        if let NodeKind::Branch { test, .. } = n.kind {
+            if test.reads_person() != sub {
+                let why = if sub {
+                    "this branch reads the incident: it belongs at the top level"
+                } else {
+                    "a branch reads a person: it belongs inside a per-person step"
+                };
+                return Err(FlowError::Invalid(n.id.clone(), why.into()));
             }
         }
         if let NodeKind::End { .. } = n.kind {

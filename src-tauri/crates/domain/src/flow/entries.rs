@@ -107,4 +107,13 @@ pub struct EntryInput {
     #[ts(optional, type = "number")]
     pub person_id: Option<i64>,
     pub body: EntryBody,
+    /// For an item that names people (who else received or saw it): each one named, added to
+    /// the incident with their role as the item is recorded.
+    #[serde(default)]
+    #[ts(optional)]
+    pub people: Option<Vec<crate::incident::InvolvementInput>>,
+    /// For an evidence item: the item to add to the register, when it is not there already.
+    #[serde(default)]
+    #[ts(optional)]
+    pub evidence: Option<crate::evidence::EvidenceInput>,
 }

@@ -21,8 +21,13 @@ pub use view::{
 pub use walk::{evaluate, reask};
 
 /// The flow shipped with DSL Desk (seed 003 §10.3 and seed 004's charts, with KCSIE Part 4's
-/// allegations route), embedded at build time: the version new incidents follow.
+/// allegations route and the kinds of incident current guidance names), embedded at build
+/// time: the version new incidents follow.
 pub const ONLINE_SAFETY_JSON: &str =
+    include_str!("../../../../../assets/flows/online-safety-v3.json");
+
+/// The second version, which incidents recorded before version 3 keep following.
+pub const ONLINE_SAFETY_V2_JSON: &str =
     include_str!("../../../../../assets/flows/online-safety-v2.json");
 
 /// The first version, which incidents recorded before version 2 keep following.
@@ -42,9 +47,51 @@ fn registry() -> &'static Result<Vec<FlowDefinition>, FlowError> {
     FLOWS.get_or_init(|| {
         Ok(vec![
             FlowDefinition::parse(ONLINE_SAFETY_V1_JSON)?,
+            FlowDefinition::parse(ONLINE_SAFETY_V2_JSON)?,
             online_safety()?,
         ])
     })
+}
+
+/// Every shipped flow version, oldest first (none if a shipped file were damaged, which the
+/// tests rule out).
+pub fn shipped() -> &'static [FlowDefinition] {
+    registry().as_ref().map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// `flow` as it applies to an incident of type `type_id`: the shipped one kept for it when
+/// `flow` is a shipped version, or made now for one that is not (a test's own flow).
+pub fn for_case<'f>(flow: &'f FlowDefinition, type_id: &str) -> std::borrow::Cow<'f, FlowDefinition> {
+    match find(&flow.id, flow.version) {
+        Ok(shipped) if std::ptr::eq(shipped, flow) => match find_for(&flow.id, flow.version, type_id) {
+            Ok(made) => std::borrow::Cow::Borrowed(made),
+            Err(_) => std::borrow::Cow::Owned(flow.for_type(type_id)),
+        },
+        _ => std::borrow::Cow::Owned(flow.for_type(type_id)),
+    }
+}
+
+/// A shipped flow by id and version, as it applies to an incident of type `type_id`: made once
+/// per version and type, then kept.
+pub fn find_for(id: &str, version: u32, type_id: &str) -> Result<&'static FlowDefinition, FlowError> {
+    type Made = std::collections::BTreeMap<(String, u32, String), &'static FlowDefinition>;
+    static MADE: std::sync::OnceLock<std::sync::Mutex<Made>> = std::sync::OnceLock::new();
+    let key = (id.to_string(), version, type_id.to_string());
+    let made = MADE.get_or_init(Default::default);
+    if let Some(flow) = made.lock().ok().and_then(|m| m.get(&key).copied()) {
+        return Ok(flow);
+    }
+    let base = find(id, version)?;
+    // Bounded: one per shipped version and type of that version (an unknown type shares one).
+    let type_key = if base.activity_type(type_id).is_some() { type_id } else { "" };
+    let key = (id.to_string(), version, type_key.to_string());
+    let mut m = made
+        .lock()
+        .map_err(|_| FlowError::Invalid(id.into(), "the flow cache failed".into()))?;
+    let flow = *m
+        .entry(key)
+        .or_insert_with(|| Box::leak(Box::new(base.for_type(type_key))));
+    Ok(flow)
 }
 
 /// The flow a new incident follows: the newest version of the online-safety flow.

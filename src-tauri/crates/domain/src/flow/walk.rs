@@ -40,6 +40,8 @@ struct Walker<'c, 'a> {
     was_illegal: bool,
     /// Branches passed on the facts now, not yet recorded: (step, person, way taken).
     undecided: Vec<(String, Option<i64>, bool)>,
+    /// The incident's type of activity is illegal in itself.
+    type_illegal: bool,
 }
 
 impl Walker<'_, '_> {
@@ -56,27 +58,39 @@ impl Walker<'_, '_> {
                 no,
                 yes_note,
                 no_note,
+                yes_marks,
+                no_marks,
             } => {
-                // Decided once, as the facts stood then: a recorded decision holds even if the
-                // facts change later (a head who has left); until recorded, the facts now.
-                let recorded = self
-                    .ctx
-                    .latest(&node.id, person, *floor, |e| match &e.body {
-                        EntryBody::Answer { choice, .. } => Some(choice == "yes"),
-                        _ => None,
-                    });
+                // A person's branch is decided once, as the facts stood then: a recorded
+                // decision holds even if the facts change later (a head who has left); until
+                // recorded, the facts now. The type's branch follows the facts as corrected.
+                let recorded = match test {
+                    BranchTest::PersonIsHeadteacher => {
+                        self.ctx
+                            .latest(&node.id, person, *floor, |e| match &e.body {
+                                EntryBody::Answer { choice, .. } => Some(choice == "yes"),
+                                _ => None,
+                            })
+                    }
+                    BranchTest::TypeIsIllegal => None,
+                };
                 let holds = match (recorded, test) {
                     (Some((_, holds)), _) => holds,
                     (None, BranchTest::PersonIsHeadteacher) => self.ctx.is_headteacher(person),
+                    (None, BranchTest::TypeIsIllegal) => self.type_illegal,
                 };
-                if recorded.is_none() {
+                if recorded.is_none() && test.reads_person() {
                     self.undecided.push((node.id.clone(), person, holds));
                 }
-                let (next, note) = if holds {
-                    (yes, yes_note)
+                let (next, note, marks) = if holds {
+                    (yes, yes_note, yes_marks)
                 } else {
-                    (no, no_note)
+                    (no, no_note, no_marks)
                 };
+                if marks.is_some() {
+                    self.mark = *marks;
+                    self.was_illegal |= *marks == Some(Mark::Illegal);
+                }
                 self.pass(step, note.clone(), false, recorded.map(|(e, _)| e));
                 Walk::Next(next.clone())
             }
@@ -354,6 +368,7 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
         answers: Vec::new(),
         was_illegal: false,
         undecided: Vec::new(),
+        type_illegal: flow.case_type.as_ref().is_some_and(|t| t.illegal),
     };
     let mut floor = 0;
     let mut cursor = flow.start.clone();

@@ -24,8 +24,8 @@ fn monitoring_text(m: &crate::incident::MonitoringAlert) -> String {
 pub(super) fn facts(cx: &Ctx) -> Vec<Field> {
     let detail = cx.detail;
     let f = &detail.facts;
-    let activity = activity_type(&f.activity_type)
-        .map(|a| a.label)
+    let activity = activity_type(detail.flow_version, &f.activity_type)
+        .map(|a| a.label.as_str())
         .unwrap_or(f.activity_type.as_str());
     let mut facts = vec![
         field("Happened", uk_date_time(f.occurred_at)),

@@ -52,6 +52,15 @@ pub enum StatEvent {
         entry_id: i64,
         text: String,
     },
+    /// A change to filtering or monitoring the technical staff made: what, when (as typed),
+    /// by whom and approved by whom (roles), for the governor report's filtering section.
+    FilteringChange {
+        at: DateTime<Utc>,
+        what: String,
+        when: String,
+        by: String,
+        approved_by: String,
+    },
 }
 
 impl StatEvent {
@@ -64,7 +73,8 @@ impl StatEvent {
             | StatEvent::StaffAction { at, .. }
             | StatEvent::Allegation { at }
             | StatEvent::AllegationOutcome { at, .. }
-            | StatEvent::Lesson { at, .. } => *at,
+            | StatEvent::Lesson { at, .. }
+            | StatEvent::FilteringChange { at, .. } => *at,
         }
     }
 }
@@ -84,6 +94,14 @@ pub struct IncidentStat {
     /// The route was marked illegal before the police found nothing illegal.
     #[serde(default)]
     pub was_illegal: bool,
+    /// The flow version the incident followed, which its type is read from (figures kept
+    /// before version 3 followed version 2 or 1, whose types are the same).
+    #[serde(default = "before_types_were_data")]
+    pub flow_version: u32,
+}
+
+fn before_types_were_data() -> u32 {
+    2
 }
 
 impl IncidentStat {
@@ -144,6 +162,13 @@ fn item_event(
         ItemMeaning::Lesson if detail(fields::GOVERNORS).as_deref() == Some(FOR_GOVERNORS) => {
             detail(fields::LESSONS).map(|text| StatEvent::Lesson { at, entry_id, text })
         }
+        ItemMeaning::FilteringChange => Some(StatEvent::FilteringChange {
+            at,
+            what: detail(fields::CHANGE[0]).unwrap_or_default(),
+            when: detail(fields::WHEN).unwrap_or_default(),
+            by: detail(fields::CHANGE[1]).unwrap_or_default(),
+            approved_by: detail(fields::CHANGE[2]).unwrap_or_default(),
+        }),
         _ => None,
     }
 }
@@ -220,7 +245,11 @@ pub fn incident_stat_in(
         kinds: kinds.into_iter().collect(),
         key_stages: key_stages.into_iter().collect(),
         events,
-        was_illegal: flow.is_some_and(|f| crate::flow::evaluate(f, people, entries).was_illegal),
+        was_illegal: flow.is_some_and(|f| {
+            let case = crate::flow::for_case(f, &facts.activity_type);
+            crate::flow::evaluate(&case, people, entries).was_illegal
+        }),
+        flow_version: flow.map_or(before_types_were_data(), |f| f.version),
     }
 }
 

@@ -28,8 +28,14 @@ fn median(mut days: Vec<i64>) -> Option<f64> {
     })
 }
 
+/// The type an incident was recorded with, read from the flow version it followed ("other"
+/// for one that version does not know).
+fn type_id(s: &IncidentStat) -> &str {
+    activity_type(s.flow_version, &s.activity_type).map_or("other", |a| a.id.as_str())
+}
+
 fn type_label(id: &str) -> String {
-    activity_type(id)
+    activity_type(crate::flow::current().map_or(0, |f| f.version), id)
         .map(|a| a.label.to_string())
         .unwrap_or_else(|| "Other".to_string())
 }
@@ -127,20 +133,19 @@ fn risk_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
 /// The activity types seen, in the policy's order ("other" for any not in the list), with
 /// how many of each.
 fn types_seen(opened: &Opened) -> Vec<(String, u32)> {
+    let order = crate::incident::all_activity_types();
     let mut by_type: BTreeMap<usize, u32> = BTreeMap::new();
     for s in &opened.0 {
-        let pos = crate::incident::ACTIVITY_TYPES
-            .iter()
-            .position(|a| a.id == s.activity_type)
-            .unwrap_or(crate::incident::ACTIVITY_TYPES.len());
+        let id = type_id(s);
+        let pos = order.iter().position(|a| a.id == id).unwrap_or(order.len());
         *by_type.entry(pos).or_default() += 1;
     }
     by_type
         .into_iter()
         .map(|(p, c)| {
-            let id = crate::incident::ACTIVITY_TYPES
+            let id = order
                 .get(p)
-                .map(|a| a.id.to_string())
+                .map(|a| a.id.clone())
                 .unwrap_or_else(|| "other".to_string());
             (id, c)
         })
@@ -354,9 +359,7 @@ fn type_by_key_stage(
     stages: &[KeyStage],
     threshold: u32,
 ) -> CrossTab {
-    let of_type = |s: &IncidentStat, id: &str| {
-        s.activity_type == id || (id == "other" && activity_type(&s.activity_type).is_none())
-    };
+    let of_type = |s: &IncidentStat, id: &str| type_id(s) == id;
     cross_tab(
         "Type of activity by key stage",
         types.iter().map(|(id, _)| type_label(id)).collect(),

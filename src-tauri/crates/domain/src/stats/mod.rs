@@ -27,6 +27,8 @@ pub enum Agency {
     Lado,
     SocialCare,
     Prevent,
+    /// Online terrorist content reported to counter-terrorism policing.
+    CounterTerrorism,
 }
 
 /// A pupil's key stage, from their year group.

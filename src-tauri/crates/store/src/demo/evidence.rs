@@ -15,7 +15,7 @@ pub(super) fn add_evidence(
     incident: i64,
     illegal: bool,
     recorded: DateTime<Utc>,
-) -> Result<u32, WriteError> {
+) -> Result<(u32, Option<i64>), WriteError> {
     // About two items an incident: two to four for illegal ones (a device and captures),
     // up to three screenshots or captures for most others.
     let count = if illegal {
@@ -26,6 +26,7 @@ pub(super) fn add_evidence(
         0
     };
     let mut added = 0;
+    let mut first = None;
     for n in 0..count {
         let secured_at = recorded + Duration::minutes(5 + rng.below(90) as i64);
         if secured_at > b.until {
@@ -34,12 +35,13 @@ pub(super) fn add_evidence(
         let device = illegal && n == 0;
         let input = item_input(rng, device, secured_at);
         let item = insert_item(b.tx, b.user, incident, &input, secured_at)?;
+        first = first.or(Some(item));
         added += 1;
         if illegal {
             police_custody(b, rng, item, device, secured_at)?;
         }
     }
-    Ok(added)
+    Ok((added, first))
 }
 
 /// An item as the DSL describes it, without viewing the content.

@@ -13,9 +13,10 @@ mod text;
 
 use crate::audit::Author;
 use chrono::{DateTime, Duration, Utc};
+use dsl_domain::flow;
 use dsl_domain::incident::{
     check_facts, Discovery, IncidentFacts, InvolvementInput, Location, NewPerson, PersonKind,
-    PersonRole, RiskArea, ACTIVITY_TYPES,
+    PersonRole, RiskArea,
 };
 use rusqlite::Connection;
 
@@ -91,13 +92,19 @@ struct Batch<'a> {
     until: DateTime<Utc>,
 }
 
-/// An activity type: the illegal ones (the first four) about one incident in eight.
+/// An activity type of the current flow: the illegal ones about one incident in eight.
 fn random_activity(rng: &mut Rng) -> &'static str {
-    if rng.chance(12) {
-        ACTIVITY_TYPES[rng.below(4) as usize].id
+    let types = flow::current().map(|f| f.types.as_slice()).unwrap_or(&[]);
+    let (illegal, other): (Vec<_>, Vec<_>) = types.iter().partition(|t| t.illegal);
+    let pool = if rng.chance(12) && !illegal.is_empty() {
+        illegal
     } else {
-        ACTIVITY_TYPES[4 + rng.below(ACTIVITY_TYPES.len() as u64 - 4) as usize].id
+        other
+    };
+    if pool.is_empty() {
+        return "other";
     }
+    pool[rng.below(pool.len() as u64) as usize].id.as_str()
 }
 
 /// The facts as a DSL would first record them.
@@ -208,10 +215,20 @@ fn generate_incident(
             stats.people += 1;
         }
     }
-    let (entries, at) = steps::walk_flow(b, rng, id, &linked, occurred, recorded)?;
+    let illegal = flow::current()
+        .ok()
+        .and_then(|f| f.activity_type(activity))
+        .is_some_and(|a| a.illegal);
+    let (added, first) = evidence::add_evidence(b, rng, id, illegal, recorded)?;
+    stats.evidence += added;
+    let walk = steps::Walk {
+        id,
+        activity,
+        people: &linked,
+        evidence: first,
+    };
+    let (entries, at) = steps::walk_flow(b, rng, &walk, occurred, recorded)?;
     stats.entries += entries;
-    let illegal = dsl_domain::incident::activity_type(activity).is_some_and(|a| a.illegal);
-    stats.evidence += evidence::add_evidence(b, rng, id, illegal, recorded)?;
     refresh_projection(b.tx, id, at.max(recorded))?;
     stats.incidents += 1;
     Ok(())

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use dsl_domain::flow::{
+    FieldKind,
     self, check_entry, EntryBody, EntryInput, FlowEntry, ScreeningAnswer, StepKind,
 };
 use dsl_domain::incident::Involvement;
@@ -14,7 +15,21 @@ use crate::incidents::{insert_entry, WriteError};
 use crate::StoreError;
 
 /// The next entry a careful DSL would make at this step, or none at the end of the flow.
-fn next_entry(rng: &mut Rng, state: &flow::FlowState, at: DateTime<Utc>) -> Option<EntryInput> {
+/// The incident a demo walk records on.
+pub(super) struct Walk<'a> {
+    pub(super) id: i64,
+    pub(super) activity: &'a str,
+    pub(super) people: &'a [Involvement],
+    /// The first item of its evidence register, if it has one.
+    pub(super) evidence: Option<i64>,
+}
+
+fn next_entry(
+    rng: &mut Rng,
+    state: &flow::FlowState,
+    at: DateTime<Utc>,
+    evidence: Option<i64>,
+) -> Option<EntryInput> {
     let step = state.current.as_ref()?;
     let node_id = Some(step.node_id.clone());
     let person_id = step.person_id;
@@ -73,12 +88,37 @@ fn next_entry(rng: &mut Rng, state: &flow::FlowState, at: DateTime<Utc>) -> Opti
                 details: BTreeMap::new(),
                 reason: "Not appropriate in this case; agreed with the headteacher.".into(),
             },
-            Some(item) => EntryBody::Item {
-                item: item.item.id.clone(),
-                done: true,
-                details: details_for(rng, &item.item.fields, at),
-                reason: String::new(),
-            },
+            Some(item) => {
+                let mut details = details_for(rng, &item.item.fields, at);
+                let register = item.item.fields.iter().find(|f| f.kind == FieldKind::Evidence);
+                match (register, evidence) {
+                    (Some(f), Some(e)) => {
+                        details.insert(f.id.clone(), e.to_string());
+                    }
+                    (Some(_), None) => {
+                        return Some(EntryInput {
+                            node_id,
+                            person_id,
+                            body: EntryBody::Item {
+                                item: item.item.id.clone(),
+                                done: false,
+                                details: BTreeMap::new(),
+                                reason: "Nothing was taken: the messages are kept by the police."
+                                    .into(),
+                            },
+                            people: None,
+                            evidence: None,
+                        })
+                    }
+                    _ => {}
+                }
+                EntryBody::Item {
+                    item: item.item.id.clone(),
+                    done: true,
+                    details,
+                    reason: String::new(),
+                }
+            }
             None => EntryBody::Complete { open: vec![] },
         },
     };
@@ -90,6 +130,8 @@ fn next_entry(rng: &mut Rng, state: &flow::FlowState, at: DateTime<Utc>) -> Opti
         },
         person_id,
         body,
+        people: None,
+        evidence: None,
     })
 }
 
@@ -99,8 +141,7 @@ fn next_entry(rng: &mut Rng, state: &flow::FlowState, at: DateTime<Utc>) -> Opti
 pub(super) fn walk_flow(
     b: &Batch<'_>,
     rng: &mut Rng,
-    id: i64,
-    linked: &[Involvement],
+    walk: &Walk<'_>,
     occurred: DateTime<Utc>,
     recorded: DateTime<Utc>,
 ) -> Result<(u64, DateTime<Utc>), WriteError> {
@@ -114,7 +155,10 @@ pub(super) fn walk_flow(
     };
     let mut entries: Vec<FlowEntry> = Vec::new();
     let mut at = recorded;
-    let flow = flow::current().map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
+    let (id, linked) = (walk.id, walk.people);
+    let flow = flow::current()
+        .and_then(|f| flow::find_for(&f.id, f.version, walk.activity))
+        .map_err(|_| StoreError::Corrupt("the shipped flow is not valid"))?;
     // Some closed incidents are reopened later (new information) and closed again.
     let reopen = rng.chance(4);
     let mut reopened = false;
@@ -132,10 +176,9 @@ pub(super) fn walk_flow(
                 body: EntryBody::Reopened {
                     reason: "New information from a parent; the actions were reviewed again."
                         .into(),
-                },
-            }
+                }, people: None, evidence: None, }
         } else {
-            match next_entry(rng, &state, at) {
+            match next_entry(rng, &state, at, walk.evidence) {
                 Some(input) => input,
                 None => break,
             }

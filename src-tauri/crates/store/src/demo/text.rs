@@ -83,6 +83,8 @@ pub(super) fn details_for(
             continue;
         }
         let v = match f.kind {
+            // Filled from the incident's register and people by the walk.
+            FieldKind::People | FieldKind::Evidence => continue,
             FieldKind::Datetime => at.format("%Y-%m-%dT%H:%M").to_string(),
             FieldKind::Date => (at + Duration::days(90)).format("%Y-%m-%d").to_string(),
             FieldKind::Choice if f.id == fields::GOVERNORS => {

@@ -62,11 +62,19 @@ pub(crate) fn flow_of(h: &Header) -> Result<&'static FlowDefinition> {
         .map_err(|_| StoreError::Corrupt("the incident's flow version is not known"))
 }
 
+/// The flow the incident was recorded under, as it applies to its type of activity.
+pub(crate) fn case_flow_of(h: &Header, facts: &IncidentFacts) -> Result<&'static FlowDefinition> {
+    flow::find_for(&h.flow_id, h.flow_version, &facts.activity_type)
+        .map_err(|_| StoreError::Corrupt("the incident's flow version is not known"))
+}
+
 /// Everything recorded about one incident.
 pub(crate) struct Loaded {
     pub(crate) id: i64,
     pub(crate) header: Header,
     pub(crate) flow: &'static FlowDefinition,
+    /// The flow as it applies to the incident's type: what the walk and the checks follow.
+    pub(crate) case: &'static FlowDefinition,
     pub(crate) facts: IncidentFacts,
     pub(crate) people: Vec<Involvement>,
     pub(crate) entries: Vec<FlowEntry>,
@@ -77,10 +85,12 @@ impl Loaded {
     pub(crate) fn load(conn: &Connection, id: i64) -> Result<Loaded> {
         let header = header(conn, id)?;
         let flow = flow_of(&header)?;
+        let facts = latest_facts(conn, id)?;
         Ok(Loaded {
             id,
             flow,
-            facts: latest_facts(conn, id)?,
+            case: case_flow_of(&header, &facts)?,
+            facts,
             people: involvements(conn, id)?,
             entries: entries(conn, id)?,
             header,
@@ -89,7 +99,7 @@ impl Loaded {
 
     /// Where the incident stands in its flow.
     pub(crate) fn evaluate(&self) -> FlowState {
-        evaluate(self.flow, &self.people, &self.entries)
+        evaluate(self.case, &self.people, &self.entries)
     }
 
     /// The whole incident for the screen, with its already evaluated `state`.
@@ -103,6 +113,7 @@ impl Loaded {
             self.facts.reported_at,
         );
         IncidentDetail {
+            activity: self.flow.activity_type(&self.facts.activity_type).cloned(),
             id: self.id,
             reference: self.header.reference,
             flow_id: self.header.flow_id,
@@ -135,7 +146,7 @@ impl Vault {
     ) -> Result<Option<dsl_domain::flow::StepView>> {
         let conn = self.db(id)?;
         let h = header(conn, id)?;
-        let flow = flow_of(&h)?;
+        let flow = case_flow_of(&h, &latest_facts(conn, id)?)?;
         let people = involvements(conn, id)?;
         let entries = entries(conn, id)?;
         Ok(flow::reask(flow, &people, &entries, node_id, person_id))

@@ -6,7 +6,7 @@ use crate::audit::Author;
 use chrono::{DateTime, Datelike, Utc};
 use dsl_domain::flow::{self, EntryBody, EntryInput, FlowEntry};
 use dsl_domain::incident::{
-    check_facts, check_person, reference, IncidentDetail, IncidentFacts, InvolvementInput,
+    check_facts, check_facts_in, check_person, reference, IncidentDetail, IncidentFacts, InvolvementInput,
     NewIncident, NewPerson,
 };
 use dsl_domain::meaning::{fields, ItemMeaning};
@@ -90,6 +90,23 @@ fn add_involvement(
     now: DateTime<Utc>,
 ) -> std::result::Result<i64, WriteError> {
     let person_id = involved_person(conn, user, input, now)?;
+    if has_role(conn, incident, person_id, input)? {
+        return Err(ApiError::new(
+            ErrorKind::Conflict,
+            "That person already has that role in this incident.",
+        )
+        .into());
+    }
+    insert_involvement(conn, user, incident, person_id, input, now)
+}
+
+/// Whether the person already has the input's role in the incident.
+fn has_role(
+    conn: &Connection,
+    incident: i64,
+    person_id: i64,
+    input: &InvolvementInput,
+) -> Result<bool> {
     let already: Option<i64> = conn
         .query_row(
             "SELECT id FROM involvements WHERE incident_id = ?1 AND person_id = ?2 AND role = ?3",
@@ -97,13 +114,17 @@ fn add_involvement(
             |r| r.get("id"),
         )
         .optional()?;
-    if already.is_some() {
-        return Err(ApiError::new(
-            ErrorKind::Conflict,
-            "That person already has that role in this incident.",
-        )
-        .into());
-    }
+    Ok(already.is_some())
+}
+
+fn insert_involvement(
+    conn: &Connection,
+    user: &Author<'_>,
+    incident: i64,
+    person_id: i64,
+    input: &InvolvementInput,
+    now: DateTime<Utc>,
+) -> std::result::Result<i64, WriteError> {
     conn.execute(
         "INSERT INTO involvements (incident_id, person_id, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![incident, person_id, input.role.as_str(), StoredTime(now), user],
@@ -263,8 +284,7 @@ fn record_branches(
         let input = EntryInput {
             node_id: Some(node.clone()),
             person_id: *person,
-            body: EntryBody::Acknowledged,
-        };
+            body: EntryBody::Acknowledged, people: None, evidence: None, };
         let body = EntryBody::Answer {
             choice: if *holds { "yes" } else { "no" }.into(),
             reason,
@@ -286,6 +306,114 @@ pub(crate) fn settle(
         return refresh_projection(conn, id, now);
     }
     Ok((loaded, state))
+}
+
+/// The people and the evidence item a checklist item names, recorded with it: each person
+/// named is added to the incident with their role (once), a described evidence item joins the
+/// register (a picked one must be this incident's), and their ids fill the item's fields.
+/// True if anyone was added to the incident.
+fn record_named(
+    conn: &Connection,
+    user: &Author<'_>,
+    loaded: &Loaded,
+    input: &EntryInput,
+    body: &mut EntryBody,
+    now: DateTime<Utc>,
+) -> std::result::Result<bool, WriteError> {
+    let people = input.people.as_deref().unwrap_or(&[]);
+    let meaning = match (&*body, input.node_id.as_deref()) {
+        (EntryBody::Item { item, done: true, .. }, Some(node)) => loaded.flow.item_meaning(node, item),
+        _ => None,
+    };
+    let EntryBody::Item { details, .. } = body else {
+        return carries_nothing(people, input);
+    };
+    match meaning {
+        Some(ItemMeaning::OthersInvolved) => {
+            if input.evidence.is_some() {
+                return carries_nothing(&[], input);
+            }
+            let mut ids: Vec<i64> = Vec::new();
+            for named in details.get(fields::NAMED).into_iter().flat_map(|v| v.split(',')) {
+                let id = named.trim().parse::<i64>().unwrap_or_default();
+                if !loaded.people.iter().any(|i| i.person.id == id) {
+                    return Err(ApiError::new(
+                        ErrorKind::NotFound,
+                        "A person named is not part of this incident.",
+                    )
+                    .into());
+                }
+                ids.push(id);
+            }
+            let mut added = false;
+            for p in people {
+                let id = involved_person(conn, user, p, now)?;
+                if !has_role(conn, loaded.id, id, p)? {
+                    insert_involvement(conn, user, loaded.id, id, p, now)?;
+                    added = true;
+                }
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            if list.is_empty() {
+                details.remove(fields::NAMED);
+            } else {
+                details.insert(fields::NAMED.to_string(), list.join(","));
+            }
+            Ok(added)
+        }
+        Some(ItemMeaning::EvidenceItem) => {
+            if !people.is_empty() {
+                return carries_nothing(people, input);
+            }
+            let item = match (&input.evidence, details.get(fields::EVIDENCE)) {
+                (Some(new), _) => crate::evidence::insert_item(conn, user, loaded.id, new, now)?,
+                (None, Some(picked)) => {
+                    let id = picked.parse::<i64>().unwrap_or_default();
+                    let ours: Option<i64> = conn
+                        .query_row(
+                            "SELECT id FROM evidence_items WHERE id = ?1 AND incident_id = ?2",
+                            params![id, loaded.id],
+                            |r| r.get("id"),
+                        )
+                        .optional()?;
+                    ours.ok_or_else(|| {
+                        ApiError::new(
+                            ErrorKind::NotFound,
+                            "That item is not in this incident's evidence register.",
+                        )
+                    })?
+                }
+                (None, None) => {
+                    return Err(ApiError::validation(
+                        fields::EVIDENCE,
+                        "Pick the item from the evidence register, or describe it to add it.",
+                    )
+                    .into())
+                }
+            };
+            details.insert(fields::EVIDENCE.to_string(), item.to_string());
+            Ok(false)
+        }
+        _ => carries_nothing(people, input),
+    }
+}
+
+/// An entry whose item names no people or evidence must carry none.
+fn carries_nothing(
+    people: &[InvolvementInput],
+    input: &EntryInput,
+) -> std::result::Result<bool, WriteError> {
+    if !people.is_empty() || input.evidence.is_some() {
+        return Err(ApiError::validation(
+            "people",
+            "People or evidence can be named only with an item done that asks for them.",
+        )
+        .into());
+    }
+    Ok(false)
 }
 
 /// A low-level concern recorded through the flow joins the register too, linked to its entry
@@ -357,23 +485,35 @@ impl Vault {
         now: DateTime<Utc>,
     ) -> std::result::Result<IncidentDetail, WriteError> {
         self.require_case_editor(id)?;
+        let people = input.people.as_deref().unwrap_or(&[]);
+        if !people.is_empty() || input.evidence.is_some() {
+            self.require_editor(EDITORS_ONLY)?;
+        }
+        for person in people.iter().filter_map(|p| p.person_id) {
+            self.bring_person(id, person)?;
+        }
         let user = &self.author();
         let tx = self.db(id)?.unchecked_transaction()?;
         let mut loaded = Loaded::load(&tx, id)?;
-        let (body, supersedes) =
-            flow::check_entry(loaded.flow, &loaded.people, &loaded.entries, input)?;
+        let (mut body, supersedes) =
+            flow::check_entry(loaded.case, &loaded.people, &loaded.entries, input)?;
+        let added = record_named(&tx, user, &loaded, input, &mut body, now)?;
         let entry = insert_entry(&tx, user, id, input, &body, supersedes, now)?;
         register_concern(&tx, user, &loaded, input, &body, entry, now)?;
-        // The entry joins the loaded ones as it would read back.
-        loaded.entries.push(FlowEntry {
-            id: entry,
-            at: StoredTime::as_stored(now),
-            user_name: users::get(&tx, user.user)?.name,
-            node_id: input.node_id.clone(),
-            person_id: input.person_id,
-            supersedes,
-            body,
-        });
+        if added {
+            loaded = Loaded::load(&tx, id)?;
+        } else {
+            // The entry joins the loaded ones as it would read back.
+            loaded.entries.push(FlowEntry {
+                id: entry,
+                at: StoredTime::as_stored(now),
+                user_name: users::get(&tx, user.user)?.name,
+                node_id: input.node_id.clone(),
+                person_id: input.person_id,
+                supersedes,
+                body,
+            });
+        }
         let state = project(&tx, &loaded, now)?;
         withdraw_stale_concerns(&tx, user, id, &state, now)?;
         let (loaded, state) = if record_branches(&tx, user, &loaded, &state, now)? {
@@ -422,11 +562,12 @@ impl Vault {
         facts: &IncidentFacts,
         now: DateTime<Utc>,
     ) -> std::result::Result<IncidentDetail, WriteError> {
-        let facts = check_facts(facts, now)?;
         self.require_editor(EDITORS_ONLY)?;
         let user = &self.author();
         let tx = self.db(id)?.unchecked_transaction()?;
         status(&tx, id)?;
+        let header = super::load::header(&tx, id)?;
+        let facts = check_facts_in(facts, header.flow_version, now)?;
         insert_facts(&tx, user, id, &facts, now)?;
         audit::record(
             &tx,

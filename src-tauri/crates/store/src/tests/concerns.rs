@@ -35,8 +35,7 @@ fn answer(v: &mut Vault, id: i64, node: &str, person: Option<i64>, choice: &str)
             body: EntryBody::Answer {
                 choice: choice.into(),
                 reason: "Recorded for the test".into(),
-            },
-        },
+            }, people: None, evidence: None, },
         now(),
     )
     .expect("answer recorded");
@@ -63,8 +62,7 @@ fn item(
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
                 reason: String::new(),
-            },
-        },
+            }, people: None, evidence: None, },
         now(),
     )
     .expect("item recorded");
@@ -76,8 +74,7 @@ fn complete(v: &mut Vault, id: i64, node: &str, person: Option<i64>) {
         &EntryInput {
             node_id: Some(node.into()),
             person_id: person,
-            body: EntryBody::Complete { open: vec![] },
-        },
+            body: EntryBody::Complete { open: vec![] }, people: None, evidence: None, },
         now(),
     )
     .expect("step completed");
@@ -584,8 +581,7 @@ fn walk_to_close(v: &mut Vault, id: i64, answers: &[(&str, &str)]) {
                         person_id: None,
                         body: EntryBody::Closed {
                             reason: "All done".into(),
-                        },
-                    },
+                        }, people: None, evidence: None, },
                     now(),
                 )
                 .expect("closed");

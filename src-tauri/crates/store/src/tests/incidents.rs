@@ -89,8 +89,7 @@ pub(super) fn record(
         &EntryInput {
             node_id: node.map(str::to_string),
             person_id: person,
-            body,
-        },
+            body, people: None, evidence: None, },
         now(),
     )
 }
@@ -373,8 +372,7 @@ fn each_write_returns_the_incident_as_it_then_loads() {
                 person_id: None,
                 body: EntryBody::Note {
                     text: "Parents informed by phone".into(),
-                },
-            },
+                }, people: None, evidence: None, },
             at,
         )
         .expect("note");

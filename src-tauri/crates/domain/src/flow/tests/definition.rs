@@ -36,7 +36,7 @@ fn every_path_ends() {
 #[test]
 fn broken_definitions_are_refused() {
     let base = ONLINE_SAFETY_JSON;
-    let dangling = base.replacen("\"next\": \"nudes-check\"", "\"next\": \"nowhere\"", 1);
+    let dangling = base.replacen("\"next\": \"type-check\"", "\"next\": \"nowhere\"", 1);
     assert!(matches!(
         FlowDefinition::parse(&dangling),
         Err(FlowError::Dangling { .. })

@@ -14,6 +14,7 @@ mod changes;
 mod checks;
 mod definition;
 mod routes;
+mod types;
 
 /// An incident being walked: entries are checked exactly as the app checks them.
 struct Sim {
@@ -34,10 +35,25 @@ impl Sim {
         }
     }
 
-    /// An incident recorded now, under the current flow.
+    /// An incident recorded under version 2 (the allegations route), which such incidents
+    /// keep replaying against.
     fn current_flow(people: Vec<Involvement>) -> Self {
         Self {
-            flow: online_safety().expect("the shipped flow is valid"),
+            flow: find("online-safety", 2)
+                .expect("version 2 is shipped")
+                .clone(),
+            people,
+            entries: Vec::new(),
+        }
+    }
+
+    /// An incident of type `activity` recorded now, under the current flow as it applies to
+    /// that type.
+    fn typed(activity: &str, people: Vec<Involvement>) -> Self {
+        Self {
+            flow: online_safety()
+                .expect("the shipped flow is valid")
+                .for_type(activity),
             people,
             entries: Vec::new(),
         }
@@ -60,8 +76,7 @@ impl Sim {
         let input = EntryInput {
             node_id: node.map(str::to_string),
             person_id: person,
-            body,
-        };
+            body, people: None, evidence: None, };
         let (body, supersedes) = check_entry(&self.flow, &self.people, &self.entries, &input)?;
         let id = self.entries.len() as i64 + 1;
         self.entries.push(FlowEntry {
