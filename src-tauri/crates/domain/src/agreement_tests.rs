@@ -29,7 +29,10 @@ impl Walk<'_> {
         let input = EntryInput {
             node_id: node.map(str::to_string),
             person_id,
-            body, people: None, evidence: None, };
+            body,
+            people: None,
+            evidence: None,
+        };
         let (body, supersedes) =
             check_entry(self.flow, self.people, &self.entries, &input).expect("entry accepted");
         let id = self.entries.len() as i64 + 1;
@@ -156,7 +159,7 @@ fn walked(
     let entries = walk(flow, people, answers);
     let state = evaluate(flow, people, &entries);
     let detail = IncidentDetail {
-                activity: None,
+        activity: None,
         id: 1,
         reference: "OS-2026-0001".into(),
         flow_id: flow.id.clone(),

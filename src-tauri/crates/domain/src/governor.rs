@@ -94,6 +94,8 @@ pub struct GovernorReport {
     pub trend: Vec<TrendPoint>,
     pub lessons: Vec<String>,
     pub filtering_review: String,
+    /// The changes to filtering or monitoring recorded this term.
+    pub filtering_changes: Vec<crate::stats::FilteringChangeRow>,
     pub threshold: u32,
     pub rule: String,
     pub generated_at: String,
@@ -157,6 +159,7 @@ pub fn governor_report(
             .filtering_review
             .map(uk_date_of)
             .unwrap_or_else(|| "Not recorded".to_string()),
+        filtering_changes: figures.filtering_changes.clone(),
         threshold: figures.threshold,
         rule: suppression_rule(figures.threshold),
         generated_at: generated_at.to_string(),

@@ -363,7 +363,9 @@ pub fn check_name(
 
 /// Checks and tidies intake facts against the time now.
 pub fn check_facts(f: &IncidentFacts, now: DateTime<Utc>) -> Result<IncidentFacts, ApiError> {
-    let version = crate::flow::current().map(|f| f.version).unwrap_or_default();
+    let version = crate::flow::current()
+        .map(|f| f.version)
+        .unwrap_or_default();
     check_facts_in(f, version, now)
 }
 

@@ -114,8 +114,11 @@ fn a_type_is_read_from_the_version_the_incident_followed() {
     // splits off terrorist material, which is.
     let old = activity_type(2, "extremism").expect("in version 2");
     assert_eq!(old.label, "Promotion of extremism or terrorism");
-    assert_eq!(activity_type(2, "terrorist-material").map(|t| t.illegal), Some(true),
-        "an id an old version lacks falls back to the newest that has it");
+    assert_eq!(
+        activity_type(2, "terrorist-material").map(|t| t.illegal),
+        Some(true),
+        "an id an old version lacks falls back to the newest that has it"
+    );
     assert!(crate::flow::find("online-safety", 2)
         .expect("v2")
         .activity_type("terrorist-material")
@@ -123,7 +126,10 @@ fn a_type_is_read_from_the_version_the_incident_followed() {
     let new = activity_type(3, "extremism").expect("in version 3");
     assert_eq!(new.label, "Promotion of extremism (not terrorist material)");
     let all = all_activity_types();
-    assert!(all.iter().all(|t| t.current), "every older type is still offered");
+    assert!(
+        all.iter().all(|t| t.current),
+        "every older type is still offered"
+    );
     for (id, illegal) in [
         ("sextortion", true),
         ("ai-images", true),
@@ -131,7 +137,11 @@ fn a_type_is_read_from_the_version_the_incident_followed() {
         ("misinformation", false),
         ("filtering-failure", false),
     ] {
-        assert_eq!(activity_type(3, id).map(|t| t.illegal), Some(illegal), "{id}");
+        assert_eq!(
+            activity_type(3, id).map(|t| t.illegal),
+            Some(illegal),
+            "{id}"
+        );
     }
 }
 
@@ -141,7 +151,10 @@ fn a_corrected_type_must_be_one_of_the_incidents_flow_version() {
     f.activity_type = "sextortion".into();
     assert!(check_facts_in(&f, 3, now()).is_ok());
     assert_eq!(
-        check_facts_in(&f, 2, now()).expect_err("not in v2").field.as_deref(),
+        check_facts_in(&f, 2, now())
+            .expect_err("not in v2")
+            .field
+            .as_deref(),
         Some("activityType")
     );
 }

@@ -84,7 +84,7 @@ pub mod fields {
     pub const DETAIL: &str = "detail";
     /// Whether the learning goes to governors.
     pub const GOVERNORS: &str = "governors";
-    /// The evidence register entry of an evidence item.
+    /// The evidence register entry of an evidence item: its number in the incident's register.
     pub const EVIDENCE: &str = "item";
     /// The people named by an others-involved item.
     pub const NAMED: &str = "named";

@@ -277,6 +277,36 @@ fn about(c: &mut Canvas, r: &GovernorReport) {
         )],
         85.0,
     );
+    c.gap(1.5);
+    if r.filtering_changes.is_empty() {
+        c.paragraph(
+            "No change to filtering or monitoring was recorded after an incident this term.",
+            Style::BODY,
+        );
+    } else {
+        c.paragraph(
+            "Changes made by the technical staff after incidents this term (roles, not names):",
+            Style::BODY,
+        );
+        c.gap(1.0);
+        for (i, f) in r.filtering_changes.iter().enumerate() {
+            c.ensure_space(14.0);
+            let y = c.y();
+            c.text_at(MARGIN_X, y, &format!("{}.", i + 1), Style::BODY);
+            c.paragraph_at(
+                MARGIN_X + 7.0,
+                &format!(
+                    "{}: {} Changed by {}; approved by {}.",
+                    f.when,
+                    f.what.trim_end_matches('.').to_string() + ".",
+                    f.by,
+                    f.approved_by
+                ),
+                Style::BODY,
+            );
+            c.gap(1.5);
+        }
+    }
 
     c.heading("7. About these figures");
     c.paragraph(&r.rule, Style::BODY);

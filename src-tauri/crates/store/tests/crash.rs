@@ -134,7 +134,10 @@ fn writer(dir: &Path, seed: u64) -> Res<()> {
                     person_id: None,
                     body: EntryBody::Note {
                         text: format!("Note {tag} written whole."),
-                    }, people: None, evidence: None, };
+                    },
+                    people: None,
+                    evidence: None,
+                };
                 v.record_entry(id, &input, now)?;
                 say(format!("ack note {tag} {id}"))?;
             }

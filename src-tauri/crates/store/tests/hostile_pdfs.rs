@@ -133,7 +133,10 @@ fn html_and_script_in_every_text_field_print_literally() {
             person_id: None,
             body: EntryBody::Note {
                 text: payload("note"),
-            }, people: None, evidence: None, },
+            },
+            people: None,
+            evidence: None,
+        },
         at + Duration::minutes(5),
     )
     .expect("note");

@@ -102,7 +102,10 @@ fn redacted_copy_names_only_the_chosen_person() {
                 done: true,
                 details,
                 reason: String::new(),
-            }, people: None, evidence: None, },
+            },
+            people: None,
+            evidence: None,
+        },
         t(3),
     )
     .expect("item");
@@ -113,7 +116,10 @@ fn redacted_copy_names_only_the_chosen_person() {
             person_id: None,
             body: EntryBody::Note {
                 text: "Spoke to Mr Kowalski (Łukasz's father)".into(),
-            }, people: None, evidence: None, },
+            },
+            people: None,
+            evidence: None,
+        },
         t(3),
     )
     .expect("note");

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::definition::{FlowDefinition, Node, NodeKind};
+use super::definition::{FieldKind, FlowDefinition, Node, NodeKind};
 use super::entries::{EntryBody, FlowEntry, ScreeningAnswer};
 use crate::incident::Involvement;
 
@@ -52,7 +52,7 @@ pub fn chronology(
                 entry: e.clone(),
                 step: step_name(node, &e.body),
                 person_label: person_label(people, e.person_id),
-                text: entry_text(node, &e.body),
+                text: entry_text(node, &e.body, people),
                 superseded: superseded.contains(&e.id),
             }
         })
@@ -64,6 +64,25 @@ pub fn chronology(
             .then(a.entry.id.cmp(&b.entry.id))
     });
     out
+}
+
+/// The people a field names ("12,13"), by name with their roles in the incident.
+pub fn named_people(ids: &str, people: &[Involvement]) -> String {
+    ids.split(',')
+        .filter_map(|id| id.trim().parse::<i64>().ok())
+        .map(|id| {
+            let roles: Vec<&str> = people
+                .iter()
+                .filter(|i| i.person.id == id)
+                .map(|i| i.role.label())
+                .collect();
+            match people.iter().find(|i| i.person.id == id) {
+                Some(i) => format!("{} ({})", i.person.name, roles.join(", ")),
+                None => "someone no longer in the incident".to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The name of a person in the incident, if any.
@@ -86,7 +105,7 @@ fn step_name(node: Option<&Node>, body: &EntryBody) -> String {
 }
 
 /// A plain-words account of what an entry recorded at its step.
-fn entry_text(node: Option<&Node>, body: &EntryBody) -> String {
+fn entry_text(node: Option<&Node>, body: &EntryBody, people: &[Involvement]) -> String {
     match body {
         EntryBody::Answer { choice, reason } => answer_text(node, choice, reason),
         EntryBody::Screening { answers, reason } => screening_text(node, answers, reason),
@@ -95,7 +114,7 @@ fn entry_text(node: Option<&Node>, body: &EntryBody) -> String {
             done,
             details,
             reason,
-        } => item_text(node, item, *done, details, reason),
+        } => item_text(node, item, *done, details, reason, people),
         EntryBody::Complete { open } => {
             if open.is_empty() {
                 "Step completed.".into()
@@ -161,6 +180,7 @@ fn item_text(
     done: bool,
     details: &BTreeMap<String, String>,
     reason: &str,
+    people: &[Involvement],
 ) -> String {
     let def = node.and_then(|n| match &n.kind {
         NodeKind::Action { items, .. } => items.iter().find(|i| i.id == *item),
@@ -172,11 +192,14 @@ fn item_text(
     let facts: Vec<String> = details
         .iter()
         .map(|(k, v)| {
-            let field = def
-                .and_then(|d| d.fields.iter().find(|f| f.id == *k))
-                .map(|f| f.label.clone())
-                .unwrap_or_else(|| k.clone());
-            format!("{field}: {}", display_value(v))
+            let field = def.and_then(|d| d.fields.iter().find(|f| f.id == *k));
+            let label = field.map_or_else(|| k.clone(), |f| f.label.clone());
+            let value = match field.map(|f| f.kind) {
+                Some(FieldKind::People) => named_people(v, people),
+                Some(FieldKind::Evidence) => format!("item {v} in the evidence register"),
+                _ => display_value(v),
+            };
+            format!("{label}: {value}")
         })
         .collect();
     let mut text = if done {

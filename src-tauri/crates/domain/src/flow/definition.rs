@@ -471,7 +471,10 @@ fn check_types(flow: &FlowDefinition) -> Result<(), FlowError> {
         }
         for key in t.adds.iter().chain(&t.requires).chain(&t.hides) {
             if !keys.contains_key(key) {
-                return bad(&t.id, format!("it names {key}, which is not an item of the flow"));
+                return bad(
+                    &t.id,
+                    format!("it names {key}, which is not an item of the flow"),
+                );
             }
         }
         for key in &t.adds {
@@ -480,8 +483,7 @@ fn check_types(flow: &FlowDefinition) -> Result<(), FlowError> {
             }
         }
         for key in &t.hides {
-            if keys.get(key).is_some_and(|(_, mandatory)| *mandatory) || t.requires.contains(key)
-            {
+            if keys.get(key).is_some_and(|(_, mandatory)| *mandatory) || t.requires.contains(key) {
                 return bad(&t.id, format!("it hides {key}, which is mandatory"));
             }
         }

@@ -61,19 +61,28 @@ pub fn shipped() -> &'static [FlowDefinition] {
 
 /// `flow` as it applies to an incident of type `type_id`: the shipped one kept for it when
 /// `flow` is a shipped version, or made now for one that is not (a test's own flow).
-pub fn for_case<'f>(flow: &'f FlowDefinition, type_id: &str) -> std::borrow::Cow<'f, FlowDefinition> {
+pub fn for_case<'f>(
+    flow: &'f FlowDefinition,
+    type_id: &str,
+) -> std::borrow::Cow<'f, FlowDefinition> {
     match find(&flow.id, flow.version) {
-        Ok(shipped) if std::ptr::eq(shipped, flow) => match find_for(&flow.id, flow.version, type_id) {
-            Ok(made) => std::borrow::Cow::Borrowed(made),
-            Err(_) => std::borrow::Cow::Owned(flow.for_type(type_id)),
-        },
+        Ok(shipped) if std::ptr::eq(shipped, flow) => {
+            match find_for(&flow.id, flow.version, type_id) {
+                Ok(made) => std::borrow::Cow::Borrowed(made),
+                Err(_) => std::borrow::Cow::Owned(flow.for_type(type_id)),
+            }
+        }
         _ => std::borrow::Cow::Owned(flow.for_type(type_id)),
     }
 }
 
 /// A shipped flow by id and version, as it applies to an incident of type `type_id`: made once
 /// per version and type, then kept.
-pub fn find_for(id: &str, version: u32, type_id: &str) -> Result<&'static FlowDefinition, FlowError> {
+pub fn find_for(
+    id: &str,
+    version: u32,
+    type_id: &str,
+) -> Result<&'static FlowDefinition, FlowError> {
     type Made = std::collections::BTreeMap<(String, u32, String), &'static FlowDefinition>;
     static MADE: std::sync::OnceLock<std::sync::Mutex<Made>> = std::sync::OnceLock::new();
     let key = (id.to_string(), version, type_id.to_string());
@@ -83,7 +92,11 @@ pub fn find_for(id: &str, version: u32, type_id: &str) -> Result<&'static FlowDe
     }
     let base = find(id, version)?;
     // Bounded: one per shipped version and type of that version (an unknown type shares one).
-    let type_key = if base.activity_type(type_id).is_some() { type_id } else { "" };
+    let type_key = if base.activity_type(type_id).is_some() {
+        type_id
+    } else {
+        ""
+    };
     let key = (id.to_string(), version, type_key.to_string());
     let mut m = made
         .lock()

@@ -438,5 +438,38 @@ pub fn term_figures(
         ],
         type_by_key_stage: type_by_key_stage(&opened, &types, &stages, threshold),
         trend: trend(stats, term, earlier),
+        filtering_changes: filtering_changes(&in_term),
     }
+}
+
+/// The filtering and monitoring changes recorded in the term, oldest first.
+fn filtering_changes(in_term: &[&StatEvent]) -> Vec<super::FilteringChangeRow> {
+    let mut rows: Vec<(chrono::DateTime<chrono::Utc>, super::FilteringChangeRow)> = in_term
+        .iter()
+        .filter_map(|e| match e {
+            StatEvent::FilteringChange {
+                at,
+                what,
+                when,
+                by,
+                approved_by,
+            } => {
+                let day = chrono::NaiveDateTime::parse_from_str(when, "%Y-%m-%dT%H:%M")
+                    .map(|d| d.date())
+                    .unwrap_or_else(|_| uk_day(*at));
+                Some((
+                    *at,
+                    super::FilteringChangeRow {
+                        when: crate::time::uk_date_of(day),
+                        what: what.clone(),
+                        by: by.clone(),
+                        approved_by: approved_by.clone(),
+                    },
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    rows.sort_by_key(|(at, _)| *at);
+    rows.into_iter().map(|(_, r)| r).collect()
 }

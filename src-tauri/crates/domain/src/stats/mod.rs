@@ -162,6 +162,20 @@ pub struct TermFigures {
     pub type_by_key_stage: CrossTab,
     /// Earlier terms first, this term last.
     pub trend: Vec<TrendPoint>,
+    /// The changes to filtering or monitoring recorded this term, oldest first.
+    pub filtering_changes: Vec<FilteringChangeRow>,
+}
+
+/// A change to filtering or monitoring, as the governor report lists it: roles, not names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FilteringChangeRow {
+    /// When it was changed, as a UK date.
+    pub when: String,
+    pub what: String,
+    pub by: String,
+    pub approved_by: String,
 }
 
 /// The smallest count printed exactly, by default.

@@ -53,7 +53,10 @@ fn note(i: usize) -> EntryInput {
         person_id: None,
         body: EntryBody::Note {
             text: format!("Update {i} from the family liaison officer"),
-        }, people, people: None, evidence: None, : None, evidence: None, }
+        },
+        people: None,
+        evidence: None,
+    }
 }
 
 /// One row of the encrypted-against-unkeyed table.

@@ -19,7 +19,10 @@ fn note(i: usize) -> EntryInput {
         person_id: None,
         body: EntryBody::Note {
             text: format!("Signed update {i} from the family liaison officer"),
-        }, people, people: None, evidence: None, : None, evidence: None, }
+        },
+        people: None,
+        evidence: None,
+    }
 }
 
 /// Records steps on `incidents` signed and unsigned, alternately, and prints both medians.

@@ -35,7 +35,14 @@ pub(super) fn add_evidence(
         let device = illegal && n == 0;
         let input = item_input(rng, device, secured_at);
         let item = insert_item(b.tx, b.user, incident, &input, secured_at)?;
-        first = first.or(Some(item));
+        if first.is_none() {
+            let number: i64 = b.tx.query_row(
+                "SELECT number FROM evidence_items WHERE id = ?1",
+                [item],
+                |r| r.get("number"),
+            )?;
+            first = Some(number);
+        }
         added += 1;
         if illegal {
             police_custody(b, rng, item, device, secured_at)?;

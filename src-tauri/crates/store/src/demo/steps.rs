@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use dsl_domain::flow::{
-    FieldKind,
-    self, check_entry, EntryBody, EntryInput, FlowEntry, ScreeningAnswer, StepKind,
+    self, check_entry, EntryBody, EntryInput, FieldKind, FlowEntry, ScreeningAnswer, StepKind,
 };
 use dsl_domain::incident::Involvement;
 
@@ -20,7 +19,7 @@ pub(super) struct Walk<'a> {
     pub(super) id: i64,
     pub(super) activity: &'a str,
     pub(super) people: &'a [Involvement],
-    /// The first item of its evidence register, if it has one.
+    /// The number of the first item of its evidence register, if it has one.
     pub(super) evidence: Option<i64>,
 }
 
@@ -90,7 +89,11 @@ fn next_entry(
             },
             Some(item) => {
                 let mut details = details_for(rng, &item.item.fields, at);
-                let register = item.item.fields.iter().find(|f| f.kind == FieldKind::Evidence);
+                let register = item
+                    .item
+                    .fields
+                    .iter()
+                    .find(|f| f.kind == FieldKind::Evidence);
                 match (register, evidence) {
                     (Some(f), Some(e)) => {
                         details.insert(f.id.clone(), e.to_string());
@@ -176,7 +179,10 @@ pub(super) fn walk_flow(
                 body: EntryBody::Reopened {
                     reason: "New information from a parent; the actions were reviewed again."
                         .into(),
-                }, people: None, evidence: None, }
+                },
+                people: None,
+                evidence: None,
+            }
         } else {
             match next_entry(rng, &state, at, walk.evidence) {
                 Some(input) => input,

@@ -799,7 +799,10 @@ fn redecide_branches(
         let input = EntryInput {
             node_id: Some(node.to_string()),
             person_id: Some(person),
-            body: EntryBody::Acknowledged, people: None, evidence: None, };
+            body: EntryBody::Acknowledged,
+            people: None,
+            evidence: None,
+        };
         let body = EntryBody::Answer {
             choice: if headteacher { "yes" } else { "no" }.into(),
             reason: if headteacher { yes_note } else { no_note }.clone(),

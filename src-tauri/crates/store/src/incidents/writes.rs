@@ -6,8 +6,8 @@ use crate::audit::Author;
 use chrono::{DateTime, Datelike, Utc};
 use dsl_domain::flow::{self, EntryBody, EntryInput, FlowEntry};
 use dsl_domain::incident::{
-    check_facts, check_facts_in, check_person, reference, IncidentDetail, IncidentFacts, InvolvementInput,
-    NewIncident, NewPerson,
+    check_facts, check_facts_in, check_person, reference, IncidentDetail, IncidentFacts,
+    InvolvementInput, NewIncident, NewPerson,
 };
 use dsl_domain::meaning::{fields, ItemMeaning};
 use dsl_domain::{ApiError, ErrorKind};
@@ -284,7 +284,10 @@ fn record_branches(
         let input = EntryInput {
             node_id: Some(node.clone()),
             person_id: *person,
-            body: EntryBody::Acknowledged, people: None, evidence: None, };
+            body: EntryBody::Acknowledged,
+            people: None,
+            evidence: None,
+        };
         let body = EntryBody::Answer {
             choice: if *holds { "yes" } else { "no" }.into(),
             reason,
@@ -322,7 +325,12 @@ fn record_named(
 ) -> std::result::Result<bool, WriteError> {
     let people = input.people.as_deref().unwrap_or(&[]);
     let meaning = match (&*body, input.node_id.as_deref()) {
-        (EntryBody::Item { item, done: true, .. }, Some(node)) => loaded.flow.item_meaning(node, item),
+        (
+            EntryBody::Item {
+                item, done: true, ..
+            },
+            Some(node),
+        ) => loaded.flow.item_meaning(node, item),
         _ => None,
     };
     let EntryBody::Item { details, .. } = body else {
@@ -334,7 +342,11 @@ fn record_named(
                 return carries_nothing(&[], input);
             }
             let mut ids: Vec<i64> = Vec::new();
-            for named in details.get(fields::NAMED).into_iter().flat_map(|v| v.split(',')) {
+            for named in details
+                .get(fields::NAMED)
+                .into_iter()
+                .flat_map(|v| v.split(','))
+            {
                 let id = named.trim().parse::<i64>().unwrap_or_default();
                 if !loaded.people.iter().any(|i| i.person.id == id) {
                     return Err(ApiError::new(
@@ -368,15 +380,23 @@ fn record_named(
             if !people.is_empty() {
                 return carries_nothing(people, input);
             }
-            let item = match (&input.evidence, details.get(fields::EVIDENCE)) {
-                (Some(new), _) => crate::evidence::insert_item(conn, user, loaded.id, new, now)?,
+            // The field holds the item's number in this incident's register ("item 2").
+            let number = match (&input.evidence, details.get(fields::EVIDENCE)) {
+                (Some(new), _) => {
+                    let id = crate::evidence::insert_item(conn, user, loaded.id, new, now)?;
+                    conn.query_row(
+                        "SELECT number FROM evidence_items WHERE id = ?1",
+                        [id],
+                        |r| r.get::<_, i64>("number"),
+                    )?
+                }
                 (None, Some(picked)) => {
-                    let id = picked.parse::<i64>().unwrap_or_default();
+                    let number = picked.parse::<i64>().unwrap_or_default();
                     let ours: Option<i64> = conn
                         .query_row(
-                            "SELECT id FROM evidence_items WHERE id = ?1 AND incident_id = ?2",
-                            params![id, loaded.id],
-                            |r| r.get("id"),
+                            "SELECT number FROM evidence_items WHERE number = ?1 AND incident_id = ?2",
+                            params![number, loaded.id],
+                            |r| r.get("number"),
                         )
                         .optional()?;
                     ours.ok_or_else(|| {
@@ -394,7 +414,7 @@ fn record_named(
                     .into())
                 }
             };
-            details.insert(fields::EVIDENCE.to_string(), item.to_string());
+            details.insert(fields::EVIDENCE.to_string(), number.to_string());
             Ok(false)
         }
         _ => carries_nothing(people, input),

@@ -35,7 +35,10 @@ fn answer(v: &mut Vault, id: i64, node: &str, person: Option<i64>, choice: &str)
             body: EntryBody::Answer {
                 choice: choice.into(),
                 reason: "Recorded for the test".into(),
-            }, people: None, evidence: None, },
+            },
+            people: None,
+            evidence: None,
+        },
         now(),
     )
     .expect("answer recorded");
@@ -62,7 +65,10 @@ fn item(
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
                 reason: String::new(),
-            }, people: None, evidence: None, },
+            },
+            people: None,
+            evidence: None,
+        },
         now(),
     )
     .expect("item recorded");
@@ -74,7 +80,10 @@ fn complete(v: &mut Vault, id: i64, node: &str, person: Option<i64>) {
         &EntryInput {
             node_id: Some(node.into()),
             person_id: person,
-            body: EntryBody::Complete { open: vec![] }, people: None, evidence: None, },
+            body: EntryBody::Complete { open: vec![] },
+            people: None,
+            evidence: None,
+        },
         now(),
     )
     .expect("step completed");
@@ -581,7 +590,10 @@ fn walk_to_close(v: &mut Vault, id: i64, answers: &[(&str, &str)]) {
                         person_id: None,
                         body: EntryBody::Closed {
                             reason: "All done".into(),
-                        }, people: None, evidence: None, },
+                        },
+                        people: None,
+                        evidence: None,
+                    },
                     now(),
                 )
                 .expect("closed");

@@ -89,7 +89,10 @@ pub(super) fn record(
         &EntryInput {
             node_id: node.map(str::to_string),
             person_id: person,
-            body, people: None, evidence: None, },
+            body,
+            people: None,
+            evidence: None,
+        },
         now(),
     )
 }
@@ -99,7 +102,7 @@ fn every_record_type_round_trips() {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut v = vault(tmp.path());
     let new = NewIncident {
-        facts: facts("<b>Image</b> sent to a pupil", "child-abuse-images"),
+        facts: facts("<b>Image</b> sent to a pupil", "nudes-sharing"),
         people: vec![pupil("Zoë Ålesund", PersonRole::Victim)],
     };
     let id = v.create_incident(&new, now()).expect("created").id;
@@ -372,7 +375,10 @@ fn each_write_returns_the_incident_as_it_then_loads() {
                 person_id: None,
                 body: EntryBody::Note {
                     text: "Parents informed by phone".into(),
-                }, people: None, evidence: None, },
+                },
+                people: None,
+                evidence: None,
+            },
             at,
         )
         .expect("note");

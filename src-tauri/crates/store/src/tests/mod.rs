@@ -12,6 +12,7 @@ mod governor;
 mod incident_list;
 mod incidents;
 mod keyfile;
+mod kinds;
 mod page_format;
 mod records;
 mod restricted;

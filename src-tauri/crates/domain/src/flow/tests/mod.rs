@@ -76,7 +76,10 @@ impl Sim {
         let input = EntryInput {
             node_id: node.map(str::to_string),
             person_id: person,
-            body, people: None, evidence: None, };
+            body,
+            people: None,
+            evidence: None,
+        };
         let (body, supersedes) = check_entry(&self.flow, &self.people, &self.entries, &input)?;
         let id = self.entries.len() as i64 + 1;
         self.entries.push(FlowEntry {

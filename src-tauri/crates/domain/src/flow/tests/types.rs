@@ -25,7 +25,11 @@ fn refused_without(s: &mut Sim, node: &str, label_part: &str) {
     let c = s.current();
     assert_eq!(c.node_id, node);
     let e = s
-        .try_record(Some(node), c.person_id, EntryBody::Complete { open: vec![] })
+        .try_record(
+            Some(node),
+            c.person_id,
+            EntryBody::Complete { open: vec![] },
+        )
         .expect_err("a required item is missing");
     assert!(e.message.contains(label_part), "{}", e.message);
 }
@@ -50,7 +54,11 @@ fn every_type_of_every_version_is_valid_and_the_new_kinds_are_there() {
         for t in &flow.types {
             let made = flow.for_type(&t.id);
             assert_eq!(made.case_type.as_ref(), Some(t));
-            assert_eq!(made.nodes.len(), flow.nodes.len(), "a type changes items, not steps");
+            assert_eq!(
+                made.nodes.len(),
+                flow.nodes.len(),
+                "a type changes items, not steps"
+            );
         }
     }
 }
@@ -68,12 +76,22 @@ fn sextortion_goes_the_illegal_route_with_its_own_steps_and_ceop_required() {
     // Illegal in itself: no nudes question, no illegal decision, straight to the evidence.
     assert_eq!(s.current().node_id, "illegal-evidence");
     assert_eq!(s.state().mark, Some(Mark::Illegal));
-    let type_step = s.state().path.into_iter().find(|p| p.node_id == "type-check");
-    assert!(type_step.expect("on the route").summary.contains("illegal in itself"));
+    let type_step = s
+        .state()
+        .path
+        .into_iter()
+        .find(|p| p.node_id == "type-check");
+    assert!(type_step
+        .expect("on the route")
+        .summary
+        .contains("illegal in itself"));
     s.do_step("illegal-evidence");
     let (offered, required) = items(&s);
     assert!(has(&required, "ceop"), "CEOP is required for sextortion");
-    assert!(!has(&offered, "iwf"), "the IWF item does not fit it: Report Remove does");
+    assert!(
+        !has(&offered, "iwf"),
+        "the IWF item does not fit it: Report Remove does"
+    );
     assert!(!has(&offered, "ctp-report"));
     s.try_record(
         Some("illegal-police"),
@@ -81,9 +99,7 @@ fn sextortion_goes_the_illegal_route_with_its_own_steps_and_ceop_required() {
         EntryBody::Item {
             item: "police-report".into(),
             done: true,
-            details: crate::test_fixtures::details(
-                &s.current().items[0].item.fields,
-            ),
+            details: crate::test_fixtures::details(&s.current().items[0].item.fields),
             reason: String::new(),
         },
     )
@@ -137,11 +153,17 @@ fn ai_made_images_are_illegal_and_never_ask_the_ukcis_questions() {
     s.do_step("illegal-evidence");
     s.do_step("illegal-police");
     let (offered, _) = items(&s);
-    assert!(has(&offered, "report-remove"), "offered for the child in the image");
+    assert!(
+        has(&offered, "report-remove"),
+        "offered for the child in the image"
+    );
     s.do_step("child-referral");
     // The pupil who made them gets their own steps on the illegal route.
     let c = s.current();
-    assert_eq!((c.node_id.as_str(), c.person_id), ("harmer-safeguarding", Some(2)));
+    assert_eq!(
+        (c.node_id.as_str(), c.person_id),
+        ("harmer-safeguarding", Some(2))
+    );
 }
 
 #[test]
@@ -155,8 +177,14 @@ fn terrorist_material_requires_the_online_report_and_prevent_for_the_child_who_s
     assert_eq!(s.state().mark, Some(Mark::Illegal));
     s.do_step("illegal-evidence");
     let (offered, required) = items(&s);
-    assert!(has(&required, "ctp-report"), "counter-terrorism online reporting");
-    assert!(!has(&offered, "prevent"), "Prevent is per child, for the one who shared it");
+    assert!(
+        has(&required, "ctp-report"),
+        "counter-terrorism online reporting"
+    );
+    assert!(
+        !has(&offered, "prevent"),
+        "Prevent is per child, for the one who shared it"
+    );
     s.do_step("illegal-police");
     // No victim: the child who shared it comes next, with Prevent required.
     assert_eq!(s.current().node_id, "harmer-safeguarding");
@@ -195,7 +223,10 @@ fn a_child_who_harmed_gets_safeguarding_parents_and_others_on_the_illegal_route(
     s.do_step("illegal-police");
     s.do_step("child-referral");
     let c = s.current();
-    assert_eq!((c.node_id.as_str(), c.person_id), ("harmer-safeguarding", Some(2)));
+    assert_eq!(
+        (c.node_id.as_str(), c.person_id),
+        ("harmer-safeguarding", Some(2))
+    );
     let (_, required) = items(&s);
     for id in ["own-safeguarding", "parents", "others"] {
         assert!(has(&required, id), "{id}");
@@ -204,7 +235,10 @@ fn a_child_who_harmed_gets_safeguarding_parents_and_others_on_the_illegal_route(
     s.do_step("harmer-safeguarding");
     // The pupil who saw it gets support.
     let c = s.current();
-    assert_eq!((c.node_id.as_str(), c.person_id), ("il-witness-support", Some(3)));
+    assert_eq!(
+        (c.node_id.as_str(), c.person_id),
+        ("il-witness-support", Some(3))
+    );
     s.do_step("il-witness-support");
     s.do_step("illegal-irm");
     assert_eq!(s.state().status, IncidentStatus::AwaitingPolice);
@@ -231,7 +265,10 @@ fn a_child_who_harmed_gets_the_same_on_the_route_that_is_not_illegal() {
     assert!(has(&required, "others") && has(&required, "own-safeguarding"));
     s.do_step("instigator-review");
     let (_, required) = items(&s);
-    assert!(has(&required, "parents"), "their parents, or the reason not");
+    assert!(
+        has(&required, "parents"),
+        "their parents, or the reason not"
+    );
     s.do_step("instigator-sanction");
     s.review_and_close();
 }
@@ -267,7 +304,10 @@ fn a_filtering_failure_requires_the_change_record_at_review() {
 fn correcting_the_type_changes_the_route_and_old_versions_replay_unchanged() {
     // A type marked not illegal, corrected to sextortion: the type's branch reads the facts.
     let base = online_safety().expect("flow");
-    let mut s = Sim::typed("bullying", vec![person(1, PersonKind::Pupil, PersonRole::Victim)]);
+    let mut s = Sim::typed(
+        "bullying",
+        vec![person(1, PersonKind::Pupil, PersonRole::Victim)],
+    );
     s.do_step("intake-immediate");
     assert_eq!(s.current().node_id, "nudes-check");
     s.flow = base.for_type("sextortion");
@@ -291,39 +331,61 @@ fn the_validator_checks_what_types_add_require_and_hide() {
             .and_then(|t| t.iter().position(|t| t["id"] == "sextortion"))
             .expect("sextortion")
     };
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
-        ("unknown item", Box::new(move |v| {
-            let i = sext(v);
-            v["types"][i]["adds"] = serde_json::json!(["illegal-police/nothing"]);
-        })),
-        ("hides a mandatory item", Box::new(move |v| {
-            let i = sext(v);
-            v["types"][i]["hides"] = serde_json::json!(["illegal-police/police-report"]);
-        })),
-        ("requires a by-type item it does not add", Box::new(move |v| {
-            let i = sext(v);
-            v["types"][i]["requires"] = serde_json::json!(["illegal-police/ctp-report"]);
-        })),
-        ("duplicate id", Box::new(|v| {
-            let first = v["types"][0].clone();
-            v["types"].as_array_mut().expect("list").push(first);
-        })),
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        (
+            "unknown item",
+            Box::new(move |v| {
+                let i = sext(v);
+                v["types"][i]["adds"] = serde_json::json!(["illegal-police/nothing"]);
+            }),
+        ),
+        (
+            "hides a mandatory item",
+            Box::new(move |v| {
+                let i = sext(v);
+                v["types"][i]["hides"] = serde_json::json!(["illegal-police/police-report"]);
+            }),
+        ),
+        (
+            "requires a by-type item it does not add",
+            Box::new(move |v| {
+                let i = sext(v);
+                v["types"][i]["requires"] = serde_json::json!(["illegal-police/ctp-report"]);
+            }),
+        ),
+        (
+            "duplicate id",
+            Box::new(|v| {
+                let first = v["types"][0].clone();
+                v["types"].as_array_mut().expect("list").push(first);
+            }),
+        ),
         ("no types", Box::new(|v| v["types"] = serde_json::json!([]))),
-        ("a by-type item no type adds", Box::new(|v| {
-            for t in v["types"].as_array_mut().expect("list") {
-                if let Some(adds) = t.get_mut("adds").and_then(|a| a.as_array_mut()) {
-                    adds.retain(|a| a != "illegal-police/ctp-report");
+        (
+            "a by-type item no type adds",
+            Box::new(|v| {
+                for t in v["types"].as_array_mut().expect("list") {
+                    if let Some(adds) = t.get_mut("adds").and_then(|a| a.as_array_mut()) {
+                        adds.retain(|a| a != "illegal-police/ctp-report");
+                    }
+                    if let Some(req) = t.get_mut("requires").and_then(|a| a.as_array_mut()) {
+                        req.retain(|a| a != "illegal-police/ctp-report");
+                    }
                 }
-                if let Some(req) = t.get_mut("requires").and_then(|a| a.as_array_mut()) {
-                    req.retain(|a| a != "illegal-police/ctp-report");
-                }
-            }
-        })),
-        ("a type branch inside a per-person step", Box::new(|v| {
-            let nodes = v["nodes"].as_array_mut().expect("nodes");
-            let i = nodes.iter().position(|n| n["id"] == "type-check").expect("branch");
-            nodes[i]["test"] = serde_json::json!("personIsHeadteacher");
-        })),
+            }),
+        ),
+        (
+            "a type branch inside a per-person step",
+            Box::new(|v| {
+                let nodes = v["nodes"].as_array_mut().expect("nodes");
+                let i = nodes
+                    .iter()
+                    .position(|n| n["id"] == "type-check")
+                    .expect("branch");
+                nodes[i]["test"] = serde_json::json!("personIsHeadteacher");
+            }),
+        ),
     ];
     for (what, f) in cases {
         assert!(edit(&*f).is_err(), "{what} should be refused");

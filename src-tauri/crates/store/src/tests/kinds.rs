@@ -1,0 +1,371 @@
+//! Incidents by kind, through the store: the evidence item that is the register entry, the
+//! children named as others involved, the filtering change in the governor figures, and a
+//! corrected type that changes the route.
+
+use std::collections::BTreeMap;
+
+use dsl_domain::evidence::{EvidenceInput, EvidenceKind, Tristate};
+use dsl_domain::flow::{EntryBody, EntryInput, Mark, StepView};
+use dsl_domain::incident::{
+    IncidentDetail, InvolvementInput, NewIncident, NewPerson, PersonKind, PersonRole,
+};
+use dsl_domain::terms::TermName;
+
+use super::incidents::{facts, now, pupil, rejected, vault};
+use crate::Vault;
+
+fn create(v: &mut Vault, activity: &str, people: Vec<InvolvementInput>) -> IncidentDetail {
+    v.create_incident(
+        &NewIncident {
+            facts: facts("A video shared in a class group chat", activity),
+            people,
+        },
+        now(),
+    )
+    .expect("incident")
+}
+
+fn current(v: &Vault, id: i64) -> StepView {
+    v.incident(id)
+        .expect("incident")
+        .flow
+        .current
+        .expect("a step")
+}
+
+/// Records one item done with these details (and people or evidence).
+fn item(
+    v: &mut Vault,
+    id: i64,
+    item: &str,
+    details: &[(&str, &str)],
+    people: Option<Vec<InvolvementInput>>,
+    evidence: Option<EvidenceInput>,
+) -> Result<IncidentDetail, crate::WriteError> {
+    let step = current(v, id);
+    v.record_entry(
+        id,
+        &EntryInput {
+            node_id: Some(step.node_id),
+            person_id: step.person_id,
+            body: EntryBody::Item {
+                item: item.into(),
+                done: true,
+                details: details
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<BTreeMap<_, _>>(),
+                reason: String::new(),
+            },
+            people,
+            evidence,
+        },
+        now(),
+    )
+}
+
+/// Does each mandatory item of the current step with plausible details, then completes it.
+fn finish_step(v: &mut Vault, id: i64, node: &str) {
+    let step = current(v, id);
+    assert_eq!(step.node_id, node);
+    for it in step
+        .items
+        .iter()
+        .filter(|i| i.item.mandatory && i.record.is_none())
+    {
+        let details = details_for(&it.item.fields);
+        v.record_entry(
+            id,
+            &EntryInput {
+                node_id: Some(step.node_id.clone()),
+                person_id: step.person_id,
+                body: EntryBody::Item {
+                    item: it.item.id.clone(),
+                    done: true,
+                    details,
+                    reason: String::new(),
+                },
+                people: None,
+                evidence: None,
+            },
+            now(),
+        )
+        .unwrap_or_else(|e| panic!("item {}: {e:?}", it.item.id));
+    }
+    v.record_entry(
+        id,
+        &EntryInput {
+            node_id: Some(step.node_id),
+            person_id: step.person_id,
+            body: EntryBody::Complete { open: vec![] },
+            people: None,
+            evidence: None,
+        },
+        now(),
+    )
+    .expect("step completed");
+}
+
+/// A plausible value for each field a DSL fills in (people and evidence are given apart).
+fn details_for(fields: &[dsl_domain::flow::ItemField]) -> BTreeMap<String, String> {
+    use dsl_domain::flow::FieldKind;
+    fields
+        .iter()
+        .filter_map(|f| {
+            let v = match f.kind {
+                FieldKind::Datetime => "2026-11-22T09:30".to_string(),
+                FieldKind::Date => "2027-01-15".to_string(),
+                FieldKind::Choice => f.options.first().cloned().unwrap_or_default(),
+                FieldKind::Evidence => "1".to_string(),
+                FieldKind::People => return None,
+                _ => format!("{} given", f.label),
+            };
+            Some((f.id.clone(), v))
+        })
+        .collect()
+}
+
+fn phone() -> EvidenceInput {
+    EvidenceInput {
+        kind: EvidenceKind::Device,
+        description: "Pupil's phone, switched off by the DSL".into(),
+        make_model_serial: "Apple iPhone 12".into(),
+        url: String::new(),
+        platform_username: String::new(),
+        owner: "Siobhán Kelly".into(),
+        found_where_how: "Handed over by the pupil".into(),
+        switched_on: Tristate::No,
+        locked: Tristate::Yes,
+        network_disconnected: Tristate::NotKnown,
+        secured_by: "Jo DSL".into(),
+        secured_at: now(),
+        stored_at: "DSL office safe, bag 0051".into(),
+    }
+}
+
+fn new_pupil(name: &str, role: PersonRole) -> InvolvementInput {
+    InvolvementInput {
+        person_id: None,
+        new_person: Some(NewPerson {
+            kind: PersonKind::Pupil,
+            name: name.into(),
+            year_group: Some(10),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(2011, 3, 9),
+            job_title: String::new(),
+            headteacher: None,
+        }),
+        role,
+    }
+}
+
+#[test]
+fn the_device_confiscated_is_the_register_entry_added_once() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let id = create(
+        &mut v,
+        "terrorist-material",
+        vec![pupil("Zoë Ellis", PersonRole::Instigator)],
+    )
+    .id;
+    finish_step(&mut v, id, "intake-immediate");
+    assert_eq!(current(&v, id).node_id, "illegal-evidence");
+    assert_eq!(v.incident(id).expect("i").flow.mark, Some(Mark::Illegal));
+    // Neither a picked item nor a description: refused, nothing added.
+    let e = rejected(item(&mut v, id, "device-confiscated", &[], None, None));
+    assert_eq!(e.field.as_deref(), Some("item"));
+    assert!(v.evidence_for_incident(id).expect("register").is_empty());
+    // Described: added to the register, and the item names it.
+    let d = item(&mut v, id, "device-confiscated", &[], None, Some(phone())).expect("added");
+    let register = v.evidence_for_incident(id).expect("register");
+    assert_eq!(register.len(), 1);
+    let text = &d.chronology.last().expect("entry").text;
+    assert!(text.contains("item 1 in the evidence register"), "{text}");
+    // Recorded again picking it: still one item.
+    item(
+        &mut v,
+        id,
+        "device-confiscated",
+        &[("item", "1")],
+        None,
+        None,
+    )
+    .expect("picked");
+    assert_eq!(v.evidence_for_incident(id).expect("register").len(), 1);
+    // An item of no such number is refused.
+    let e = rejected(item(
+        &mut v,
+        id,
+        "device-confiscated",
+        &[("item", "7")],
+        None,
+        None,
+    ));
+    assert!(e.message.contains("evidence register"));
+    // Evidence on an item that asks for none is refused.
+    let e = rejected(item(&mut v, id, "not-viewed", &[], None, Some(phone())));
+    assert_eq!(e.field.as_deref(), Some("people"));
+    assert_eq!(v.evidence_for_incident(id).expect("register").len(), 1);
+}
+
+#[test]
+fn children_named_as_others_join_the_incident_with_their_roles_and_get_their_steps() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let id = create(
+        &mut v,
+        "terrorist-material",
+        vec![pupil("Łukasz Nowak", PersonRole::Instigator)],
+    )
+    .id;
+    finish_step(&mut v, id, "intake-immediate");
+    item(&mut v, id, "device-confiscated", &[], None, Some(phone())).expect("device");
+    finish_step(&mut v, id, "illegal-evidence");
+    let step = current(&v, id);
+    assert_eq!(step.node_id, "illegal-police");
+    assert!(step
+        .items
+        .iter()
+        .any(|i| i.item.id == "ctp-report" && i.item.mandatory));
+    finish_step(&mut v, id, "illegal-police");
+    let step = current(&v, id);
+    assert_eq!(step.node_id, "harmer-safeguarding");
+    assert!(step
+        .items
+        .iter()
+        .any(|i| i.item.id == "prevent" && i.item.mandatory));
+    let d = item(
+        &mut v,
+        id,
+        "others",
+        &[("finding", "Two pupils in the group chat opened the video")],
+        Some(vec![
+            new_pupil("Aoife Byrne", PersonRole::Witness),
+            new_pupil("Mai Tran", PersonRole::Witness),
+        ]),
+        None,
+    )
+    .expect("others named");
+    let witnesses: Vec<&str> = d
+        .people
+        .iter()
+        .filter(|i| i.role == PersonRole::Witness)
+        .map(|i| i.person.name.as_str())
+        .collect();
+    assert_eq!(witnesses, ["Aoife Byrne", "Mai Tran"]);
+    let text = &d
+        .chronology
+        .iter()
+        .rev()
+        .find(|c| c.text.contains("Children named"))
+        .expect("the entry")
+        .text;
+    assert!(
+        text.contains("Aoife Byrne (Witness), Mai Tran (Witness)"),
+        "{text}"
+    );
+    finish_step(&mut v, id, "harmer-safeguarding");
+    // Each child who saw it gets their own step.
+    let step = current(&v, id);
+    assert_eq!(step.node_id, "il-witness-support");
+    assert_eq!(step.person_label.as_deref(), Some("Aoife Byrne"));
+    finish_step(&mut v, id, "il-witness-support");
+    assert_eq!(current(&v, id).person_label.as_deref(), Some("Mai Tran"));
+}
+
+#[test]
+fn a_filtering_change_is_listed_in_the_governor_figures() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let id = create(
+        &mut v,
+        "filtering-failure",
+        vec![pupil("Tom Hale", PersonRole::Victim)],
+    )
+    .id;
+    finish_step(&mut v, id, "intake-immediate");
+    for (node, choice) in [("nudes-check", "no"), ("illegal-decision", "no")] {
+        v.record_entry(
+            id,
+            &EntryInput {
+                node_id: Some(node.into()),
+                person_id: None,
+                body: EntryBody::Answer {
+                    choice: choice.into(),
+                    reason: "A harmful video got through the filter".into(),
+                },
+                people: None,
+                evidence: None,
+            },
+            now(),
+        )
+        .expect("answer");
+    }
+    item(
+        &mut v,
+        id,
+        "evidence",
+        &[],
+        None,
+        Some(EvidenceInput {
+            kind: EvidenceKind::MonitoringCapture,
+            make_model_serial: String::new(),
+            ..phone()
+        }),
+    )
+    .expect("capture kept");
+    finish_step(&mut v, id, "unsuitable-record");
+    finish_step(&mut v, id, "unsuitable-investigate");
+    finish_step(&mut v, id, "victim-support");
+    finish_step(&mut v, id, "review-parents");
+    finish_step(&mut v, id, "review-wellbeing");
+    let step = current(&v, id);
+    assert!(step
+        .items
+        .iter()
+        .any(|i| i.item.id == "filtering-change" && i.item.mandatory));
+    item(
+        &mut v,
+        id,
+        "filtering-change",
+        &[
+            ("what", "Blocked the video site's embed domain for pupils"),
+            ("by", "Network manager"),
+            ("when", "2026-11-21T15:00"),
+            ("approvedBy", "Senior leader for filtering"),
+        ],
+        None,
+        None,
+    )
+    .expect("change recorded");
+    let figures = v.term_figures(2026, TermName::Autumn).expect("figures");
+    assert_eq!(figures.filtering_changes.len(), 1);
+    let row = &figures.filtering_changes[0];
+    assert_eq!(row.when, "21/11/2026");
+    assert_eq!(row.by, "Network manager");
+    assert_eq!(row.approved_by, "Senior leader for filtering");
+}
+
+#[test]
+fn correcting_the_type_to_an_illegal_one_changes_the_route() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let d = create(
+        &mut v,
+        "bullying",
+        vec![pupil("Eve Shaw", PersonRole::Victim)],
+    );
+    let id = d.id;
+    finish_step(&mut v, id, "intake-immediate");
+    assert_eq!(current(&v, id).node_id, "nudes-check");
+    let mut corrected = d.facts.clone();
+    corrected.activity_type = "sextortion".into();
+    let d = v.correct_facts(id, &corrected, now()).expect("corrected");
+    let step = d.flow.current.expect("a step");
+    assert_eq!(step.node_id, "illegal-evidence");
+    assert_eq!(
+        d.activity.expect("its type").label,
+        "Financially motivated sexual extortion (sextortion)"
+    );
+    assert_eq!(d.flow.mark, Some(Mark::Illegal));
+}
