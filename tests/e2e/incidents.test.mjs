@@ -58,7 +58,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.type('#summary', 'Zoë told her tutor an adult sent her an indecent image on Snapchat. <script>alert(1)</script>');
     await app.type('#childs-words', 'He said he was 15 and then he sent me a picture.');
     await setValue(app, '#risk-area', 'contact');
-    await setValue(app, '#activity-type', 'child-abuse-images');
+    await setValue(app, '#activity-type', 'nudes-sharing');
     await addPupil(app, 'Zoë Nguyễn', 'victim', 9, '2012-03-04');
     await setValue(app, '#person-role', 'alleged');
     await app.type('#person-name', 'Unknown adult (Snapchat user)');
@@ -85,11 +85,18 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.screenshot('21-ukcis');
     await app.clickButton('Record answers');
     await waitForNode(app, 'illegal-evidence');
-    assert.match(await app.text('.content [role=note]'), /Do not view, copy, print or forward/);
+    assert.match(await app.text('[data-testid=illegal-note]'), /Do not view, copy, print or forward/);
     await app.screenshot('22-illegal-evidence');
     await doStep(app, 'illegal-evidence', {
       'not-viewed': {},
-      'device-confiscated': { where: 'Sealed bag 0042 in the DSL office safe' },
+      'device-confiscated': {
+        item: 'new',
+        '#ev-device-confiscated-description': 'Zoë’s phone, switched on',
+        '#ev-device-confiscated-make': 'Apple iPhone 13',
+        '#ev-device-confiscated-owner': 'Zoë Nguyễn',
+        '#ev-device-confiscated-by': 'Jo Bloggs',
+        '#ev-device-confiscated-stored': 'Sealed bag 0042 in the DSL office safe',
+      },
       'account-disabled': { done: false, reason: 'Not a school account' },
     });
     await doStep(app, 'illegal-police', {
@@ -153,7 +160,10 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
       support: { by: 'Class teacher', detail: 'Daily check-in with his tutor' },
       parents: { when: `${YEAR}-02-03T15:30`, by: 'Jo Bloggs' },
     });
-    await doStep(app, 'instigator-review', { others: { finding: 'No other pupils posted' } });
+    await doStep(app, 'instigator-review', {
+      others: { finding: 'No other pupils posted' },
+      'own-safeguarding': { decision: 'Talked with his head of year: no concerns at home; early help not needed' },
+    });
     await app.screenshot('26-instigator-sanction');
     await doStep(app, 'instigator-sanction', {
       sanction: { category: 'Category B', sanction: 'Detention or further sanction', detail: 'After-school detention and apology' },

@@ -310,6 +310,24 @@ export async function answer(app, node, choice, reason) {
   await waitFor(async () => (await entries(app)) > before, { what: `answer to ${node}` });
 }
 
+/** Names a child for an item that names people (who else received, shared or saw it). */
+export async function nameChild(app, item, { name, role = 'witness', year, dob }) {
+  const p = `#named-${item}`;
+  await setValue(app, `${p}-role`, role);
+  await app.type(`${p}-name`, name);
+  await setValue(app, `${p}-kind`, 'pupil');
+  await setValue(app, `${p}-year`, String(year));
+  await setValue(app, `${p}-dob`, dob);
+  const before = await app.script(`return document.querySelectorAll('li[data-item="${item}"] [data-testid=item-people] li').length;`);
+  await app.script(
+    `[...document.querySelectorAll('li[data-item="${item}"] [data-testid=item-people] button')].find((b) => b.textContent.trim() === 'Add as a new person').click();`,
+  );
+  await waitFor(
+    async () => (await app.script(`return document.querySelectorAll('li[data-item="${item}"] [data-testid=item-people] li').length;`)) > before,
+    { what: `${name} named` },
+  );
+}
+
 /** Records each item of the current checklist step, then completes the step. */
 export async function doStep(app, node, items) {
   await waitForNode(app, node);
@@ -319,10 +337,17 @@ export async function doStep(app, node, items) {
       await app.click(`input[name="done-${item}"][value=no]`);
       await app.type(`#r-${item}`, spec.reason);
     } else {
-      for (const [field, value] of Object.entries(spec)) await setValue(app, `#f-${item}-${field}`, value);
+      for (const [field, value] of Object.entries(spec)) {
+        if (field === 'named') {
+          for (const child of value) await nameChild(app, item, child);
+        } else {
+          // A key starting with '#' is a control of its own (e.g. a new evidence item's).
+          await setValue(app, field.startsWith('#') ? field : `#f-${item}-${field}`, value);
+        }
+      }
     }
     await app.script(
-      `document.querySelector('li[data-item="${item}"] details button').click();`,
+      `document.querySelector('li[data-item="${item}"] details button.save-item').click();`,
     );
     await waitFor(async () => (await entries(app)) > before, { what: `item ${item} of ${node}` });
   }

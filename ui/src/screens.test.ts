@@ -30,7 +30,7 @@ function backend(handlers: Record<string, Handler>) {
     report_activity: () => null,
     list_transfers: () => [],
     retention_due: () => [],
-    activity_types: () => [{ id: 'bullying', label: 'Bullying', illegal: false }],
+    activity_types: () => [{ id: 'bullying', label: 'Bullying', illegal: false, current: true }],
     list_incidents: () => [],
     ...handlers,
   };
@@ -80,7 +80,7 @@ describe('recording an incident', () => {
 
     await user.click(screen.getByRole('button', { name: 'Record incident' }));
     expect((await screen.findByRole('alert')).textContent).toBe('Choose the type of activity.');
-    const type = screen.getByLabelText("Type of activity (the policy's User Actions)");
+    const type = screen.getByLabelText('Type of activity');
     expect(type.getAttribute('aria-invalid')).toBe('true');
     expect(called('create_incident')).toHaveLength(0);
 

@@ -196,7 +196,7 @@ fn item_text(
             let label = field.map_or_else(|| k.clone(), |f| f.label.clone());
             let value = match field.map(|f| f.kind) {
                 Some(FieldKind::People) => named_people(v, people),
-                Some(FieldKind::Evidence) => format!("item {v} in the evidence register"),
+                Some(FieldKind::Evidence) => format!("E{v} in the evidence register"),
                 _ => display_value(v),
             };
             format!("{label}: {value}")

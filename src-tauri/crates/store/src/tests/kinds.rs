@@ -180,7 +180,7 @@ fn the_device_confiscated_is_the_register_entry_added_once() {
     let register = v.evidence_for_incident(id).expect("register");
     assert_eq!(register.len(), 1);
     let text = &d.chronology.last().expect("entry").text;
-    assert!(text.contains("item 1 in the evidence register"), "{text}");
+    assert!(text.contains("E1 in the evidence register"), "{text}");
     // Recorded again picking it: still one item.
     item(
         &mut v,
