@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, answer, appBinary, createVault, doStep, saveInDialog, setValue, waitFor, waitForNode } from './webdriver.mjs';
+import { App, answer, appBinary, createVault, doStep, saveInDialog, setValue, sleep, waitFor, waitForNode } from './webdriver.mjs';
 
 /** A datetime-local value `days` before now, in this computer's time. */
 function daysAgo(days) {
@@ -195,6 +195,8 @@ describe('incidents by kind, as current guidance asks', { concurrency: false }, 
     assert.match(await app.text('[data-testid=chronology]'), /Maya Kowalczyk \(Witness\), Ibrahim Ali \(Witness\)/);
     await waitForNode(app, 'il-witness-support');
     assert.match(await app.text('[data-testid=current-step] .step-section'), /Maya Kowalczyk/i);
+    await app.script(`document.querySelector('[data-testid=current-step]').scrollIntoView();`);
+    await sleep(300);
     await app.screenshot('114-terrorism-witness');
     await doStep(app, 'il-witness-support', { support: { detail: 'Talked it through with the school counsellor' } });
     await waitForNode(app, 'il-witness-support');

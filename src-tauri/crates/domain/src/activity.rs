@@ -56,6 +56,16 @@ pub fn activity_type(flow_version: u32, id: &str) -> Option<&'static ActivityTyp
     })
 }
 
+/// The activity type `id` in flow version `flow_version` only: none if that version does not
+/// have it (the figures count such a record as "other").
+pub fn activity_type_in(flow_version: u32, id: &str) -> Option<&'static ActivityType> {
+    crate::flow::shipped()
+        .iter()
+        .filter(|f| f.version == flow_version)
+        .flat_map(|f| &f.types)
+        .find(|t| t.id == id)
+}
+
 /// The types a new incident can take (the current flow's), then those only older versions had
 /// (marked not current), for lists and filters of incidents of every version.
 pub fn all_activity_types() -> Vec<ActivityType> {

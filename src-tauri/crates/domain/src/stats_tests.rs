@@ -426,3 +426,87 @@ fn an_incident_contributes_referrals_sanctions_lessons_and_closures() {
         ("Filtering or monitoring alert".into(), 1, Shown::Exact)
     );
 }
+
+#[test]
+fn types_are_read_from_the_flow_version_each_incident_followed() {
+    let (autumn, _) = autumn_and_spring();
+    let at = utc(2026, 10, 5, 10, 0);
+    let of = |activity: &str, version: u32| IncidentStat {
+        activity_type: activity.into(),
+        flow_version: version,
+        ..stat(at, vec![])
+    };
+    let stats = vec![
+        // Version 3 has sextortion and terrorist material.
+        of("sextortion", 3),
+        of("terrorist-material", 3),
+        // Version 2 had neither: a record naming one there is counted as other.
+        of("sextortion", 2),
+        // Extremism in version 2 and version 3 is the same type, counted together.
+        of("extremism", 2),
+        of("extremism", 3),
+    ];
+    let f = term_figures(&stats, &autumn, &[], 1);
+    let types = rows(&f, "Type of activity");
+    let count = |label: &str| {
+        types
+            .iter()
+            .find(|(l, _, _)| l == label)
+            .map(|(_, c, _)| *c)
+            .unwrap_or_else(|| panic!("{label} missing from {types:?}"))
+    };
+    assert_eq!(
+        count("Financially motivated sexual extortion (sextortion)"),
+        1
+    );
+    assert_eq!(
+        count("Terrorist material (sharing terrorist publications, e.g. propaganda videos)"),
+        1
+    );
+    assert_eq!(count("Promotion of extremism (not terrorist material)"), 2);
+    assert_eq!(count("Other"), 1);
+    // The current flow's order: the illegal types lead.
+    assert_eq!(
+        types[0].0,
+        "Financially motivated sexual extortion (sextortion)"
+    );
+}
+
+#[test]
+fn filtering_changes_are_listed_by_when_they_were_recorded() {
+    let (autumn, spring) = autumn_and_spring();
+    let change = |at: DateTime<Utc>, what: &str| StatEvent::FilteringChange {
+        at,
+        what: what.into(),
+        when: at.format("%Y-%m-%dT%H:%M").to_string(),
+        by: "Network manager".into(),
+        approved_by: "Deputy head".into(),
+    };
+    let stats = vec![stat(
+        utc(2026, 10, 1, 9, 0),
+        vec![
+            change(utc(2026, 10, 9, 9, 0), "Blocked a proxy site"),
+            change(utc(2026, 10, 2, 9, 0), "Added a keyword list"),
+            change(utc(2027, 1, 12, 9, 0), "Next term's change"),
+        ],
+    )];
+    let f = term_figures(&stats, &autumn, &[], 5);
+    let listed: Vec<(&str, &str)> = f
+        .filtering_changes
+        .iter()
+        .map(|c| (c.when.as_str(), c.what.as_str()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("02/10/2026", "Added a keyword list"),
+            ("09/10/2026", "Blocked a proxy site")
+        ]
+    );
+    assert_eq!(
+        term_figures(&stats, &spring, &[], 5)
+            .filtering_changes
+            .len(),
+        1
+    );
+}

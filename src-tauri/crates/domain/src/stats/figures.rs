@@ -31,7 +31,8 @@ fn median(mut days: Vec<i64>) -> Option<f64> {
 /// The type an incident was recorded with, read from the flow version it followed ("other"
 /// for one that version does not know).
 fn type_id(s: &IncidentStat) -> &str {
-    activity_type(s.flow_version, &s.activity_type).map_or("other", |a| a.id.as_str())
+    crate::activity::activity_type_in(s.flow_version, &s.activity_type)
+        .map_or("other", |a| a.id.as_str())
 }
 
 fn type_label(id: &str) -> String {

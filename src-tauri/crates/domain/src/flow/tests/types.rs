@@ -291,7 +291,15 @@ fn a_filtering_failure_requires_the_change_record_at_review() {
     assert!(has(&required, "filtering-change"));
     let change = s.flow.item_meaning("review-learning", "filtering-change");
     assert_eq!(change, Some(crate::meaning::ItemMeaning::FilteringChange));
-    // Misinformation: the teaching item is offered; no filtering change.
+    // Misinformation is not illegal in itself: the questions decide the route, and the
+    // teaching item is offered at review; no filtering change.
+    let mut mis = Sim::typed(
+        "misinformation",
+        vec![person(1, PersonKind::Pupil, PersonRole::Instigator)],
+    );
+    mis.do_step("intake-immediate");
+    assert_eq!(mis.current().node_id, "nudes-check");
+    assert_eq!(mis.state().mark, None);
     let m = online_safety().expect("flow").for_type("misinformation");
     let NodeKind::Action { items, .. } = &m.node("review-learning").expect("step").kind else {
         panic!("a checklist");
