@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, answer, appBinary, createVault, doStep, saveInDialog, setValue, sleep, waitFor, waitForNode } from './webdriver.mjs';
+import { App, answer, appBinary, createVault, doStep, nameChild, saveInDialog, setValue, sleep, waitFor, waitForNode } from './webdriver.mjs';
 
 /** A datetime-local value `days` before now, in this computer's time. */
 function daysAgo(days) {
@@ -88,6 +88,11 @@ describe('incidents by kind, as current guidance asks', { concurrency: false }, 
     await waitForNode(app, 'illegal-evidence');
     assert.match(await app.text('[data-testid=route]'), /illegal in itself/);
     await app.screenshot('111-sextortion-evidence');
+    await setValue(app, '#f-device-confiscated-item', 'new');
+    await waitFor(() => app.exists('[data-testid=item-evidence]'), { what: 'the new item form' });
+    await app.script(`document.querySelector('[data-testid=item-evidence]').scrollIntoView();`);
+    await sleep(300);
+    await app.screenshot('111b-evidence-item-form');
     await doStep(app, 'illegal-evidence', {
       'not-viewed': {},
       'device-confiscated': {
@@ -174,16 +179,17 @@ describe('incidents by kind, as current guidance asks', { concurrency: false }, 
     assert.match(await app.text('[data-testid=current-step] .step-section'), /Callum Reid/i);
     const harmer = await requiredItems(app);
     for (const id of ['own-safeguarding', 'prevent', 'parents', 'others']) assert.ok(harmer.includes(id), `${id}: ${harmer}`);
+    await nameChild(app, 'others', { name: 'Maya Kowalczyk', role: 'witness', year: 10, dob: '2011-05-14' });
+    await nameChild(app, 'others', { name: 'Ibrahim Ali', role: 'witness', year: 10, dob: '2011-09-30' });
+    await app.script(`document.querySelector('[data-testid=item-people]').scrollIntoView();`);
+    await sleep(300);
+    await app.screenshot('114a-terrorism-children-named');
     await doStep(app, 'harmer-safeguarding', {
       'own-safeguarding': { decision: 'Early help considered with his head of year; referred to children’s social care for assessment' },
       prevent: { when: daysAgo(1), consulted: 'Local authority Prevent lead', reference: 'PRV-3310' },
       parents: { when: daysAgo(1), by: 'Jo Bloggs' },
       others: {
         finding: 'Two pupils in the chat opened the video; both told a teacher',
-        named: [
-          { name: 'Maya Kowalczyk', role: 'witness', year: 10, dob: '2011-05-14' },
-          { name: 'Ibrahim Ali', role: 'witness', year: 10, dob: '2011-09-30' },
-        ],
       },
     }).catch(async (e) => {
       await app.screenshot('114-terrorism-harmer-failed');
