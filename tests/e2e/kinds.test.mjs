@@ -237,7 +237,7 @@ describe('incidents by kind, as current guidance asks', { concurrency: false }, 
         what: 'Blocked the embedded video player domain for pupil accounts',
         by: 'Network manager',
         when: daysAgo(1),
-        approvedBy: 'Deputy head (senior leader for filtering)',
+        approvedBy: 'Senior leader for filtering and monitoring',
       },
       learning: { lessons: 'Embedded players are now checked at each filter update', governors: 'No' },
     });
@@ -249,14 +249,14 @@ describe('incidents by kind, as current guidance asks', { concurrency: false }, 
       what: 'the change on the draft',
     });
     const listed = await app.text('[data-testid=filtering-changes]');
-    assert.match(listed, /Changed by Network manager; approved by Deputy head/);
+    assert.match(listed, /Changed by Network manager; approved by Senior leader for filtering and monitoring/);
     await app.screenshot('116-governor-filtering');
     const pdf = join(out, 'governors.pdf');
     await app.clickButton('Save governor report PDF…');
     await saveInDialog('Save the governor report', pdf);
     await waitFor(() => app.exists('[data-testid=governor-saved]'), { what: 'the saved report', timeout: 30000 });
     const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).split(/\s+/).join(' ');
-    assert.match(text, /Blocked the embedded video player domain for pupil accounts\. Changed by Network manager; approved by Deputy head \(senior leader for filtering\)\./);
+    assert.match(text, /Blocked the embedded video player domain for pupil accounts\. Changed by Network manager; approved by Senior leader for filtering and monitoring\./);
     for (const name of ['Eve Shaw', 'Callum Reid', 'Aoife Byrne', 'Maya Kowalczyk']) assert.ok(!text.includes(name), 'a name printed');
     execFileSync('pdftoppm', ['-png', '-r', '60', pdf, join(process.cwd(), 'tests/e2e/artifacts/117-governor-filtering-pdf')]);
   });

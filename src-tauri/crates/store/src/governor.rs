@@ -190,7 +190,9 @@ impl Vault {
     fn figures_of(&self, term: &Term, stats: &[IncidentStat]) -> Result<TermFigures> {
         let earlier = earlier_terms(&self.conn, term, TREND_TERMS)?;
         let threshold = self.settings()?.small_number_threshold;
-        Ok(term_figures(stats, term, &earlier, threshold))
+        let mut figures = term_figures(stats, term, &earlier, threshold);
+        withhold_named(&self.conn, &mut figures.filtering_changes)?;
+        Ok(figures)
     }
 
     /// The figures for one term, with the trend over the terms before it.
@@ -296,4 +298,60 @@ impl Vault {
         tx.commit()?;
         Ok(clean)
     }
+}
+
+/// A filtering change whose description names anyone known to the vault (a person in a record
+/// or a user) is not printed word for word: governors see that a change was made, not to whom.
+fn withhold_named(
+    conn: &rusqlite::Connection,
+    changes: &mut [dsl_domain::stats::FilteringChangeRow],
+) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = Vec::new();
+    for sql in [
+        "SELECT name FROM people",
+        "SELECT name FROM temp.held_people",
+        "SELECT name FROM users",
+    ] {
+        let Ok(mut stmt) = conn.prepare(sql) else {
+            continue; // no record is held in this session
+        };
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for name in rows {
+            names.push(name?);
+        }
+    }
+    for c in changes.iter_mut() {
+        if names.iter().any(|n| names_someone(&c.what, n)) {
+            c.what = "A change was recorded; its description names someone, so it is not \
+                      printed here."
+                .into();
+        }
+    }
+    Ok(())
+}
+
+/// Whether `text` has the name, or any part of it of two letters or more, as a whole word
+/// (case-insensitive).
+fn names_someone(text: &str, name: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '’').to_lowercase())
+        .map(|w| {
+            w.strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .map(str::to_string)
+                .unwrap_or(w)
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    name.split_whitespace()
+        .map(|part| {
+            part.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|part| part.chars().count() >= 2)
+        .any(|part| words.contains(&part))
 }

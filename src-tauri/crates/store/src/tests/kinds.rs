@@ -332,7 +332,7 @@ fn a_filtering_change_is_listed_in_the_governor_figures() {
             ("what", "Blocked the video site's embed domain for pupils"),
             ("by", "Network manager"),
             ("when", "2026-11-21T15:00"),
-            ("approvedBy", "Senior leader for filtering"),
+            ("approvedBy", "Senior leader for filtering and monitoring"),
         ],
         None,
         None,
@@ -342,8 +342,46 @@ fn a_filtering_change_is_listed_in_the_governor_figures() {
     assert_eq!(figures.filtering_changes.len(), 1);
     let row = &figures.filtering_changes[0];
     assert_eq!(row.when, "21/11/2026");
+    assert_eq!(row.what, "Blocked the video site's embed domain for pupils");
     assert_eq!(row.by, "Network manager");
-    assert_eq!(row.approved_by, "Senior leader for filtering");
+    assert_eq!(
+        row.approved_by,
+        "Senior leader for filtering and monitoring"
+    );
+    // Who made or approved it are roles from a list: a name cannot be typed there.
+    let e = rejected(item(
+        &mut v,
+        id,
+        "filtering-change",
+        &[
+            ("what", "Unblocked a site"),
+            ("by", "Mr Tom Hale"),
+            ("when", "2026-11-21T15:00"),
+            ("approvedBy", "DSL"),
+        ],
+        None,
+        None,
+    ));
+    assert_eq!(e.field.as_deref(), Some("by"));
+    // A description naming someone in the vault is not printed word for word.
+    item(
+        &mut v,
+        id,
+        "filtering-change",
+        &[
+            ("what", "Unblocked the art site for Tom's account only"),
+            ("by", "IT technician"),
+            ("when", "2026-11-21T16:00"),
+            ("approvedBy", "DSL"),
+        ],
+        None,
+        None,
+    )
+    .expect("changed again");
+    let figures = v.term_figures(2026, TermName::Autumn).expect("figures");
+    let row = &figures.filtering_changes[0];
+    assert!(row.what.contains("names someone"), "{}", row.what);
+    assert!(!row.what.contains("Tom"));
 }
 
 #[test]
