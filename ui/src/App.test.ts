@@ -265,6 +265,7 @@ describe('demo vault and governor report', () => {
       ],
       typeByKeyStage: { title: 'Type of activity by key stage', rowLabels: [], columnLabels: [], cells: [] },
       trend: [{ term: 'Summer term 2025/26', opened: 52, closed: 58, illegal: 9, openAtEnd: 3 }],
+      filteringChanges: [],
     },
     lessons: [{ entryId: 9, recordedOn: '2026-05-01', text: 'Alerts go to two people.', times: 2 }],
     draft: { narrative: '', lessons: [] },

@@ -442,8 +442,10 @@ fn types_are_read_from_the_flow_version_each_incident_followed() {
         of("terrorist-material", 3),
         // Version 2 had neither: a record naming one there is counted as other.
         of("sextortion", 2),
-        // Extremism in version 2 and version 3 is the same type, counted together.
+        // Extremism in version 2 included terrorism; version 3's does not: two rows, each
+        // under the words its incidents were recorded with.
         of("extremism", 2),
+        of("extremism", 3),
         of("extremism", 3),
     ];
     let f = term_figures(&stats, &autumn, &[], 1);
@@ -464,6 +466,7 @@ fn types_are_read_from_the_flow_version_each_incident_followed() {
         1
     );
     assert_eq!(count("Promotion of extremism (not terrorist material)"), 2);
+    assert_eq!(count("Promotion of extremism or terrorism"), 1);
     assert_eq!(count("Other"), 1);
     // The current flow's order: the illegal types lead.
     assert_eq!(

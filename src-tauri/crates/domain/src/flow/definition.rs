@@ -486,6 +486,9 @@ fn check_types(flow: &FlowDefinition) -> Result<(), FlowError> {
             if keys.get(key).is_some_and(|(_, mandatory)| *mandatory) || t.requires.contains(key) {
                 return bad(&t.id, format!("it hides {key}, which is mandatory"));
             }
+            if t.adds.contains(key) {
+                return bad(&t.id, format!("it both adds and hides {key}"));
+            }
         }
         for key in &t.requires {
             if keys.get(key).is_some_and(|(by_type, _)| *by_type) && !t.adds.contains(key) {
@@ -496,6 +499,13 @@ fn check_types(flow: &FlowDefinition) -> Result<(), FlowError> {
         if let Some(empty) = empty_checklist(&specific.nodes) {
             return bad(&t.id, format!("it leaves step {empty} with no items"));
         }
+    }
+    // A record whose type the flow does not know (a damaged one) gets the items every type has.
+    if let Some(empty) = empty_checklist(&flow.for_type("").nodes) {
+        return bad(
+            "unknown",
+            format!("step {empty} has no item every type has"),
+        );
     }
     for (key, (by_type, _)) in &keys {
         if *by_type && !flow.types.iter().any(|t| t.adds.contains(key)) {
@@ -696,7 +706,19 @@ fn check_scope(nodes: &[Node], start: &str, sub: bool) -> Result<(), FlowError> 
                 });
             }
         }
-        if let NodeKind::Branch { test, .. } = n.kind {
+        if let NodeKind::Branch {
+            test,
+            yes_marks,
+            no_marks,
+            ..
+        } = &n.kind
+        {
+            if test.reads_person() && (yes_marks.is_some() || no_marks.is_some()) {
+                return Err(FlowError::Invalid(
+                    n.id.clone(),
+                    "a branch on a person does not mark the incident".into(),
+                ));
+            }
             if test.reads_person() != sub {
                 let why = if sub {
                     "this branch reads the incident: it belongs at the top level"

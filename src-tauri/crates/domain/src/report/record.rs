@@ -29,15 +29,7 @@ pub(super) fn facts(cx: &Ctx) -> Vec<Field> {
         .unwrap_or(f.activity_type.as_str());
     let mut facts = vec![
         field("Happened", uk_date_time(f.occurred_at)),
-        field(
-            "Reported",
-            format!(
-                "{} by {} ({})",
-                uk_date_time(f.reported_at),
-                cx.r(&f.reported_by_name),
-                cx.r(&f.reported_by_role)
-            ),
-        ),
+        field("Reported", reported(cx)),
         field(
             "Recorded",
             format!(
@@ -68,6 +60,19 @@ pub(super) fn facts(cx: &Ctx) -> Vec<Field> {
         format!("{} version {}", detail.flow_id, detail.flow_version),
     ));
     facts
+}
+
+/// When it was reported and by whom; in a redacted copy that does not name the reporter, their
+/// role is left out too (a job title identifies them as surely as a name).
+fn reported(cx: &Ctx) -> String {
+    let f = &cx.detail.facts;
+    let by = cx.r(&f.reported_by_name);
+    let when = uk_date_time(f.reported_at);
+    if cx.redaction.redacted && by != f.reported_by_name {
+        format!("{when} by {by}")
+    } else {
+        format!("{when} by {by} ({})", cx.r(&f.reported_by_role))
+    }
 }
 
 /// A person's details as printed: kind, year, date of birth, job title (kind only when they

@@ -13,26 +13,18 @@ fn pseudonym_stem(k: PersonKind) -> &'static str {
     }
 }
 
-/// The name with its letters' accents removed ("Łukasz" → "lukasz"), lower-cased: people's
-/// usernames and email addresses often spell names this way.
+/// The name with its letters' accents removed ("Łukasz" → "lukasz", "Nguyễn" → "nguyen"),
+/// lower-cased: people's usernames and email addresses often spell names this way.
 fn folded(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     name.to_lowercase()
-        .chars()
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ą' | 'ā' => 'a',
-            'ć' | 'č' | 'ç' => 'c',
-            'ď' | 'đ' => 'd',
-            'é' | 'è' | 'ê' | 'ë' | 'ę' | 'ě' | 'ē' => 'e',
-            'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
-            'ł' | 'ľ' => 'l',
-            'ń' | 'ñ' | 'ň' => 'n',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'ő' => 'o',
-            'ř' => 'r',
-            'ś' | 'š' | 'ş' => 's',
-            'ť' | 'ţ' => 't',
-            'ú' | 'ù' | 'û' | 'ü' | 'ů' | 'ū' | 'ű' => 'u',
-            'ý' | 'ÿ' => 'y',
-            'ź' | 'ż' | 'ž' => 'z',
+            'ł' => 'l',
+            'đ' => 'd',
+            'ø' => 'o',
+            'ß' => 's',
             other => other,
         })
         .collect()
@@ -90,8 +82,8 @@ fn replace_ci_chars(text: &str, find_lower: &str, replace: &str) -> String {
 pub(super) struct Redaction {
     /// Person id → "Pupil A", for everyone shown by role.
     pseudonym: BTreeMap<i64, String>,
-    /// (text to find, lower-cased; replacement), longest first.
-    pairs: Vec<(String, String)>,
+    /// The names to find, as words, longest first.
+    names: Vec<Name>,
     /// Any copy made for disclosure, even one that keeps nobody's name.
     pub redacted: bool,
     /// "Redacted copy. Only X is named …".
@@ -104,13 +96,13 @@ impl Redaction {
         let Some(keep) = redact else {
             return Self {
                 pseudonym: BTreeMap::new(),
-                pairs: Vec::new(),
+                names: Vec::new(),
                 redacted: false,
                 note: None,
             };
         };
         let pseudonym = pseudonyms(detail, keep);
-        let pairs = replacements(detail, keep, &pseudonym);
+        let names = replacements(detail, keep, &pseudonym);
         let kept = keep
             .and_then(|id| detail.people.iter().find(|i| i.person.id == id))
             .map(|i| i.person.name.clone());
@@ -120,20 +112,109 @@ impl Redaction {
         });
         Self {
             pseudonym,
-            pairs,
+            names,
             redacted: true,
             note,
         }
     }
 
-    /// Free text with the redacted names replaced.
+    /// Free text with the redacted names replaced, as whole words (whatever their case or
+    /// accents, possessives kept: "Mai's" becomes "Pupil A's"); a handle, e-mail address or web
+    /// address that contains a redacted name is withheld whole. Nothing else changes: "main",
+    /// "remains" and "emailed" stay as they are when Mai is redacted.
     pub fn text(&self, text: &str) -> String {
-        if self.pairs.is_empty() {
+        if self.names.is_empty() {
             return text.to_string();
         }
-        let mut out = text.to_string();
-        for (find, replace) in &self.pairs {
-            out = replace_ci(&out, find, replace);
+        let text = self.withhold_handles(text);
+        let tokens = split_words(&text);
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        while i < tokens.len() {
+            let (is_word, t) = tokens[i];
+            if is_word {
+                if let Some((label, used, suffix)) = self.match_at(&tokens, i) {
+                    out.push_str(label);
+                    out.push_str(suffix);
+                    i += used;
+                    continue;
+                }
+            }
+            out.push_str(t);
+            i += 1;
+        }
+        // Names found as written: inside the words of scripts without spaces, or with signs.
+        for name in self.names.iter().filter(|n| n.literal) {
+            out = replace_ci(&out, &name.words.concat(), &name.label);
+        }
+        out
+    }
+
+    /// The longest name whose words start at word token `i` (separated only by spaces): its
+    /// label, how many tokens it covers, and a possessive ending to keep.
+    fn match_at<'t>(&self, tokens: &[(bool, &'t str)], i: usize) -> Option<(&str, usize, &'t str)> {
+        'names: for name in self.names.iter().filter(|n| !n.literal) {
+            let n = name.words.len();
+            let mut suffix = "";
+            for (k, want) in name.words.iter().enumerate() {
+                let Some(&(true, word)) = tokens.get(i + 2 * k) else {
+                    continue 'names;
+                };
+                if k > 0 {
+                    let gap = tokens.get(i + 2 * k - 1).map_or("", |t| t.1);
+                    if gap.is_empty() || !gap.chars().all(char::is_whitespace) {
+                        continue 'names;
+                    }
+                }
+                let (stem, end) = if k + 1 == n {
+                    possessive(word)
+                } else {
+                    (word, "")
+                };
+                if folded(stem) != *want {
+                    continue 'names;
+                }
+                suffix = end;
+            }
+            return Some((name.label.as_str(), 2 * n - 1, suffix));
+        }
+        None
+    }
+
+    /// Handles, e-mail and web addresses that contain a redacted name, withheld whole.
+    fn withhold_handles(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while !rest.is_empty() {
+            let start = rest
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(rest.len());
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let chunk = &rest[..end];
+            let core = chunk.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '’']);
+            let core = core.trim_start_matches(['(', '"', '\'', '‘']);
+            let folded_core = folded(core);
+            let handle = core.contains('@')
+                || core.contains("://")
+                || folded_core.starts_with("www.")
+                || core.contains('_');
+            let names_someone = self
+                .names
+                .iter()
+                .flat_map(|n| n.words.iter())
+                .any(|w| folded_core.contains(w.as_str()));
+            if handle && names_someone {
+                let lead = &chunk[..chunk.find(core).unwrap_or(0)];
+                let trail = &chunk[lead.len() + core.len()..];
+                out.push_str(lead);
+                out.push_str("[withheld]");
+                out.push_str(trail);
+            } else {
+                out.push_str(chunk);
+            }
+            rest = &rest[end..];
         }
         out
     }
@@ -167,27 +248,107 @@ fn pseudonyms(detail: &IncidentDetail, keep: Option<i64>) -> BTreeMap<i64, Strin
     pseudonym
 }
 
-/// What to replace in free text: each redacted person's name and its longer parts, as written
-/// and without accents, and the reporter's name unless they are the person kept.
+/// A name to find in free text: its words as compared (lower case, without accents) and the
+/// words that replace it.
+struct Name {
+    words: Vec<String>,
+    label: String,
+    /// Found as written, inside words: a name in a script without spaces between words
+    /// (Chinese, Japanese, Thai), or one with signs in it that are not letters.
+    literal: bool,
+}
+
+/// Whether `c` belongs to a script written without spaces between words.
+fn unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0E7F // Thai
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF // Han
+    )
+}
+
+/// The word without a possessive ending ("Mai's" → "Mai", "'s"), and the ending.
+fn possessive(word: &str) -> (&str, &str) {
+    for end in ["'s", "’s", "'S", "’S"] {
+        if let Some(stem) = word.strip_suffix(end) {
+            if !stem.is_empty() {
+                return (stem, &word[stem.len()..]);
+            }
+        }
+    }
+    (word, "")
+}
+
+/// The text as words (letters and digits, with apostrophes or hyphens inside) and the runs
+/// between them, in order; `true` marks a word.
+fn split_words(text: &str) -> Vec<(bool, &str)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_word = false;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let inner = in_word
+            && matches!(c, '\'' | '’' | '-')
+            && chars.get(k + 1).is_some_and(|(_, n)| n.is_alphanumeric());
+        let word = c.is_alphanumeric() || inner;
+        if word != in_word && i > start {
+            out.push((in_word, &text[start..i]));
+            start = i;
+        }
+        in_word = word;
+    }
+    if start < text.len() {
+        out.push((in_word, &text[start..]));
+    }
+    out
+}
+
+/// Each name to find for one person: the whole name, and each of its words of two letters or
+/// more, all replaced by `label`. A name that is not plain words (signs in it, or a script
+/// without spaces) is found only as written, whole.
+fn names_for(name: &str, label: &str, out: &mut Vec<Name>) {
+    let parts: Vec<&str> = name.split_whitespace().collect();
+    if parts.is_empty() {
+        return;
+    }
+    let plain = !name.chars().any(unspaced_script)
+        && parts
+            .iter()
+            .all(|p| matches!(split_words(p).as_slice(), [(true, w)] if w == p));
+    if !plain {
+        out.push(Name {
+            words: vec![parts.join(" ").to_lowercase()],
+            label: label.to_string(),
+            literal: true,
+        });
+        return;
+    }
+    let words: Vec<String> = parts.iter().map(|p| folded(p)).collect();
+    out.push(Name {
+        words: words.clone(),
+        label: label.to_string(),
+        literal: false,
+    });
+    for w in words.iter().filter(|w| w.chars().count() >= 2) {
+        out.push(Name {
+            words: vec![w.clone()],
+            label: label.to_string(),
+            literal: false,
+        });
+    }
+}
+
+/// What to replace in free text: each redacted person's name and its parts, and the reporter's
+/// name unless they are the person kept. Longest first, so that "Tom Brown" is one person.
 fn replacements(
     detail: &IncidentDetail,
     keep: Option<i64>,
     pseudonym: &BTreeMap<i64, String>,
-) -> Vec<(String, String)> {
-    let mut pairs = Vec::new();
+) -> Vec<Name> {
+    let mut names = Vec::new();
     for inv in &detail.people {
         if let Some(label) = pseudonym.get(&inv.person.id) {
-            pairs.push((inv.person.name.to_lowercase(), label.clone()));
-            pairs.push((folded(&inv.person.name), label.clone()));
-            for part in inv
-                .person
-                .name
-                .split_whitespace()
-                .filter(|p| p.chars().count() >= 3)
-            {
-                pairs.push((part.to_lowercase(), label.clone()));
-                pairs.push((folded(part), label.clone()));
-            }
+            names_for(&inv.person.name, label, &mut names);
         }
     }
     let reporter = detail.facts.reported_by_name.trim();
@@ -197,22 +358,110 @@ fn replacements(
             .iter()
             .any(|i| Some(i.person.id) == keep && i.person.name == reporter)
     {
-        pairs.push((reporter.to_lowercase(), "the reporter".into()));
-        for part in reporter
-            .split_whitespace()
-            .filter(|p| p.chars().count() >= 3)
-        {
-            pairs.push((part.to_lowercase(), "the reporter".into()));
-        }
+        names_for(reporter, "the reporter", &mut names);
     }
-    pairs.sort_by_key(|p| std::cmp::Reverse(p.0.chars().count()));
-    pairs.dedup();
-    pairs
+    names.sort_by_key(|n| {
+        (
+            std::cmp::Reverse(n.words.len()),
+            std::cmp::Reverse(n.words.iter().map(|w| w.chars().count()).sum::<usize>()),
+        )
+    });
+    names.dedup_by(|a, b| a.words == b.words && a.label == b.label);
+    names
 }
 
 #[cfg(test)]
 mod tests {
-    use super::replace_ci;
+    use super::*;
+
+    /// A redacted copy's text, with these people shown by these labels.
+    fn redacting(people: &[(&str, &str)]) -> Redaction {
+        let mut names = Vec::new();
+        for (name, label) in people {
+            names_for(name, label, &mut names);
+        }
+        names.sort_by_key(|n| std::cmp::Reverse(n.words.len()));
+        Redaction {
+            pseudonym: BTreeMap::new(),
+            names,
+            redacted: true,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn names_are_replaced_as_whole_words_and_nothing_else_changes() {
+        let r = redacting(&[("Mai Tran", "Pupil A")]);
+        assert_eq!(
+            r.text("The Mai account remains live. A parent emailed the school about Mai's posts in the main chat; TRAN and tran agreed."),
+            "The Pupil A account remains live. A parent emailed the school about Pupil A's posts in the main chat; Pupil A and Pupil A agreed."
+        );
+        assert_eq!(
+            r.text("Mai Tran said so."),
+            "Pupil A said so.",
+            "the whole name is one person"
+        );
+        assert_eq!(r.text("Mai Tran’s phone"), "Pupil A’s phone");
+    }
+
+    #[test]
+    fn a_corpus_of_short_names_inside_common_words_is_left_alone() {
+        let people = [
+            ("Mai", "Pupil A"),
+            ("Ann", "Pupil B"),
+            ("Al", "Pupil C"),
+            ("Eve", "Pupil D"),
+            ("Dan", "Pupil E"),
+            ("Tom", "Pupil F"),
+            ("Pat", "Staff member G"),
+            ("Jo", "Pupil H"),
+            ("Ali", "Pupil I"),
+        ];
+        let r = redacting(&people);
+        let untouched = "The main annual plan: also, every evening Steve and Jordan dance; tomorrow             an atom of path, patted. Join the job; her alibi, Natalie, remains. Anne and Alan,             Eveline, Danny, Tommy, Patrick, Joan and Alice are not redacted.";
+        assert_eq!(r.text(untouched), untouched, "byte for byte");
+        assert_eq!(
+            r.text("Mai, Ann and Al met Eve; Dan told Tom. Pat's class. Jo and ALI left."),
+            "Pupil A, Pupil B and Pupil C met Pupil D; Pupil E told Pupil F. Staff member G's class. Pupil H and Pupil I left."
+        );
+    }
+
+    #[test]
+    fn accents_and_case_do_not_hide_a_name() {
+        let r = redacting(&[("Zoë Nguyễn", "Pupil A"), ("Łukasz Kowalski", "Pupil B")]);
+        assert_eq!(
+            r.text("ZOË told zoe; Nguyen and NGUYỄN; lukasz and Łukasz’s brother."),
+            "Pupil A told Pupil A; Pupil A and Pupil A; Pupil B and Pupil B’s brother."
+        );
+    }
+
+    #[test]
+    fn handles_addresses_and_links_that_contain_a_name_are_withheld_whole() {
+        let r = redacting(&[("Mrs Ellis", "Staff member B"), ("Mai Tran", "Pupil A")]);
+        assert_eq!(
+            r.text("Posted as @msEllis_not, then mailed mai.tran@school.example (see https://insta.example/maitran99)."),
+            "Posted as [withheld], then mailed [withheld] (see [withheld])."
+        );
+        assert_eq!(
+            r.text("The account @coolkid and www.example.org stay."),
+            "The account @coolkid and www.example.org stay.",
+            "no name in them"
+        );
+    }
+
+    #[test]
+    fn names_in_other_scripts_are_found_too() {
+        let r = redacting(&[
+            ("Иван Петров", "Pupil A"),
+            ("Νίκος", "Pupil B"),
+            ("علي", "Pupil C"),
+            ("王伟", "Pupil D"),
+        ]);
+        assert_eq!(
+            r.text("Иван сказал, что Иванова нет. Νίκος έφυγε. قال علي ذلك. 王伟说了。"),
+            "Pupil A сказал, что Иванова нет. Pupil B έφυγε. قال Pupil C ذلك. Pupil D说了。"
+        );
+    }
 
     #[test]
     fn replaces_names_whatever_their_case() {

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::allegation::Outcome;
 use crate::flow::Mark;
-use crate::incident::{activity_type, Discovery, PersonKind, RiskArea};
+use crate::incident::{Discovery, PersonKind, RiskArea};
 use crate::meaning::{fields, ItemMeaning};
 use crate::terms::Term;
 use crate::time::uk_day;
@@ -28,17 +28,13 @@ fn median(mut days: Vec<i64>) -> Option<f64> {
     })
 }
 
-/// The type an incident was recorded with, read from the flow version it followed ("other"
-/// for one that version does not know).
-fn type_id(s: &IncidentStat) -> &str {
+/// The type an incident was recorded with, as the flow version it followed names it: its id
+/// and label ("other" for one that version does not know). The same id worded differently in
+/// two versions is two rows, so an old "extremism or terrorism" is not counted under a newer
+/// label that leaves terrorism out.
+fn type_of(s: &IncidentStat) -> (&str, &str) {
     crate::activity::activity_type_in(s.flow_version, &s.activity_type)
-        .map_or("other", |a| a.id.as_str())
-}
-
-fn type_label(id: &str) -> String {
-    activity_type(crate::flow::current().map_or(0, |f| f.version), id)
-        .map(|a| a.label.to_string())
-        .unwrap_or_else(|| "Other".to_string())
+        .map_or(("other", "Other"), |a| (a.id.as_str(), a.label.as_str()))
 }
 
 struct Totals {
@@ -131,32 +127,27 @@ fn risk_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
     )
 }
 
-/// The activity types seen, in the policy's order ("other" for any not in the list), with
-/// how many of each.
+/// The activity types seen, by label, in the current flow's order (then older types, then
+/// "other"), with how many of each.
 fn types_seen(opened: &Opened) -> Vec<(String, u32)> {
     let order = crate::incident::all_activity_types();
-    let mut by_type: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut by_type: BTreeMap<(usize, &str), u32> = BTreeMap::new();
     for s in &opened.0 {
-        let id = type_id(s);
+        let (id, label) = type_of(s);
         let pos = order.iter().position(|a| a.id == id).unwrap_or(order.len());
-        *by_type.entry(pos).or_default() += 1;
+        let pos = if id == "other" { order.len() } else { pos };
+        *by_type.entry((pos, label)).or_default() += 1;
     }
     by_type
         .into_iter()
-        .map(|(p, c)| {
-            let id = order
-                .get(p)
-                .map(|a| a.id.clone())
-                .unwrap_or_else(|| "other".to_string());
-            (id, c)
-        })
+        .map(|((_, label), c)| (label.to_string(), c))
         .collect()
 }
 
 fn type_breakdown(opened: &Opened, types: &[(String, u32)], threshold: u32) -> Breakdown {
     breakdown(
         "Type of activity",
-        types.iter().map(|(id, c)| (type_label(id), *c)).collect(),
+        types.iter().map(|(label, c)| (label.clone(), *c)).collect(),
         opened.total(),
         threshold,
     )
@@ -360,10 +351,10 @@ fn type_by_key_stage(
     stages: &[KeyStage],
     threshold: u32,
 ) -> CrossTab {
-    let of_type = |s: &IncidentStat, id: &str| type_id(s) == id;
+    let of_type = |s: &IncidentStat, label: &str| type_of(s).1 == label;
     cross_tab(
         "Type of activity by key stage",
-        types.iter().map(|(id, _)| type_label(id)).collect(),
+        types.iter().map(|(label, _)| label.clone()).collect(),
         stages.iter().map(|k| k.label().to_string()).collect(),
         types
             .iter()

@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Utc};
 use dsl_domain::flow::{self, EntryBody, EntryInput, FlowEntry};
 use dsl_domain::incident::{
     check_facts, check_facts_in, check_person, reference, IncidentDetail, IncidentFacts,
-    InvolvementInput, NewIncident, NewPerson,
+    InvolvementInput, NewIncident, NewPerson, PersonKind, PersonRole,
 };
 use dsl_domain::meaning::{fields, ItemMeaning};
 use dsl_domain::{ApiError, ErrorKind};
@@ -359,6 +359,7 @@ fn record_named(
             }
             let mut added = false;
             for p in people {
+                named_as_a_child(conn, p)?;
                 let id = involved_person(conn, user, p, now)?;
                 if !has_role(conn, loaded.id, id, p)? {
                     insert_involvement(conn, user, loaded.id, id, p, now)?;
@@ -419,6 +420,36 @@ fn record_named(
         }
         _ => carries_nothing(people, input),
     }
+}
+
+/// The others involved named with an item are pupils who were harmed, shared it or saw it: an
+/// adult is added to the incident on its own (an allegation follows its own route).
+fn named_as_a_child(
+    conn: &Connection,
+    p: &InvolvementInput,
+) -> std::result::Result<(), WriteError> {
+    let kind = match (&p.new_person, p.person_id) {
+        (Some(new), _) => Some(new.kind),
+        (None, Some(id)) => conn
+            .query_row("SELECT kind FROM people WHERE id = ?1", [id], |r| {
+                r.get::<_, String>("kind")
+            })
+            .optional()?
+            .and_then(|k| PersonKind::parse(&k)),
+        (None, None) => None,
+    };
+    let role_ok = matches!(
+        p.role,
+        PersonRole::Victim | PersonRole::Instigator | PersonRole::Witness
+    );
+    if kind != Some(PersonKind::Pupil) || !role_ok {
+        return Err(ApiError::validation(
+            "people",
+            "Name pupils here, as harmed, shared it or saw it. Add an adult to the incident on its own.",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// An entry whose item names no people or evidence must carry none.

@@ -165,9 +165,14 @@ fn copy_rows(
     Ok(())
 }
 
-/// Copies a restricted record's figures row into the vault without its lesson text (which is
-/// the record's words, not a figure): the governor figures count it, the lessons offered for
-/// the report never quote it.
+/// Copies a restricted record's figures row into the vault without its lesson text or the words
+/// of a filtering change (the record's words, not figures): the governor figures count it, the
+/// lessons offered for the report never quote it, and a change it records is listed by its
+/// date and roles only.
+/// What the vault keeps of a filtering change recorded in a restricted record.
+pub(crate) const RESTRICTED_CHANGE: &str =
+    "A change recorded in a restricted record (its description is kept there).";
+
 fn copy_stat(record: &Connection, main: &Connection, incident: i64) -> Result<()> {
     let row: Option<(String, String)> = record
         .query_row(
@@ -183,6 +188,11 @@ fn copy_stat(record: &Connection, main: &Connection, incident: i64) -> Result<()
         crate::columns::json::from_text(&stat, "an incident's figures")?;
     stat.events
         .retain(|e| !matches!(e, dsl_domain::stats::StatEvent::Lesson { .. }));
+    for e in &mut stat.events {
+        if let dsl_domain::stats::StatEvent::FilteringChange { what, .. } = e {
+            *what = RESTRICTED_CHANGE.to_string();
+        }
+    }
     let text = crate::columns::json::to_text(&stat, "an incident's figures")?;
     main.execute(
         "INSERT INTO incident_stats (incident_id, reported_at, stat) VALUES (?1, ?2, ?3)

@@ -371,6 +371,25 @@ fn the_validator_checks_what_types_add_require_and_hide() {
         ),
         ("no types", Box::new(|v| v["types"] = serde_json::json!([]))),
         (
+            "adds and hides the same item",
+            Box::new(move |v| {
+                let i = sext(v);
+                v["types"][i]["hides"] =
+                    serde_json::json!(["illegal-police/iwf", "child-referral/report-remove"]);
+            }),
+        ),
+        (
+            "a person's branch that marks the incident",
+            Box::new(|v| {
+                let nodes = v["nodes"].as_array_mut().expect("nodes");
+                let i = nodes
+                    .iter()
+                    .position(|n| n["id"] == "illegal-allegations")
+                    .expect("step");
+                nodes[i]["steps"][1]["yesMarks"] = serde_json::json!("illegal");
+            }),
+        ),
+        (
             "a by-type item no type adds",
             Box::new(|v| {
                 for t in v["types"].as_array_mut().expect("list") {
