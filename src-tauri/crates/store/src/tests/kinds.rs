@@ -246,6 +246,29 @@ fn children_named_as_others_join_the_incident_with_their_roles_and_get_their_ste
         None,
     )
     .expect("others named");
+    // An adult is not named here: an allegation follows its own route.
+    let staff = InvolvementInput {
+        person_id: None,
+        new_person: Some(NewPerson {
+            kind: PersonKind::Staff,
+            name: "Mr Dan Ford".into(),
+            year_group: None,
+            date_of_birth: None,
+            job_title: "Teacher".into(),
+            headteacher: None,
+        }),
+        role: PersonRole::Alleged,
+    };
+    let e = rejected(item(
+        &mut v,
+        id,
+        "others",
+        &[("finding", "f")],
+        Some(vec![staff]),
+        None,
+    ));
+    assert_eq!(e.field.as_deref(), Some("people"));
+    assert_eq!(v.incident(id).expect("i").people.len(), 3);
     let witnesses: Vec<&str> = d
         .people
         .iter()
@@ -382,6 +405,15 @@ fn a_filtering_change_is_listed_in_the_governor_figures() {
     let row = &figures.filtering_changes[0];
     assert!(row.what.contains("names someone"), "{}", row.what);
     assert!(!row.what.contains("Tom"));
+    // Restricted, the record keeps the change's words: the vault lists its date and roles only.
+    v.restrict(id, &[], now()).expect("restricted");
+    let figures = v.term_figures(2026, TermName::Autumn).expect("figures");
+    let row = &figures.filtering_changes[0];
+    assert_eq!(row.what, crate::restricted::RESTRICTED_CHANGE);
+    assert_eq!(
+        (row.by.as_str(), row.approved_by.as_str()),
+        ("IT technician", "DSL")
+    );
 }
 
 #[test]
