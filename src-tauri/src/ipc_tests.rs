@@ -278,6 +278,12 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
             n,
         ),
         (
+            "record_step",
+            json!({"id": 2, "input": {"nodeId": "actions", "items": [{"item": "inform-parents",
+            "done": false, "reason": "Police advised not to"}], "complete": true}}),
+            n,
+        ),
+        (
             "reask_step",
             json!({"id": 1, "nodeId": "illegal-decision", "personId": null}),
             n,

@@ -250,6 +250,8 @@ describe('incidents by kind, as current guidance asks', { concurrency: false }, 
     });
     const listed = await app.text('[data-testid=filtering-changes]');
     assert.match(listed, /Changed by Network manager; approved by Senior leader for filtering and monitoring/);
+    await app.script(`document.querySelector('[data-testid=filtering-changes]').scrollIntoView();`);
+    await sleep(300);
     await app.screenshot('116-governor-filtering');
     const pdf = join(out, 'governors.pdf');
     await app.clickButton('Save governor report PDF…');

@@ -312,6 +312,7 @@ export async function answer(app, node, choice, reason) {
 
 /** Names a child for an item that names people (who else received, shared or saw it). */
 export async function nameChild(app, item, { name, role = 'witness', year, dob }) {
+  await app.click(`input[name="done-${item}"][value=yes]`);
   const p = `#named-${item}`;
   await setValue(app, `${p}-role`, role);
   await app.type(`${p}-name`, name);
@@ -328,15 +329,16 @@ export async function nameChild(app, item, { name, role = 'witness', year, dob }
   );
 }
 
-/** Records each item of the current checklist step, then completes the step. */
+/** Chooses done or not done for each item of the current checklist step, as the spec says, fills
+ * in the details, and saves the step once (completing it). */
 export async function doStep(app, node, items) {
   await waitForNode(app, node);
   for (const [item, spec] of Object.entries(items)) {
-    const before = await entries(app);
     if (spec.done === false) {
       await app.click(`input[name="done-${item}"][value=no]`);
       await app.type(`#r-${item}`, spec.reason);
     } else {
+      await app.click(`input[name="done-${item}"][value=yes]`);
       for (const [field, value] of Object.entries(spec)) {
         if (field === 'named') {
           for (const child of value) await nameChild(app, item, child);
@@ -346,12 +348,8 @@ export async function doStep(app, node, items) {
         }
       }
     }
-    await app.script(
-      `document.querySelector('li[data-item="${item}"] details button.save-item').click();`,
-    );
-    await waitFor(async () => (await entries(app)) > before, { what: `item ${item} of ${node}` });
   }
   const before = await entries(app);
-  await app.clickButton('Complete this step');
-  await waitFor(async () => (await entries(app)) > before, { what: `completing ${node}` });
+  await app.click('[data-testid=save-step]');
+  await waitFor(async () => (await entries(app)) > before, { what: `saving ${node}` });
 }

@@ -1,6 +1,6 @@
 //! Incidents: recording, the guided flow, the list and people's histories.
 
-use dsl_domain::flow::{EntryInput, StepView};
+use dsl_domain::flow::{EntryInput, StepInput, StepView};
 use dsl_domain::incident::{
     ActivityType, IncidentDetail, IncidentFacts, IncidentFilter, IncidentSummary, InvolvementInput,
     NewIncident, Person,
@@ -101,6 +101,19 @@ pub async fn record_entry(
 ) -> CmdResult<IncidentDetail> {
     state
         .vault(move |v| Ok(v.record_entry(id, &input, now())?))
+        .await
+}
+
+/// Saves a checklist step at once (each item chosen, then the step completed if asked);
+/// returns the incident as it now stands. Nothing is recorded if any of it is refused.
+#[tauri::command]
+pub async fn record_step(
+    state: State<'_, AppState>,
+    id: i64,
+    input: StepInput,
+) -> CmdResult<IncidentDetail> {
+    state
+        .vault(move |v| Ok(v.record_step(id, &input, now())?))
         .await
 }
 

@@ -26,6 +26,7 @@ import type { ConcernPattern } from './bindings/ConcernPattern';
 import type { NewConcern } from './bindings/NewConcern';
 import type { PersonHistory } from './bindings/PersonHistory';
 import type { EntryInput } from './bindings/EntryInput';
+import type { StepInput } from './bindings/StepInput';
 import type { StepView } from './bindings/StepView';
 import type { EvidenceItem } from './bindings/EvidenceItem';
 import type { EvidenceInput } from './bindings/EvidenceInput';
@@ -67,6 +68,7 @@ export type {
   Person,
   PersonHistory,
   EntryInput,
+  StepInput,
   StepView,
   EvidenceItem,
   EvidenceInput,
@@ -138,6 +140,7 @@ export const api = {
   createIncident: (input: NewIncident) => invoke<IncidentDetail>('create_incident', { input }),
   getIncident: (id: number) => invoke<IncidentDetail>('get_incident', { id }),
   recordEntry: (id: number, input: EntryInput) => invoke<IncidentDetail>('record_entry', { id, input }),
+  recordStep: (id: number, input: StepInput) => invoke<IncidentDetail>('record_step', { id, input }),
   reaskStep: (id: number, nodeId: string, personId: number | null) =>
     invoke<StepView>('reask_step', { id, nodeId, personId }),
   addPerson: (id: number, input: InvolvementInput) => invoke<IncidentDetail>('add_person', { id, input }),

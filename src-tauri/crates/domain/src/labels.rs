@@ -140,7 +140,7 @@ labels!(Agency as "agencyNames" {
     Lado => "LADO",
     SocialCare => "Children's social care",
     Prevent => "Prevent",
-    CounterTerrorism => "Counter-terrorism policing (online content)",
+    CounterTerrorism => "Counter-terrorism policing",
 });
 
 labels!(KeyStage as "keyStageNames" {

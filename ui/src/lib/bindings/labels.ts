@@ -85,7 +85,7 @@ export const agencyNames = {
   lado: "LADO",
   socialCare: "Children's social care",
   prevent: "Prevent",
-  counterTerrorism: "Counter-terrorism policing (online content)",
+  counterTerrorism: "Counter-terrorism policing",
 } as const;
 
 export const keyStageNames = {

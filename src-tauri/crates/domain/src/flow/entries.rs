@@ -97,6 +97,72 @@ pub struct FlowEntry {
     pub body: EntryBody,
 }
 
+/// One checklist item of a step saved as a whole: done with its details (and the people or
+/// evidence it names), or not done with the reason.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StepItemInput {
+    pub item: String,
+    pub done: bool,
+    #[serde(default)]
+    pub details: BTreeMap<String, String>,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub people: Option<Vec<crate::incident::InvolvementInput>>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub evidence: Option<crate::evidence::EvidenceInput>,
+}
+
+/// A checklist step saved at once: each item the DSL chose done or not done, and whether to
+/// complete the step. Nothing is recorded if any of it is refused.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StepInput {
+    pub node_id: String,
+    #[ts(optional, type = "number")]
+    pub person_id: Option<i64>,
+    pub items: Vec<StepItemInput>,
+    /// Complete the step too: refused, naming each, while a required item is left.
+    pub complete: bool,
+}
+
+impl StepInput {
+    /// Each item as the entry it records, then the completion if asked.
+    pub fn entries(&self) -> Vec<EntryInput> {
+        let mut out: Vec<EntryInput> = self
+            .items
+            .iter()
+            .map(|i| EntryInput {
+                node_id: Some(self.node_id.clone()),
+                person_id: self.person_id,
+                body: EntryBody::Item {
+                    item: i.item.clone(),
+                    done: i.done,
+                    details: i.details.clone(),
+                    reason: i.reason.clone(),
+                },
+                people: i.people.clone(),
+                evidence: i.evidence.clone(),
+            })
+            .collect();
+        if self.complete {
+            out.push(EntryInput {
+                node_id: Some(self.node_id.clone()),
+                person_id: self.person_id,
+                body: EntryBody::Complete { open: vec![] },
+                people: None,
+                evidence: None,
+            });
+        }
+        out
+    }
+}
+
 /// What the UI sends to record something.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

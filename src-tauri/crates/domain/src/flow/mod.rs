@@ -14,7 +14,9 @@ pub use checks::check_entry;
 pub use chronology::{chronology, display_value, ChronologyEntry};
 pub use definition::*;
 pub use due::due_steps;
-pub use entries::{EntryBody, EntryInput, FlowEntry, IncidentStatus, ScreeningAnswer};
+pub use entries::{
+    EntryBody, EntryInput, FlowEntry, IncidentStatus, ScreeningAnswer, StepInput, StepItemInput,
+};
 pub use view::{
     ChoiceView, DueStep, FlowState, ItemRecord, ItemView, PathStep, StepKind, StepView,
 };

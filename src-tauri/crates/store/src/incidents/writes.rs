@@ -452,6 +452,30 @@ fn named_as_a_child(
     Ok(())
 }
 
+/// A refusal of one item of a step saved at once, naming the item: its field becomes
+/// "item/field" and its message starts with the item's label.
+fn item_named(loaded: &Loaded, input: &EntryInput, e: ApiError) -> ApiError {
+    let (EntryBody::Item { item, .. }, Some(node)) = (&input.body, input.node_id.as_deref()) else {
+        return e;
+    };
+    let label = match loaded.case.find_any(node).map(|n| &n.kind) {
+        Some(flow::NodeKind::Action { items, .. }) => items
+            .iter()
+            .find(|i| i.id == *item)
+            .map(|i| i.label.clone()),
+        _ => None,
+    };
+    let field = e.field.as_deref().unwrap_or("item");
+    ApiError {
+        field: Some(format!("{item}/{field}")),
+        message: match label {
+            Some(label) => format!("{label}: {}", e.message),
+            None => e.message.clone(),
+        },
+        ..e
+    }
+}
+
 /// An entry whose item names no people or evidence must carry none.
 fn carries_nothing(
     people: &[InvolvementInput],
@@ -572,6 +596,52 @@ impl Vault {
         } else {
             (loaded, state)
         };
+        tx.commit()?;
+        self.after_change(id);
+        Ok(loaded.into_detail(state))
+    }
+
+    /// Saves a checklist step at once: each item chosen done or not done, then (if asked) the
+    /// step completed, in one transaction. Nothing is recorded if any of it is refused; an item
+    /// refused is named with its field, and completing names each required item left.
+    pub fn record_step(
+        &mut self,
+        id: i64,
+        step: &flow::StepInput,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<IncidentDetail, WriteError> {
+        self.require_case_editor(id)?;
+        if step.items.is_empty() && !step.complete {
+            return Err(ApiError::validation(
+                "items",
+                "Choose done or not done for at least one item.",
+            )
+            .into());
+        }
+        let named = step.items.iter().flat_map(|i| i.people.iter().flatten());
+        if step.items.iter().any(|i| i.evidence.is_some()) || named.clone().next().is_some() {
+            self.require_editor(EDITORS_ONLY)?;
+        }
+        for person in named.filter_map(|p| p.person_id).collect::<Vec<_>>() {
+            self.bring_person(id, person)?;
+        }
+        let user = &self.author();
+        let tx = self.db(id)?.unchecked_transaction()?;
+        for input in step.entries() {
+            let loaded = Loaded::load(&tx, id)?;
+            let (mut body, supersedes) =
+                flow::check_entry(loaded.case, &loaded.people, &loaded.entries, &input)
+                    .map_err(|e| item_named(&loaded, &input, e))?;
+            record_named(&tx, user, &loaded, &input, &mut body, now).map_err(|e| match e {
+                WriteError::Rejected(e) => WriteError::Rejected(item_named(&loaded, &input, e)),
+                other => other,
+            })?;
+            let entry = insert_entry(&tx, user, id, &input, &body, supersedes, now)?;
+            register_concern(&tx, user, &loaded, &input, &body, entry, now)?;
+        }
+        let (_, state) = refresh_projection(&tx, id, now)?;
+        withdraw_stale_concerns(&tx, user, id, &state, now)?;
+        let (loaded, state) = settle(&tx, user, id, now)?;
         tx.commit()?;
         self.after_change(id);
         Ok(loaded.into_detail(state))

@@ -439,3 +439,76 @@ fn correcting_the_type_to_an_illegal_one_changes_the_route() {
     );
     assert_eq!(d.flow.mark, Some(Mark::Illegal));
 }
+
+#[test]
+fn a_step_is_saved_at_once_or_not_at_all() {
+    use dsl_domain::flow::{StepInput, StepItemInput};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let id = create(
+        &mut v,
+        "bullying",
+        vec![pupil("Eve Shaw", PersonRole::Victim)],
+    )
+    .id;
+    let chosen = |item: &str, done: bool, details: &[(&str, &str)], reason: &str| StepItemInput {
+        item: item.into(),
+        done,
+        details: details
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        reason: reason.into(),
+        people: None,
+        evidence: None,
+    };
+    let entries = |v: &Vault| v.incident(id).expect("i").chronology.len();
+    // Completing without the required item: refused, naming it, and nothing is recorded.
+    let optional_only = StepInput {
+        node_id: "intake-immediate".into(),
+        person_id: None,
+        items: vec![chosen("emergency-call", false, &[], "No immediate danger")],
+        complete: true,
+    };
+    let e = rejected(v.record_step(id, &optional_only, now()));
+    assert!(
+        e.message.contains("Immediate actions taken"),
+        "{}",
+        e.message
+    );
+    assert_eq!(entries(&v), 0);
+    // A field refused inside an item is named with the item.
+    let bad = StepInput {
+        items: vec![chosen(
+            "immediate-actions",
+            true,
+            &[("what", "Spoke with Eve")],
+            "",
+        )],
+        ..optional_only.clone()
+    };
+    let e = rejected(v.record_step(id, &bad, now()));
+    assert_eq!(e.field.as_deref(), Some("immediate-actions/by"));
+    assert!(
+        e.message.starts_with("Immediate actions taken"),
+        "{}",
+        e.message
+    );
+    assert_eq!(entries(&v), 0);
+    // Both items and the completion, in one save.
+    let whole = StepInput {
+        items: vec![
+            chosen(
+                "immediate-actions",
+                true,
+                &[("what", "Spoke with Eve"), ("by", "Jo DSL")],
+                "",
+            ),
+            chosen("emergency-call", false, &[], "No immediate danger"),
+        ],
+        ..optional_only
+    };
+    let d = v.record_step(id, &whole, now()).expect("saved");
+    assert_eq!(d.chronology.len(), 3);
+    assert_eq!(d.flow.current.expect("next").node_id, "nudes-check");
+}
