@@ -88,6 +88,9 @@ describe('incidents by kind, as current guidance asks', { concurrency: false }, 
     await waitForNode(app, 'illegal-evidence');
     assert.match(await app.text('[data-testid=route]'), /illegal in itself/);
     await app.screenshot('111-sextortion-evidence');
+    // No item starts as done: choosing "Done" opens its details.
+    assert.equal(await app.script(`return document.querySelectorAll('[data-testid=current-step] input[type=radio]:checked').length;`), 0);
+    await app.click('input[name="done-device-confiscated"][value=yes]');
     await setValue(app, '#f-device-confiscated-item', 'new');
     await waitFor(() => app.exists('[data-testid=item-evidence]'), { what: 'the new item form' });
     await app.script(`document.querySelector('[data-testid=item-evidence]').scrollIntoView();`);

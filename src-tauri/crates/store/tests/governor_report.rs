@@ -70,7 +70,11 @@ fn every_figure_prints_and_no_name_or_reference_does() {
     let flat = collapsed(&text);
     // In drawing order, each row's label and count stay together (a long label in the layout
     // order can put "Total" before the last row's count).
-    let raw = collapsed(&common::pdf_text_with(&bytes, "governor-report.pdf", &["-raw"]));
+    let raw = collapsed(&common::pdf_text_with(
+        &bytes,
+        "governor-report.pdf",
+        &["-raw"],
+    ));
 
     for h in &report.headlines {
         assert!(flat.contains(&collapsed(&h.label)), "{}", h.label);
