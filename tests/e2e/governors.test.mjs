@@ -42,6 +42,10 @@ describe('demo vault and governor report', { concurrency: false }, () => {
     await app.clickButton('Make the demo vault');
     await app.waitForHeading('Incidents', 120000);
     assert.match(await app.text('.demo-banner'), /DEMO vault: generated data/);
+    // Nothing in a demo vault is a real record: it is not nagged for a backup.
+    assert.equal(await app.exists('.backup-reminder'), false);
+    // One main landmark holds the screen.
+    assert.equal(await app.script(`return document.querySelectorAll('main').length;`), 1);
     await waitFor(async () => (await app.findAll('table tbody tr')).length > 50, { what: 'the demo incidents' });
     assert.equal(await app.title(), 'DSL Desk');
     await app.screenshot('51-demo-incidents');
