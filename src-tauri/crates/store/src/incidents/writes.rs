@@ -465,9 +465,11 @@ fn item_named(loaded: &Loaded, input: &EntryInput, e: ApiError) -> ApiError {
             .map(|i| i.label.clone()),
         _ => None,
     };
-    let field = e.field.as_deref().unwrap_or("item");
     ApiError {
-        field: Some(format!("{item}/{field}")),
+        field: Some(match e.field.as_deref() {
+            Some(field) => format!("{item}/{field}"),
+            None => item.clone(),
+        }),
         message: match label {
             Some(label) => format!("{label}: {}", e.message),
             None => e.message.clone(),
@@ -618,6 +620,12 @@ impl Vault {
             )
             .into());
         }
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = step.items.iter().find(|i| !seen.insert(i.item.as_str())) {
+            return Err(
+                ApiError::validation(&twice.item, "An item is given twice in one save.").into(),
+            );
+        }
         let named = step.items.iter().flat_map(|i| i.people.iter().flatten());
         if step.items.iter().any(|i| i.evidence.is_some()) || named.clone().next().is_some() {
             self.require_editor(EDITORS_ONLY)?;
@@ -627,10 +635,14 @@ impl Vault {
         }
         let user = &self.author();
         let tx = self.db(id)?.unchecked_transaction()?;
+        // Each entry is checked against the step as it stood when the save began: a victim
+        // named by one item (whose own steps come earlier in the flow) does not move the step
+        // from under the items after it, or its completion.
+        let at_start = Loaded::load(&tx, id)?.people;
         for input in step.entries() {
             let loaded = Loaded::load(&tx, id)?;
             let (mut body, supersedes) =
-                flow::check_entry(loaded.case, &loaded.people, &loaded.entries, &input)
+                flow::check_entry(loaded.case, &at_start, &loaded.entries, &input)
                     .map_err(|e| item_named(&loaded, &input, e))?;
             record_named(&tx, user, &loaded, &input, &mut body, now).map_err(|e| match e {
                 WriteError::Rejected(e) => WriteError::Rejected(item_named(&loaded, &input, e)),

@@ -512,3 +512,84 @@ fn a_step_is_saved_at_once_or_not_at_all() {
     assert_eq!(d.chronology.len(), 3);
     assert_eq!(d.flow.current.expect("next").node_id, "nudes-check");
 }
+
+#[test]
+fn naming_a_new_victim_in_a_step_saved_at_once_keeps_the_step_and_asks_their_steps_next() {
+    use dsl_domain::flow::{StepInput, StepItemInput};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let id = create(
+        &mut v,
+        "bullying",
+        vec![pupil("Tom Hale", PersonRole::Instigator)],
+    )
+    .id;
+    finish_step(&mut v, id, "intake-immediate");
+    for (node, choice) in [("nudes-check", "no"), ("illegal-decision", "no")] {
+        v.record_entry(
+            id,
+            &EntryInput {
+                node_id: Some(node.into()),
+                person_id: None,
+                body: EntryBody::Answer {
+                    choice: choice.into(),
+                    reason: "Messages only".into(),
+                },
+                people: None,
+                evidence: None,
+            },
+            now(),
+        )
+        .expect("answer");
+    }
+    finish_step(&mut v, id, "unsuitable-record");
+    finish_step(&mut v, id, "unsuitable-investigate");
+    let step = current(&v, id);
+    assert_eq!(step.node_id, "instigator-review");
+    let chosen = |item: &str, details: &[(&str, &str)], people| StepItemInput {
+        item: item.into(),
+        done: true,
+        details: details
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        reason: String::new(),
+        people,
+        evidence: None,
+    };
+    let save = StepInput {
+        node_id: step.node_id.clone(),
+        person_id: step.person_id,
+        items: vec![
+            chosen(
+                "others",
+                &[("finding", "Mai was sent the messages too")],
+                Some(vec![new_pupil("Mai Tran", PersonRole::Victim)]),
+            ),
+            chosen(
+                "own-safeguarding",
+                &[("decision", "No concerns at home")],
+                None,
+            ),
+        ],
+        complete: true,
+    };
+    // The same item twice in one save is refused.
+    let mut twice = save.clone();
+    twice.items.push(twice.items[1].clone());
+    let e = rejected(v.record_step(id, &twice, now()));
+    assert_eq!(e.field.as_deref(), Some("own-safeguarding"));
+    let d = v
+        .record_step(id, &save, now())
+        .expect("saved, with the new victim");
+    assert!(d
+        .people
+        .iter()
+        .any(|i| i.person.name == "Mai Tran" && i.role == PersonRole::Victim));
+    // The new victim's own step comes next; the instigator's review stays completed.
+    let next = d.flow.current.expect("a step");
+    assert_eq!(next.node_id, "victim-support");
+    assert_eq!(next.person_label.as_deref(), Some("Mai Tran"));
+    finish_step(&mut v, id, "victim-support");
+    assert_eq!(current(&v, id).node_id, "instigator-sanction");
+}
