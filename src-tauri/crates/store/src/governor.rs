@@ -324,34 +324,14 @@ fn withhold_named(
         }
     }
     for c in changes.iter_mut() {
-        if names.iter().any(|n| names_someone(&c.what, n)) {
+        if names
+            .iter()
+            .any(|n| dsl_domain::report::mentions(&c.what, n))
+        {
             c.what = "A change was recorded; its description names someone, so it is not \
                       printed here."
                 .into();
         }
     }
     Ok(())
-}
-
-/// Whether `text` has the name, or any part of it of two letters or more, as a whole word
-/// (case-insensitive).
-fn names_someone(text: &str, name: &str) -> bool {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .map(|w| w.trim_matches(|c| c == '\'' || c == '’').to_lowercase())
-        .map(|w| {
-            w.strip_suffix("'s")
-                .or_else(|| w.strip_suffix("’s"))
-                .map(str::to_string)
-                .unwrap_or(w)
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    name.split_whitespace()
-        .map(|part| {
-            part.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|part| part.chars().count() >= 2)
-        .any(|part| words.contains(&part))
 }

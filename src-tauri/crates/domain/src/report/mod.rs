@@ -7,6 +7,7 @@ mod checklist;
 mod evidence;
 mod record;
 mod redaction;
+pub use redaction::mentions;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};

@@ -248,6 +248,23 @@ fn pseudonyms(detail: &IncidentDetail, keep: Option<i64>) -> BTreeMap<i64, Strin
     pseudonym
 }
 
+/// Whether `text` mentions the person called `name`: the name, or a word of it of two letters
+/// or more, as a whole word, whatever its case or accents, possessives included. The same
+/// matching a redacted copy uses.
+pub fn mentions(text: &str, name: &str) -> bool {
+    let r = Redaction {
+        pseudonym: BTreeMap::new(),
+        names: {
+            let mut names = Vec::new();
+            names_for(name, "", &mut names);
+            names
+        },
+        redacted: true,
+        note: None,
+    };
+    !r.names.is_empty() && r.text(text) != text
+}
+
 /// A name to find in free text: its words as compared (lower case, without accents) and the
 /// words that replace it.
 struct Name {

@@ -651,9 +651,13 @@ impl Vault {
             let entry = insert_entry(&tx, user, id, &input, &body, supersedes, now)?;
             register_concern(&tx, user, &loaded, &input, &body, entry, now)?;
         }
-        let (_, state) = refresh_projection(&tx, id, now)?;
+        let (loaded, state) = refresh_projection(&tx, id, now)?;
         withdraw_stale_concerns(&tx, user, id, &state, now)?;
-        let (loaded, state) = settle(&tx, user, id, now)?;
+        let (loaded, state) = if record_branches(&tx, user, &loaded, &state, now)? {
+            refresh_projection(&tx, id, now)?
+        } else {
+            (loaded, state)
+        };
         tx.commit()?;
         self.after_change(id);
         Ok(loaded.into_detail(state))

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use dsl_domain::evidence::{EvidenceInput, EvidenceKind, Tristate};
-use dsl_domain::flow::{EntryBody, EntryInput, Mark, StepView};
+use dsl_domain::flow::{EntryBody, EntryInput, Mark, StepInput, StepItemInput, StepView};
 use dsl_domain::incident::{
     IncidentDetail, InvolvementInput, NewIncident, NewPerson, PersonKind, PersonRole,
 };
@@ -62,6 +62,48 @@ fn item(
         },
         now(),
     )
+}
+
+/// Answers the nudes question and the illegal decision "no": the route that is not illegal.
+fn not_illegal(v: &mut Vault, id: i64, reason: &str) {
+    for node in ["nudes-check", "illegal-decision"] {
+        v.record_entry(
+            id,
+            &EntryInput {
+                node_id: Some(node.into()),
+                person_id: None,
+                body: EntryBody::Answer {
+                    choice: "no".into(),
+                    reason: reason.into(),
+                },
+                people: None,
+                evidence: None,
+            },
+            now(),
+        )
+        .expect("answer");
+    }
+}
+
+/// An item of a step saved at once, with its details (and the people it names).
+fn chosen(
+    item: &str,
+    done: bool,
+    details: &[(&str, &str)],
+    reason: &str,
+    people: Option<Vec<InvolvementInput>>,
+) -> StepItemInput {
+    StepItemInput {
+        item: item.into(),
+        done,
+        details: details
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        reason: reason.into(),
+        people,
+        evidence: None,
+    }
 }
 
 /// Does each mandatory item of the current step with plausible details, then completes it.
@@ -307,23 +349,7 @@ fn a_filtering_change_is_listed_in_the_governor_figures() {
     )
     .id;
     finish_step(&mut v, id, "intake-immediate");
-    for (node, choice) in [("nudes-check", "no"), ("illegal-decision", "no")] {
-        v.record_entry(
-            id,
-            &EntryInput {
-                node_id: Some(node.into()),
-                person_id: None,
-                body: EntryBody::Answer {
-                    choice: choice.into(),
-                    reason: "A harmful video got through the filter".into(),
-                },
-                people: None,
-                evidence: None,
-            },
-            now(),
-        )
-        .expect("answer");
-    }
+    not_illegal(&mut v, id, "A harmful video got through the filter");
     item(
         &mut v,
         id,
@@ -442,7 +468,6 @@ fn correcting_the_type_to_an_illegal_one_changes_the_route() {
 
 #[test]
 fn a_step_is_saved_at_once_or_not_at_all() {
-    use dsl_domain::flow::{StepInput, StepItemInput};
     let tmp = tempfile::tempdir().expect("tmp");
     let mut v = vault(tmp.path());
     let id = create(
@@ -451,23 +476,18 @@ fn a_step_is_saved_at_once_or_not_at_all() {
         vec![pupil("Eve Shaw", PersonRole::Victim)],
     )
     .id;
-    let chosen = |item: &str, done: bool, details: &[(&str, &str)], reason: &str| StepItemInput {
-        item: item.into(),
-        done,
-        details: details
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        reason: reason.into(),
-        people: None,
-        evidence: None,
-    };
     let entries = |v: &Vault| v.incident(id).expect("i").chronology.len();
     // Completing without the required item: refused, naming it, and nothing is recorded.
     let optional_only = StepInput {
         node_id: "intake-immediate".into(),
         person_id: None,
-        items: vec![chosen("emergency-call", false, &[], "No immediate danger")],
+        items: vec![chosen(
+            "emergency-call",
+            false,
+            &[],
+            "No immediate danger",
+            None,
+        )],
         complete: true,
     };
     let e = rejected(v.record_step(id, &optional_only, now()));
@@ -484,6 +504,7 @@ fn a_step_is_saved_at_once_or_not_at_all() {
             true,
             &[("what", "Spoke with Eve")],
             "",
+            None,
         )],
         ..optional_only.clone()
     };
@@ -503,8 +524,9 @@ fn a_step_is_saved_at_once_or_not_at_all() {
                 true,
                 &[("what", "Spoke with Eve"), ("by", "Jo DSL")],
                 "",
+                None,
             ),
-            chosen("emergency-call", false, &[], "No immediate danger"),
+            chosen("emergency-call", false, &[], "No immediate danger", None),
         ],
         ..optional_only
     };
@@ -515,7 +537,6 @@ fn a_step_is_saved_at_once_or_not_at_all() {
 
 #[test]
 fn naming_a_new_victim_in_a_step_saved_at_once_keeps_the_step_and_asks_their_steps_next() {
-    use dsl_domain::flow::{StepInput, StepItemInput};
     let tmp = tempfile::tempdir().expect("tmp");
     let mut v = vault(tmp.path());
     let id = create(
@@ -525,50 +546,27 @@ fn naming_a_new_victim_in_a_step_saved_at_once_keeps_the_step_and_asks_their_ste
     )
     .id;
     finish_step(&mut v, id, "intake-immediate");
-    for (node, choice) in [("nudes-check", "no"), ("illegal-decision", "no")] {
-        v.record_entry(
-            id,
-            &EntryInput {
-                node_id: Some(node.into()),
-                person_id: None,
-                body: EntryBody::Answer {
-                    choice: choice.into(),
-                    reason: "Messages only".into(),
-                },
-                people: None,
-                evidence: None,
-            },
-            now(),
-        )
-        .expect("answer");
-    }
+    not_illegal(&mut v, id, "Messages only");
     finish_step(&mut v, id, "unsuitable-record");
     finish_step(&mut v, id, "unsuitable-investigate");
     let step = current(&v, id);
     assert_eq!(step.node_id, "instigator-review");
-    let chosen = |item: &str, details: &[(&str, &str)], people| StepItemInput {
-        item: item.into(),
-        done: true,
-        details: details
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        reason: String::new(),
-        people,
-        evidence: None,
-    };
     let save = StepInput {
         node_id: step.node_id.clone(),
         person_id: step.person_id,
         items: vec![
             chosen(
                 "others",
+                true,
                 &[("finding", "Mai was sent the messages too")],
+                "",
                 Some(vec![new_pupil("Mai Tran", PersonRole::Victim)]),
             ),
             chosen(
                 "own-safeguarding",
+                true,
                 &[("decision", "No concerns at home")],
+                "",
                 None,
             ),
         ],
