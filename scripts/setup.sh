@@ -12,7 +12,7 @@ DEB_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   libxdo-dev libssl-dev
   webkit2gtk-driver xvfb xauth dbus-x11 at-spi2-core
-  poppler-utils imagemagick xdotool
+  poppler-utils imagemagick xdotool desktop-file-utils
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check and test: formatting, lints, Rust tests,
-# generated TypeScript types, svelte-check, UI tests, and the real app driven under Xvfb.
+# generated TypeScript types, svelte-check, UI tests, the real app driven under Xvfb, and its
+# .deb installed, driven and removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -42,3 +43,7 @@ cargo build -p dsl-desk "${FEATURES[@]}"
 
 echo "== real-app tests (tauri-driver, WebKitWebDriver, Xvfb)"
 xvfb-run -a -s "-screen 0 1280x860x24" bash tests/e2e/run.sh
+
+echo "== the .deb of that build: installed with apt, the installed app driven, then removed"
+bash scripts/package.sh --debug
+xvfb-run -a -s "-screen 0 1280x860x24" bash tests/package/run.sh "$(ls target/debug/bundle/deb/*.deb)"

@@ -126,9 +126,39 @@ fn main() {
             .map(|c| &*String::leak(c.name))
             .collect(),
     );
+    build_stamp();
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(names)),
     )
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
+}
+
+/// The build's stamp for About: the commit it was built from and that commit's date (from git, when
+/// the source is a git checkout; a source tree without git says "unknown"), and the profile.
+/// Nothing here is read at run time from the network or the machine.
+fn build_stamp() {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let commit = git(&["rev-parse", "--short=10", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    let date = git(&["log", "-1", "--format=%cs"]).unwrap_or_else(|| "unknown".into());
+    let profile = std::env::var("PROFILE").unwrap_or_else(|_| "unknown".into());
+    println!("cargo:rustc-env=DSL_DESK_COMMIT={commit}");
+    println!("cargo:rustc-env=DSL_DESK_COMMIT_DATE={date}");
+    println!("cargo:rustc-env=DSL_DESK_PROFILE={profile}");
+    // A new commit changes HEAD (detached) or the branch's ref (loose or packed).
+    if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
+        let dir = PathBuf::from(dir);
+        for f in ["HEAD", "refs/heads", "packed-refs"] {
+            println!("cargo:rerun-if-changed={}", dir.join(f).display());
+        }
+    }
 }

@@ -43,9 +43,10 @@ fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send
 }
 
 /// Why a release build refuses to start, or `None` if it may: a release build without the
-/// embedded UI would load its pages from a local web server, which any program could be.
+/// embedded UI would load its pages from a local web server, which any program could be. Tauri's
+/// own flag is read, so a build made by the Tauri CLI (which sets it) passes as well.
 fn unsafe_build() -> Option<&'static str> {
-    (!cfg!(debug_assertions) && !cfg!(feature = "custom-protocol")).then_some(
+    (!cfg!(debug_assertions) && tauri::is_dev()).then_some(
         "this release build has no embedded UI and would load it from a local web server; \
          build it with `--features custom-protocol`, as scripts/run.sh does",
     )
@@ -61,6 +62,20 @@ fn forget_recent_files() {
     if let Some(settings) = gtk::Settings::default() {
         settings.set_gtk_recent_files_enabled(false);
     }
+}
+
+/// Has WebKitGTK draw the pages without accelerated compositing. The screens are forms and
+/// lists with no animation, which software drawing shows as well; compositing (through the GPU,
+/// or Mesa's software GL where there is none) more than doubles the web process's memory, and its
+/// GL set-up adds to the time before the first screen shows. Measured by `scripts/bench.sh`.
+#[cfg(target_os = "linux")]
+fn render_without_compositing(window: &tauri::WebviewWindow) {
+    let _ = window.with_webview(|w| {
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+        if let Some(settings) = WebViewExt::settings(&w.inner()) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
 }
 
 /// Starts DSL Desk.
@@ -91,16 +106,29 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(app_state)
         .setup(|app| {
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                .title(WINDOW_TITLE)
-                .inner_size(1200.0, 820.0)
-                .min_inner_size(900.0, 600.0)
-                .on_navigation(is_app_url)
-                .on_new_window(|_, _| NewWindowResponse::Deny)
-                .on_document_title_changed(|window, _| {
-                    let _ = window.set_title(WINDOW_TITLE);
-                })
-                .build()?;
+            // The first screen depends on the vault's status: the page is given it as it starts
+            // rather than asking for it once its script has run.
+            let start = commands::vault::status_of(app.state::<AppState>().inner());
+            let start = serde_json::to_string(&start).unwrap_or_else(|_| "null".into());
+            let window =
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                    .initialization_script(format!("window.__DSL_DESK_START__ = {start};"))
+                    .title(WINDOW_TITLE)
+                    // WebView2 (Windows) would otherwise keep what is typed into forms, such as
+                    // pupils' names, in its own profile outside the vault; elsewhere it does nothing.
+                    .general_autofill_enabled(false)
+                    .inner_size(1200.0, 820.0)
+                    .min_inner_size(900.0, 600.0)
+                    .on_navigation(is_app_url)
+                    .on_new_window(|_, _| NewWindowResponse::Deny)
+                    .on_document_title_changed(|window, _| {
+                        let _ = window.set_title(WINDOW_TITLE);
+                    })
+                    .build()?;
+            #[cfg(target_os = "linux")]
+            render_without_compositing(&window);
+            #[cfg(not(target_os = "linux"))]
+            let _ = window;
             #[cfg(target_os = "linux")]
             forget_recent_files();
 

@@ -34,10 +34,10 @@ function pssKiB(pid) {
   }
 }
 
-/** The app process and everything under it (WebKit's web and network processes). */
-function appTree() {
+/** The app process (by its name) and everything under it (WebKit's web and network processes). */
+function appTree(name = 'dsl-desk') {
   const procs = children();
-  const root = [...procs].find(([, p]) => p.comm === 'dsl-desk');
+  const root = [...procs].find(([, p]) => p.comm === name.slice(0, 15));
   if (!root) return [];
   const tree = [root[0]];
   for (let i = 0; i < tree.length; i++) {
@@ -58,12 +58,17 @@ try {
   const bare = [];
   const unlocks = [];
   let memory = null;
+  let bareMemory = null;
   for (let i = 0; i < RUNS; i++) {
     // The baseline and the app take turns, so both see the same machine.
     let started = performance.now();
     const baseline = await App.start(vault, [], BARE);
     await baseline.waitForHeading('Unlock', 30000);
     bare.push(performance.now() - started);
+    if (i === RUNS - 1) {
+      await sleep(5000);
+      bareMemory = appTree(BARE.split('/').pop());
+    }
     await baseline.quit();
 
     started = performance.now();
@@ -87,10 +92,18 @@ try {
   console.log(`bare Tauri window of the same version, launch to its heading (median of ${RUNS}): ${median(bare).toFixed(0)} ms  [${list(bare)}]`);
   console.log(`DSL Desk, launch to the unlock screen (median of ${RUNS}): ${median(launches).toFixed(0)} ms  [${list(launches)}]; ${(median(launches) / median(bare)).toFixed(2)}× the bare window`);
   console.log(`unlock, click to home screen (median of ${RUNS}): ${median(unlocks).toFixed(0)} ms  [${unlocks.map((x) => x.toFixed(0)).join(', ')}]`);
+  const pss = (tree) => tree.reduce((s, p) => s + p.pss, 0) / 1024;
+  const show = (tree) => {
+    for (const p of tree) console.log(`  ${p.comm.padEnd(18)} pid ${p.pid}: ${(p.pss / 1024).toFixed(1)} MiB`);
+  };
+  if (bareMemory?.length) {
+    console.log(`memory of the idle bare window (PSS, all processes): ${pss(bareMemory).toFixed(1)} MiB`);
+    show(bareMemory);
+  }
   if (memory?.length) {
-    const total = memory.reduce((s, p) => s + p.pss, 0);
-    console.log(`memory of the idle unlocked app (PSS, all processes): ${(total / 1024).toFixed(1)} MiB`);
-    for (const p of memory) console.log(`  ${p.comm.padEnd(18)} pid ${p.pid}: ${(p.pss / 1024).toFixed(1)} MiB`);
+    const ratio = bareMemory?.length ? `; ${(pss(memory) / pss(bareMemory)).toFixed(2)}× the bare window` : '';
+    console.log(`memory of the idle unlocked app (PSS, all processes): ${pss(memory).toFixed(1)} MiB${ratio}`);
+    show(memory);
   }
 } finally {
   rmSync(vault, { recursive: true, force: true });

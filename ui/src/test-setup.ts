@@ -1,8 +1,21 @@
 // jsdom lacks a WebCrypto random source on some Node versions; Tauri's mocks need it.
 import { randomFillSync } from 'node:crypto';
+import { beforeAll } from 'vitest';
 
 if (!globalThis.crypto?.getRandomValues) {
   Object.defineProperty(globalThis, 'crypto', {
     value: { getRandomValues: (buffer: Uint8Array) => randomFillSync(buffer) },
   });
 }
+
+// The app loads most of its screens when first needed (see App.svelte). Loading them here, before
+// any test, keeps the first test of a file from timing out while Vite compiles them.
+beforeAll(async () => {
+  await Promise.all([
+    import('./screens/Home.svelte'),
+    import('./screens/RecoveryKey.svelte'),
+    import('./screens/DemoSetup.svelte'),
+    import('./screens/KeyFileMissing.svelte'),
+    import('./screens/OlderCopy.svelte'),
+  ]);
+}, 60_000);

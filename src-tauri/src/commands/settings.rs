@@ -120,6 +120,12 @@ pub async fn about(state: State<'_, AppState>) -> CmdResult<AboutInfo> {
             let founding_fingerprint = state.with_vault(|v| Ok(v.founding_fingerprint()?)).ok();
             Ok(AboutInfo {
                 version: env!("CARGO_PKG_VERSION").to_string(),
+                build: format!(
+                    "{}, {} ({} build)",
+                    env!("DSL_DESK_COMMIT"),
+                    env!("DSL_DESK_COMMIT_DATE"),
+                    env!("DSL_DESK_PROFILE")
+                ),
                 vault_dir: state.0.vault_dir.to_string_lossy().into_owned(),
                 schema_version,
                 founding_fingerprint,

@@ -76,9 +76,15 @@ pub fn check_new_passphrase(
 /// Whether a vault exists and whether it is open.
 #[tauri::command]
 pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultStatus> {
+    Ok(status_of(&state))
+}
+
+/// The vault's status, as `vault_status` answers it (also given to the page as it starts, so the
+/// first screen needs no round trip).
+pub fn status_of(state: &AppState) -> VaultStatus {
     let dir = &state.0.vault_dir;
     let key_file_missing = Vault::key_file_missing(dir);
-    Ok(VaultStatus {
+    VaultStatus {
         exists: Vault::exists(dir),
         unlocked: state.open().is_some(),
         key_file_missing,
@@ -90,7 +96,7 @@ pub async fn vault_status(state: State<'_, AppState>) -> CmdResult<VaultStatus> 
         } else {
             Vec::new()
         },
-    })
+    }
 }
 
 /// The demonstration vault's passphrase, shown on its unlock screen. It guards generated data

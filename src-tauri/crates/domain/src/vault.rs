@@ -259,6 +259,9 @@ pub fn check_threshold(value: u32) -> Result<u32, ApiError> {
 #[ts(export)]
 pub struct AboutInfo {
     pub version: String,
+    /// The build: the commit it was made from, that commit's date, and whether it is a release
+    /// or a debug build.
+    pub build: String,
     pub vault_dir: String,
     #[ts(type = "number")]
     pub schema_version: i64,

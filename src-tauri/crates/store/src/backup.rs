@@ -191,10 +191,10 @@ impl Vault {
     pub fn backup_to(&mut self, dest: &Path, now: DateTime<Utc>) -> Result<BackupInfo> {
         self.require_backup_role()?;
         let snapshot = self.dir.join("backup-snapshot.db");
-        let _ = std::fs::remove_file(&snapshot);
+        let _ = crate::files::remove_file(&snapshot);
         let exported = export_copy(&self.conn, &self.key, &snapshot)
             .and_then(|()| Ok(std::fs::read(&snapshot)?));
-        let _ = std::fs::remove_file(&snapshot);
+        let _ = crate::files::remove_file(&snapshot);
         let db = exported?;
         let slots = std::fs::read(self.dir.join(KEYSLOTS_FILE))?;
         let records = self.record_files()?;
@@ -252,7 +252,7 @@ impl Vault {
         if !dir.join(DB_FILE).exists() {
             // Left by a restore that stopped before its copy was moved into place: that copy
             // is of a backup, which is still where it was.
-            let _ = std::fs::remove_dir_all(&staging);
+            let _ = crate::files::remove_dir_all(&staging);
         }
         if db_files_present(dir) {
             return Err(StoreError::KeyFileMissing);
@@ -307,7 +307,7 @@ pub struct PreparedRestore {
 impl Drop for PreparedRestore {
     fn drop(&mut self) {
         if !self.keep_staging {
-            let _ = std::fs::remove_dir_all(&self.staging);
+            let _ = crate::files::remove_dir_all(&self.staging);
         }
     }
 }
@@ -392,7 +392,8 @@ impl PreparedRestore {
         if let Err(e) = replace_durably(&staging.join(KEYSLOTS_FILE), &dir.join(KEYSLOTS_FILE)) {
             // Back where it came from, so the folder is as it was. Should even that fail,
             // the copy's key file stays in the restore's folder, beside the moved database.
-            self.keep_staging = std::fs::rename(dir.join(DB_FILE), staging.join(DB_FILE)).is_err();
+            self.keep_staging =
+                crate::files::rename(dir.join(DB_FILE), staging.join(DB_FILE)).is_err();
             return Err(e);
         }
         let opened = self.open_at(&dir);

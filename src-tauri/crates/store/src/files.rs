@@ -47,14 +47,55 @@ pub(crate) fn write_atomically(path: &Path, parts: &[&[u8]]) -> Result<()> {
     replace_durably(&tmp, path)
 }
 
+/// Runs a file-system operation. On Windows, an antivirus scan, the search indexer or a sync or
+/// backup client may hold a file that was just written or closed for a moment, and a rename or
+/// delete then fails with "access denied" or "in use": there it is tried again for about a second
+/// before the error is reported. Elsewhere `op` runs once.
+pub fn retrying<T>(mut op: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
+    #[cfg(windows)]
+    {
+        // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION, and
+        // ERROR_DIR_NOT_EMPTY (a folder whose last file is still being deleted).
+        const TRANSIENT: [i32; 4] = [5, 32, 33, 145];
+        let mut wait = std::time::Duration::from_millis(10);
+        for _ in 0..8 {
+            match op() {
+                Err(e) if e.raw_os_error().is_some_and(|c| TRANSIENT.contains(&c)) => {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(std::time::Duration::from_millis(250));
+                }
+                done => return done,
+            }
+        }
+    }
+    op()
+}
+
+/// Renames `from` to `to` (see [`retrying`]).
+pub fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> std::io::Result<()> {
+    retrying(|| std::fs::rename(from.as_ref(), to.as_ref()))
+}
+
+/// Deletes the file at `path` (see [`retrying`]).
+pub fn remove_file(path: impl AsRef<Path>) -> std::io::Result<()> {
+    retrying(|| std::fs::remove_file(path.as_ref()))
+}
+
+/// Deletes the folder at `path` and everything in it (see [`retrying`]).
+pub fn remove_dir_all(path: impl AsRef<Path>) -> std::io::Result<()> {
+    retrying(|| std::fs::remove_dir_all(path.as_ref()))
+}
+
 /// Flushes the complete file `from` to disk, renames it over `to` and makes the rename durable
 /// where the platform allows opening a directory.
 pub(crate) fn replace_durably(from: &Path, to: &Path) -> Result<()> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(from)?
-        .sync_all()?;
-    std::fs::rename(from, to)?;
+    retrying(|| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(from)?
+            .sync_all()
+    })?;
+    rename(from, to)?;
     if let Some(dir) = to.parent() {
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();

@@ -3,7 +3,12 @@
 /**
  * Facts for the About screen.
  */
-export type AboutInfo = { version: string, vaultDir: string, schemaVersion: number, 
+export type AboutInfo = { version: string, 
+/**
+ * The build: the commit it was made from, that commit's date, and whether it is a release
+ * or a debug build.
+ */
+build: string, vaultDir: string, schemaVersion: number, 
 /**
  * The fingerprint of the vault's founding key (when it is unlocked), as the recovery
  * sheet prints it.

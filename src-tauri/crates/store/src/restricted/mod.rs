@@ -608,7 +608,7 @@ fn new_file(
 /// Removes a record's file and its journals, as far as it can (a failed restriction).
 fn remove_files(path: &Path) {
     for p in journals(path) {
-        let _ = std::fs::remove_file(p);
+        let _ = crate::files::remove_file(p);
     }
 }
 
@@ -1116,7 +1116,7 @@ impl Vault {
             ))?;
         drop(record);
         for p in journals(&path) {
-            match std::fs::remove_file(&p) {
+            match crate::files::remove_file(&p) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e.into()),
@@ -1158,10 +1158,10 @@ impl Vault {
                 let bytes = match self.held_of(kind).get(&subject) {
                     Some(r) => {
                         let snapshot = self.dir.join(RESTRICTED_DIR).join("backup-snapshot.db");
-                        let _ = std::fs::remove_file(&snapshot);
+                        let _ = crate::files::remove_file(&snapshot);
                         let copied = crate::vault::export_copy(&r.conn, &r.key, &snapshot)
                             .and_then(|()| Ok(std::fs::read(&snapshot)?));
-                        let _ = std::fs::remove_file(&snapshot);
+                        let _ = crate::files::remove_file(&snapshot);
                         copied?
                     }
                     None => match std::fs::read(record_path(&self.dir, &file)) {
@@ -1197,12 +1197,12 @@ pub(crate) fn move_record_files(staging: &Path, dir: &Path) -> Result<()> {
     let to = dir.join(RESTRICTED_DIR);
     if to.exists() {
         let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
-        std::fs::rename(
+        crate::files::rename(
             &to,
             dir.join(format!("{RESTRICTED_DIR}-before-restore-{stamp}")),
         )?;
     }
-    std::fs::rename(&from, &to)?;
+    crate::files::rename(&from, &to)?;
     Ok(())
 }
 

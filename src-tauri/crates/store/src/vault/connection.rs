@@ -166,6 +166,10 @@ fn set_pragmas(conn: &Connection) -> Result<()> {
          PRAGMA secure_delete = ON;
          PRAGMA trusted_schema = OFF;",
     )?;
+    // On macOS fsync() leaves the write in the drive's cache: a commit is durable only with
+    // F_FULLFSYNC, which SQLite uses when asked.
+    #[cfg(target_os = "macos")]
+    conn.execute_batch("PRAGMA fullfsync = ON; PRAGMA checkpoint_fullfsync = ON;")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }
@@ -209,7 +213,7 @@ pub(crate) fn convert_page_format(dir: &Path, conn: Connection, key: &DataKey) -
         for suffix in ["", "-journal"] {
             let mut name = target.as_os_str().to_os_string();
             name.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(name));
+            let _ = crate::files::remove_file(PathBuf::from(name));
         }
     };
     remove_target();
@@ -265,6 +269,6 @@ pub(crate) fn db_files_present(dir: &Path) -> bool {
 /// has just made: nothing that was there before is ever removed.
 pub(crate) fn remove_db_files(dir: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
+        let _ = crate::files::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
     }
 }

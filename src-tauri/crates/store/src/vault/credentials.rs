@@ -215,6 +215,6 @@ fn remove_with_journal(target: &std::path::Path) {
     for suffix in ["", "-journal"] {
         let mut name = target.as_os_str().to_os_string();
         name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
+        let _ = crate::files::remove_file(PathBuf::from(name));
     }
 }

@@ -135,7 +135,7 @@ impl Vault {
         if let Err(e) = written {
             // Only the file just made here, half written, is removed.
             drop(out);
-            let _ = std::fs::remove_file(&dest);
+            let _ = crate::files::remove_file(&dest);
             return Err(e.into());
         }
         if let Ok(d) = std::fs::File::open(dir) {
