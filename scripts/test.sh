@@ -45,5 +45,5 @@ echo "== real-app tests (tauri-driver, WebKitWebDriver, Xvfb)"
 xvfb-run -a -s "-screen 0 1280x860x24" bash tests/e2e/run.sh
 
 echo "== the .deb of that build: installed with apt, the installed app driven, then removed"
-bash scripts/package.sh --debug
+bash scripts/package.sh --debug --built
 xvfb-run -a -s "-screen 0 1280x860x24" bash tests/package/run.sh "$(ls target/debug/bundle/deb/*.deb)"

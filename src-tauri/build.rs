@@ -154,11 +154,16 @@ fn build_stamp() {
     println!("cargo:rustc-env=DSL_DESK_COMMIT={commit}");
     println!("cargo:rustc-env=DSL_DESK_COMMIT_DATE={date}");
     println!("cargo:rustc-env=DSL_DESK_PROFILE={profile}");
-    // A new commit changes HEAD (detached) or the branch's ref (loose or packed).
-    if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
-        let dir = PathBuf::from(dir);
-        for f in ["HEAD", "refs/heads", "packed-refs"] {
-            println!("cargo:rerun-if-changed={}", dir.join(f).display());
+    // A new commit changes HEAD (detached) or the branch's ref (loose or packed). Only files that
+    // exist are watched: cargo takes a missing one as changed, and would run this every time.
+    let mut watched = vec![git(&["rev-parse", "--git-path", "HEAD"])];
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        watched.push(git(&["rev-parse", "--git-path", &branch]));
+    }
+    watched.push(git(&["rev-parse", "--git-path", "packed-refs"]));
+    for path in watched.into_iter().flatten().map(PathBuf::from) {
+        if path.exists() {
+            println!("cargo:rerun-if-changed={}", path.display());
         }
     }
 }

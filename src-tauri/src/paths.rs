@@ -60,24 +60,12 @@ pub fn vault_dir(
         }
     }
     if demo {
-        return default_data_dir().map(|d| d.join("demo-vault"));
+        return dsl_store::files::data_dir().map(|d| d.join("demo-vault"));
     }
     if let Some(dir) = env.filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(dir));
     }
-    default_data_dir().map(|d| d.join("vault"))
-}
-
-/// The folder that holds the vault by default: the system's data folder for DSL Desk. On Windows
-/// that is the local application data (`%LOCALAPPDATA%\DSL Desk Data`), not the roaming one that
-/// school networks copy to a server or redirect to a network share (where SQLite's write-ahead log
-/// is unsafe), and beside the per-user install folder (`%LOCALAPPDATA%\DSL Desk`), not in it.
-fn default_data_dir() -> Option<PathBuf> {
-    #[cfg(windows)]
-    return directories::BaseDirs::new().map(|b| b.data_local_dir().join("DSL Desk Data"));
-    #[cfg(not(windows))]
-    return directories::ProjectDirs::from("uk.org", "DSL Desk", "DSL Desk")
-        .map(|p| p.data_dir().to_path_buf());
+    dsl_store::files::data_dir().map(|d| d.join("vault"))
 }
 
 #[cfg(test)]

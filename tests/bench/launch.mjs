@@ -59,6 +59,8 @@ try {
   const unlocks = [];
   let memory = null;
   let bareMemory = null;
+  const bareFlat = [];
+  let bareFlatMemory = null;
   for (let i = 0; i < RUNS; i++) {
     // The baseline and the app take turns, so both see the same machine.
     let started = performance.now();
@@ -70,6 +72,17 @@ try {
       bareMemory = appTree(BARE.split('/').pop());
     }
     await baseline.quit();
+
+    // The same bare window drawn without accelerated compositing, as DSL Desk is drawn.
+    started = performance.now();
+    const flat = await App.start(vault, ['--no-compositing'], BARE);
+    await flat.waitForHeading('Unlock', 30000);
+    bareFlat.push(performance.now() - started);
+    if (i === RUNS - 1) {
+      await sleep(5000);
+      bareFlatMemory = appTree(BARE.split('/').pop());
+    }
+    await flat.quit();
 
     started = performance.now();
     app = await App.start(vault);
@@ -90,7 +103,8 @@ try {
   }
   const list = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
   console.log(`bare Tauri window of the same version, launch to its heading (median of ${RUNS}): ${median(bare).toFixed(0)} ms  [${list(bare)}]`);
-  console.log(`DSL Desk, launch to the unlock screen (median of ${RUNS}): ${median(launches).toFixed(0)} ms  [${list(launches)}]; ${(median(launches) / median(bare)).toFixed(2)}× the bare window`);
+  console.log(`the same, drawn without compositing (median of ${RUNS}): ${median(bareFlat).toFixed(0)} ms  [${list(bareFlat)}]`);
+  console.log(`DSL Desk, launch to the unlock screen (median of ${RUNS}): ${median(launches).toFixed(0)} ms  [${list(launches)}]; ${(median(launches) / median(bare)).toFixed(2)}× the bare window, ${(median(launches) / median(bareFlat)).toFixed(2)}× the bare window without compositing`);
   console.log(`unlock, click to home screen (median of ${RUNS}): ${median(unlocks).toFixed(0)} ms  [${unlocks.map((x) => x.toFixed(0)).join(', ')}]`);
   const pss = (tree) => tree.reduce((s, p) => s + p.pss, 0) / 1024;
   const show = (tree) => {
@@ -100,8 +114,15 @@ try {
     console.log(`memory of the idle bare window (PSS, all processes): ${pss(bareMemory).toFixed(1)} MiB`);
     show(bareMemory);
   }
+  if (bareFlatMemory?.length) {
+    console.log(`memory of the idle bare window without compositing (PSS, all processes): ${pss(bareFlatMemory).toFixed(1)} MiB`);
+    show(bareFlatMemory);
+  }
   if (memory?.length) {
-    const ratio = bareMemory?.length ? `; ${(pss(memory) / pss(bareMemory)).toFixed(2)}× the bare window` : '';
+    const ratio =
+      bareMemory?.length && bareFlatMemory?.length
+        ? `; ${(pss(memory) / pss(bareMemory)).toFixed(2)}× the bare window, ${(pss(memory) / pss(bareFlatMemory)).toFixed(2)}× the bare window without compositing`
+        : '';
     console.log(`memory of the idle unlocked app (PSS, all processes): ${pss(memory).toFixed(1)} MiB${ratio}`);
     show(memory);
   }

@@ -170,12 +170,21 @@ export class App {
     return call('GET', this.s('/title'));
   }
 
-  /** Saves a screenshot of the window to tests/e2e/artifacts/NAME.png. */
+  /** Saves a screenshot of the window to tests/e2e/artifacts/NAME.png. The app draws its pages
+   *  without accelerated compositing, and WebKitWebDriver's own screenshot then never returns, so
+   *  the window is captured from the X server, as a person's screenshot would be, once the page
+   *  has drawn two frames. */
   async screenshot(name) {
     mkdirSync(artifacts, { recursive: true });
-    const b64 = await call('GET', this.s('/screenshot'));
     const path = join(artifacts, `${name}.png`);
-    writeFileSync(path, Buffer.from(b64, 'base64'));
+    await this.script('return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));');
+    await sleep(100);
+    const windows = execFileSync('xdotool', ['search', '--onlyvisible', '--name', 'DSL Desk'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+    if (!windows.length) throw new Error('no DSL Desk window to capture');
+    execFileSync('import', ['-window', windows[windows.length - 1], path]);
     return path;
   }
 }

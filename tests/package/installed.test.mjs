@@ -20,10 +20,11 @@ const VERSION = JSON.parse(readFileSync(join(root, 'src-tauri', 'tauri.conf.json
 const sudo = process.getuid() === 0 ? [] : ['sudo'];
 
 function run(cmd, args) {
-  return execFileSync(cmd, args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return execFileSync(cmd, args, { encoding: 'utf8' });
 }
 function apt(...args) {
-  const [cmd, ...rest] = [...sudo, 'apt-get', '-y', '-q', ...args];
+  // Through env, so the setting survives sudo.
+  const [cmd, ...rest] = [...sudo, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', ...args];
   return run(cmd, rest);
 }
 function installed() {
@@ -46,14 +47,23 @@ function fingerprints(dir) {
   walk(dir);
   return out;
 }
-/** The path the running app was started from, read from the process itself. */
-function runningFrom() {
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dsl-desk') return readlinkSync(`/proc/${pid}/exe`);
-    } catch {}
-  }
-  return null;
+/** The processes running the installed binary, read from the processes themselves. */
+function installedRunning() {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/exe`) === BIN;
+      } catch {
+        return false;
+      }
+    });
+}
+/** Ends the session, then waits for the app to finish quitting (it locks the vault and folds its
+ *  write-ahead log into vault.db as it goes). */
+async function quit(app) {
+  await app.quit();
+  await waitFor(() => installedRunning().length === 0, { what: 'the app to quit', timeout: 30000 });
 }
 
 describe('the installed package', () => {
@@ -95,7 +105,7 @@ describe('the installed package', () => {
 
   it('runs from its installed path: a vault made in the default place, an incident, lock and unlock', async () => {
     app = await App.start(null, [], BIN);
-    assert.equal(runningFrom(), BIN);
+    assert.equal(installedRunning().length, 1, 'the app runs from its installed path');
     await createVault(app, { school: 'Package Test School', user: 'Dana Okafor', pass: PASS });
     await recordBullyingIncident(app, 'Unkind messages in a group chat.', REFERENCE);
 
@@ -114,7 +124,7 @@ describe('the installed package', () => {
     await app.clickButton('Unlock');
     await app.waitForHeading('Incidents', 30000);
     await waitFor(async () => (await app.text('main')).includes(REFERENCE), { what: 'the incident in the list' });
-    await app.quit();
+    await quit(app);
     app = null;
     assert.ok(existsSync(join(vault, 'vault.db')));
   });
@@ -135,7 +145,7 @@ describe('the installed package', () => {
     await app.clickButton('Unlock');
     await app.waitForHeading('Incidents', 30000);
     await waitFor(async () => (await app.text('main')).includes(REFERENCE), { what: 'the incident, after installing again' });
-    await app.quit();
+    await quit(app);
     app = null;
     apt('purge', 'dsl-desk');
     assert.ok(existsSync(join(vault, 'vault.db')), 'purging the package keeps the vault too');

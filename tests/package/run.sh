@@ -17,6 +17,10 @@ DEB="$(realpath "$DEB")"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 DRIVER="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
+if [ ! -x "$DRIVER" ]; then
+  echo "package: tauri-driver is missing: run scripts/setup.sh" >&2
+  exit 1
+fi
 
 home="$(mktemp -d "${TMPDIR:-/tmp}/dsl-desk-package-home-XXXXXX")"
 driver_pid=""
@@ -24,14 +28,14 @@ cleanup() {
   if [ -n "$driver_pid" ]; then kill "$driver_pid" 2>/dev/null || true; fi
   # The test removes the package itself; a run that failed before then leaves nothing installed.
   if dpkg-query -W -f='${Status}' dsl-desk 2>/dev/null | grep -q "install ok installed"; then
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get remove -y -q dsl-desk >/dev/null || true
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q dsl-desk >/dev/null || true
   fi
   rm -rf "$home"
 }
 trap cleanup EXIT
 
 echo "package: installing $(basename "$DEB") with apt"
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --reinstall --no-install-recommends "$DEB"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall --no-install-recommends "$DEB"
 
 # The app is started by the driver, so it gets the driver's environment: a new home folder and
 # nothing that moves the vault or its records elsewhere.

@@ -49,6 +49,12 @@ pub fn pages(path: &Path) -> usize {
         .expect("page count")
 }
 
+/// The `pdfinfo` fields (title, creator, producer, dates …), as it prints them.
+#[allow(dead_code)]
+pub fn info(path: &Path) -> String {
+    run("pdfinfo", &["-isodates", &path.to_string_lossy()])
+}
+
 /// True when every word on every page lies inside the page less `margin_pt` points each side,
 /// read from `pdftotext -bbox`.
 #[allow(dead_code)]

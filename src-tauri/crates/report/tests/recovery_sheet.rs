@@ -14,7 +14,9 @@ fn recovery_sheet_holds_the_key_and_prints_names_as_written() {
         app_version: "0.1.0".into(),
         founding_fingerprint: "0A1B 2C3D 4E5F 6071 8293 A4B5 C6D7 E8F9".into(),
     };
+    let year_before = chrono::Datelike::year(&chrono::Utc::now());
     let path = pdf_tools::save("recovery-sheet.pdf", &render(&sheet).expect("renders"));
+    let year_after = chrono::Datelike::year(&chrono::Utc::now());
     assert_eq!(pdf_tools::pages(&path), 1);
     let text = pdf_tools::text(&path)
         .split_whitespace()
@@ -38,6 +40,26 @@ fn recovery_sheet_holds_the_key_and_prints_names_as_written() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
+    // The file says what it is, who made it and when: not 1970, and no author.
+    let info = pdf_tools::info(&path);
+    for expected in [
+        "Title:           DSL Desk recovery sheet",
+        "Creator:         DSL Desk",
+        "Producer:        DSL Desk",
+    ] {
+        assert!(info.contains(expected), "missing {expected:?} in:\n{info}");
+    }
+    for field in ["CreationDate:", "ModDate:"] {
+        let dated = [year_before, year_after]
+            .iter()
+            .any(|y| info.contains(&format!("{field:<17}{y}-")));
+        assert!(dated, "{field} is not this year:\n{info}");
+    }
+    let author = info.lines().find(|l| l.starts_with("Author:"));
+    assert!(
+        author.is_none_or(|l| l.trim() == "Author:"),
+        "no author is named:\n{info}"
+    );
     let fonts = pdf_tools::fonts(&path);
     let embedded: Vec<&str> = fonts.lines().filter(|l| l.contains("DejaVuSans")).collect();
     assert!(!embedded.is_empty(), "DejaVu not listed:\n{fonts}");

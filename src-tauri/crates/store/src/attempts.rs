@@ -111,14 +111,13 @@ fn canonical(dir: &Path) -> PathBuf {
     std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
 }
 
-/// The folder the records live in by default: [`ATTEMPTS_DIR_ENV`], else the operating
-/// system's local data folder for DSL Desk.
+/// The folder the records live in by default: [`ATTEMPTS_DIR_ENV`], else DSL Desk's data folder
+/// ([`crate::files::data_dir`]).
 pub fn default_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(ATTEMPTS_DIR_ENV).filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(dir));
     }
-    directories::ProjectDirs::from("uk.org", "DSL Desk", "DSL Desk")
-        .map(|p| p.data_local_dir().join("attempts"))
+    crate::files::data_dir().map(|d| d.join("attempts"))
 }
 
 fn unavailable(_: std::io::Error) -> StoreError {

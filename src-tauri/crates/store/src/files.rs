@@ -7,6 +7,19 @@ use std::path::Path;
 
 use crate::Result;
 
+/// DSL Desk's data folder, where the vault and the record of wrong passphrases are kept by
+/// default: the system's data folder for DSL Desk. On Windows that is the local application data
+/// (`%LOCALAPPDATA%\DSL Desk Data`), not the roaming one that school networks copy to a server or
+/// redirect to a network share (where SQLite's write-ahead log is unsafe), and beside the per-user
+/// install folder (`%LOCALAPPDATA%\DSL Desk`), not in it.
+pub fn data_dir() -> Option<std::path::PathBuf> {
+    #[cfg(windows)]
+    return directories::BaseDirs::new().map(|b| b.data_local_dir().join("DSL Desk Data"));
+    #[cfg(not(windows))]
+    return directories::ProjectDirs::from("uk.org", "DSL Desk", "DSL Desk")
+        .map(|p| p.data_local_dir().to_path_buf());
+}
+
 /// Creates the file at `path` for writing, or empties the one there, readable and writable by
 /// its owner only on Unix (mode 0o600): also when it replaces a file others could read, whose
 /// mode is changed before anything is written. Every file the app writes (the vault's own,

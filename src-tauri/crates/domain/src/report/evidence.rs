@@ -1,7 +1,7 @@
 //! The evidence register, with each item's custody log, and the reviews of devices or sites.
 
 use super::{field, Ctx, EvidenceBlock, Field, Table};
-use crate::evidence::{CustodyEvent, DeviceReview, EvidenceItem};
+use crate::evidence::{CustodyEvent, DeviceReview, EvidenceItem, EvidenceKind, Tristate};
 use crate::time::uk_date_time;
 
 /// An item's details: what it is, where it was found, its state when seized, where it is now
@@ -28,15 +28,20 @@ fn item_fields(cx: &Ctx, e: &EvidenceItem) -> Vec<Field> {
             fields.push(field(label, cx.r(value)));
         }
     }
-    fields.push(field(
-        "State when seized",
-        format!(
-            "switched on: {}; locked: {}; network disconnected: {}",
-            d.switched_on.label(),
-            d.locked.label(),
-            d.network_disconnected.label()
-        ),
-    ));
+    // A device's state when seized is printed, known or not; for a screenshot, a file or a page
+    // it does not apply, and is printed only if something of it was recorded.
+    let states = [d.switched_on, d.locked, d.network_disconnected];
+    if d.kind == EvidenceKind::Device || states.iter().any(|s| *s != Tristate::NotKnown) {
+        fields.push(field(
+            "State when seized",
+            format!(
+                "switched on: {}; locked: {}; network disconnected: {}",
+                d.switched_on.label(),
+                d.locked.label(),
+                d.network_disconnected.label()
+            ),
+        ));
+    }
     fields.push(field(
         "Now",
         match e.ended {

@@ -107,6 +107,15 @@ impl Canvas {
     /// A new document with one empty page.
     pub fn new(title: &str) -> Result<Self, ReportError> {
         let mut doc = PdfDocument::new(title);
+        // Dated when it is drawn (printpdf would otherwise say 1 January 1970), and made by
+        // DSL Desk; no author, since a report's reader needs none and it could name someone.
+        let now = printpdf::OffsetDateTime::now_utc();
+        let info = &mut doc.metadata.info;
+        info.creation_date = now;
+        info.modification_date = now;
+        info.metadata_date = now;
+        info.creator = "DSL Desk".into();
+        info.producer = "DSL Desk".into();
         let regular = load(&mut doc, REGULAR_TTF)?;
         let bold = load(&mut doc, BOLD_TTF)?;
         Ok(Self {
