@@ -46,6 +46,22 @@ function appTree(name = 'dsl-desk') {
   return tree.map((pid) => ({ pid, comm: procs.get(pid).comm, pss: pssKiB(pid) }));
 }
 
+/** Starts the bare window with `args`, notes the time to its heading in `times` and, when
+ *  `measure` is set, returns its memory once it has been idle for five seconds. */
+async function launchBare(args, times, measure) {
+  const started = performance.now();
+  const baseline = await App.start(vault, args, BARE);
+  await baseline.waitForHeading('Unlock', 30000);
+  times.push(performance.now() - started);
+  let memory = null;
+  if (measure) {
+    await sleep(5000);
+    memory = appTree(BARE.split('/').pop());
+  }
+  await baseline.quit();
+  return memory;
+}
+
 const vault = mkdtempSync(join(tmpdir(), 'dsl-desk-bench-'));
 try {
   // Make the vault once.
@@ -62,29 +78,13 @@ try {
   const bareFlat = [];
   let bareFlatMemory = null;
   for (let i = 0; i < RUNS; i++) {
-    // The baseline and the app take turns, so both see the same machine.
-    let started = performance.now();
-    const baseline = await App.start(vault, [], BARE);
-    await baseline.waitForHeading('Unlock', 30000);
-    bare.push(performance.now() - started);
-    if (i === RUNS - 1) {
-      await sleep(5000);
-      bareMemory = appTree(BARE.split('/').pop());
-    }
-    await baseline.quit();
-
+    // The baselines and the app take turns, so all see the same machine.
+    const last = i === RUNS - 1;
+    bareMemory = (await launchBare([], bare, last)) ?? bareMemory;
     // The same bare window drawn without accelerated compositing, as DSL Desk is drawn.
-    started = performance.now();
-    const flat = await App.start(vault, ['--no-compositing'], BARE);
-    await flat.waitForHeading('Unlock', 30000);
-    bareFlat.push(performance.now() - started);
-    if (i === RUNS - 1) {
-      await sleep(5000);
-      bareFlatMemory = appTree(BARE.split('/').pop());
-    }
-    await flat.quit();
+    bareFlatMemory = (await launchBare(['--no-compositing'], bareFlat, last)) ?? bareFlatMemory;
 
-    started = performance.now();
+    const started = performance.now();
     app = await App.start(vault);
     await app.waitForHeading('Unlock', 30000);
     launches.push(performance.now() - started);
@@ -95,7 +95,7 @@ try {
     await app.waitForHeading('Incidents', 30000);
     unlocks.push(performance.now() - clicked);
 
-    if (i === RUNS - 1) {
+    if (last) {
       await sleep(5000);
       memory = appTree();
     }
