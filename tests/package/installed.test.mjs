@@ -130,6 +130,9 @@ describe('the installed package', () => {
   });
 
   it('removing the package leaves the vault byte for byte; installed again, it opens the same vault', async () => {
+    // A failure above may have left its session open: the driver holds one at a time.
+    if (app) await quit(app).catch(() => {});
+    app = null;
     assert.ok(vault, 'the vault was made');
     const before = fingerprints(vault);
     assert.ok(Object.keys(before).some((f) => f.endsWith('vault.db')));
