@@ -13,6 +13,7 @@ DEB_PACKAGES=(
   libxdo-dev libssl-dev
   webkit2gtk-driver xvfb xauth dbus-x11 at-spi2-core
   poppler-utils imagemagick xdotool desktop-file-utils
+  evince xdg-utils
 )
 
 missing=()

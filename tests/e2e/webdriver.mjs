@@ -179,7 +179,7 @@ export class App {
     const path = join(artifacts, `${name}.png`);
     await this.script('return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));');
     await sleep(100);
-    const windows = execFileSync('xdotool', ['search', '--onlyvisible', '--name', 'DSL Desk'], { encoding: 'utf8' })
+    const windows = execFileSync('xdotool', ['search', '--onlyvisible', '--name', '^DSL Desk$'], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .filter(Boolean);
