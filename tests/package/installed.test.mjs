@@ -66,6 +66,15 @@ async function quit(app) {
   await waitFor(() => installedRunning().length === 0, { what: 'the app to quit', timeout: 30000 });
 }
 
+/** From the unlock screen: unlocks, and waits for the incident in the list. */
+async function unlockToTheIncident(app, what) {
+  await app.waitForHeading('Unlock', 30000);
+  await app.type('#unlock-passphrase', PASS);
+  await app.clickButton('Unlock');
+  await app.waitForHeading('Incidents', 30000);
+  await waitFor(async () => (await app.text('main')).includes(REFERENCE), { what });
+}
+
 describe('the installed package', () => {
   let app;
   let vault;
@@ -119,11 +128,7 @@ describe('the installed package', () => {
     await app.screenshot('120-installed-about');
 
     await app.clickButton('Lock');
-    await app.waitForHeading('Unlock');
-    await app.type('#unlock-passphrase', PASS);
-    await app.clickButton('Unlock');
-    await app.waitForHeading('Incidents', 30000);
-    await waitFor(async () => (await app.text('main')).includes(REFERENCE), { what: 'the incident in the list' });
+    await unlockToTheIncident(app, 'the incident in the list');
     await quit(app);
     app = null;
     assert.ok(existsSync(join(vault, 'vault.db')));
@@ -143,11 +148,7 @@ describe('the installed package', () => {
 
     apt('install', '--no-install-recommends', DEB);
     app = await App.start(null, [], BIN);
-    await app.waitForHeading('Unlock', 30000);
-    await app.type('#unlock-passphrase', PASS);
-    await app.clickButton('Unlock');
-    await app.waitForHeading('Incidents', 30000);
-    await waitFor(async () => (await app.text('main')).includes(REFERENCE), { what: 'the incident, after installing again' });
+    await unlockToTheIncident(app, 'the incident, after installing again');
     await quit(app);
     app = null;
     apt('purge', 'dsl-desk');
