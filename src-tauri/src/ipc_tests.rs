@@ -349,6 +349,7 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
             json!({"year": 2025, "term": "autumn"}),
             40,
         ),
+        ("known_in_text", json!({"text": "Proxy sites blocked."}), n),
         (
             "save_governor_draft",
             json!({"year": 2025, "term": "autumn", "draft": {"narrative": "A calm term.",

@@ -62,6 +62,15 @@ describe('demo vault and governor report', { concurrency: false }, () => {
     const captions = await app.script(`return [...document.querySelectorAll('.chart figcaption')].map((f) => f.textContent);`);
     assert.deepEqual(captions.slice(0, 3), ['Risk area', 'Type of activity', 'Illegal or not']);
     assert.ok(captions.includes('Referrals by agency'));
+    // Figures about adults have their own section, never for the term alone.
+    const adults = await app.script(
+      `const h = [...document.querySelectorAll('h2')].find((e) => e.textContent === 'Concerns and allegations about adults');
+       const grid = h && h.nextElementSibling && h.nextElementSibling.nextElementSibling;
+       return grid ? [...grid.querySelectorAll('figure')].map((f) => [f.querySelector('figcaption').textContent, f.querySelector('.window')?.textContent ?? '']) : null;`,
+    );
+    assert.ok(adults, 'the adults section');
+    assert.deepEqual(adults.map((a) => a[0]), ['Who was involved', 'Allegations about adults', 'Actions taken about staff or volunteers']);
+    for (const [title, window] of adults) assert.match(window, /Counted over the last three terms \(/, title);
     await app.screenshot('52-governor-dashboard');
 
     await app.clickButton('Term dates…');
@@ -83,11 +92,39 @@ describe('demo vault and governor report', { concurrency: false }, () => {
 
   it('saves the governor report with the head’s words and a chosen lesson, and no names', async () => {
     const pdf = join(out, 'governor-report.pdf');
+    // A name from a record, to write into a lesson.
+    await app.clickButton('Incidents');
+    await app.waitForHeading('Incidents');
+    await waitFor(async () => (await app.findAll('table tbody tr')).length > 50, { what: 'the list' });
+    const someone = await app.script(
+      `return [...document.querySelectorAll('table tbody tr')].map((r) => r.cells[3].textContent.split(', ')[0].trim()).find((n) => n.includes(' '));`,
+    );
+    assert.ok(someone, 'a named person');
+    await app.clickButton('Governor report');
+    await app.waitForHeading('Governor report');
+    await waitFor(() => app.exists('[data-testid=headlines]'), { what: 'the dashboard' });
+    await setValue(app, '#term-choice', `${year}-summer`);
+    await waitFor(async () => (await app.text('section p.muted')).includes(termLabel), { what: termLabel });
+
     await app.type('#narrative', 'A steady term. Filtering was strengthened after two alerts.');
     await waitFor(() => app.exists('.candidates button'), { what: 'flagged lessons' });
     await app.click('.candidates button');
     await waitFor(() => app.exists('#lesson-0'), { what: 'the chosen lesson' });
     await app.type('#lesson-0', 'Monitoring alerts now go to the DSL and a deputy.');
+
+    // A lesson naming someone in a record is refused, and what it holds is shown beside it.
+    await app.clickButton('Write a lesson');
+    await waitFor(() => app.exists('#lesson-1'), { what: 'a second lesson' });
+    await app.type('#lesson-1', `Talk to ${someone}'s form about proxies.`);
+    await app.clickButton('Save report text');
+    const match = await waitFor(() => app.text('#lesson-1-found'), { what: 'the match shown' });
+    assert.ok(match.includes(someone), 'the name it holds is shown to the DSL');
+    assert.match(match, /a person in a record/);
+    assert.equal(await app.script(`return document.activeElement.id;`), 'lesson-1', 'focus goes to the lesson');
+    assert.equal(await app.script(`return document.getElementById('lesson-1').getAttribute('aria-invalid');`), 'true');
+    assert.match(await app.text('.draft [role=alert]'), /Lesson 2 names someone or holds a reference/);
+    await app.screenshot('54a-lesson-names-someone');
+    await app.clickButton('Remove lesson 2');
     await setValue(app, '#filtering-review', `${year + 1}-06-15`);
     await app.screenshot('54-governor-draft');
     await app.clickButton('Save governor report PDF…');

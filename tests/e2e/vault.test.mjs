@@ -37,6 +37,8 @@ describe('vault and app shell', { concurrency: false }, () => {
     await app.type('#user-name', USER);
     await app.type('#passphrase-passphrase', 'short');
     await app.type('#passphrase-repeat', 'short');
+    // The strength shown as it is typed first: the refusal is the backend's, not only the screen's.
+    await waitFor(async () => /not accepted/.test(await app.text('#passphrase-strength')), { what: 'the strength shown' });
     await app.clickButton('Create vault');
     const refusal = await waitFor(() => app.text('[role=alert]'), { what: 'weak passphrase refusal' });
     assert.match(refusal, /too short/);

@@ -130,7 +130,9 @@ export class App {
   }
 
   async click(css) {
-    await call('POST', this.s(`/element/${await this.find(css)}/click`), {});
+    const id = await this.find(css);
+    await this.waitUntilStill({ [ELEMENT]: id });
+    await call('POST', this.s(`/element/${id}/click`), {});
   }
 
   /** Clicks the first button whose text is `label`, waiting for it to appear. */
@@ -141,7 +143,30 @@ export class App {
         [label],
       );
     const id = await waitFor(find, { what: `button "${label}"`, timeout, interval: 100 });
+    await this.waitUntilStill(id);
     await call('POST', this.s(`/element/${id[ELEMENT]}/click`), {});
+  }
+
+  /** Waits until an element has stopped moving. A click is aimed at where the element is; when a
+   *  late answer (a passphrase's strength, a list loading) moves it first, the click would land on
+   *  whatever took its place. */
+  async waitUntilStill(element) {
+    let last = '';
+    await waitFor(
+      async () => {
+        const now = await this.script(
+          `return new Promise((done) => requestAnimationFrame(() => {
+             const r = arguments[0].getBoundingClientRect();
+             done([r.x, r.y, r.width, r.height].join(','));
+           }));`,
+          [element],
+        );
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { what: 'the element to stop moving', timeout: 5000, interval: 60 },
+    );
   }
 
   async type(css, text) {

@@ -55,3 +55,13 @@ pub async fn save_governor_draft(
         .vault(move |v| Ok(v.save_governor_draft(year, term, &draft, now())?))
         .await
 }
+
+/// The names, usernames and references known to the vault that a text for governors holds:
+/// shown to the DSL before the text goes into the report, never printed.
+#[tauri::command]
+pub async fn known_in_text(
+    state: State<'_, AppState>,
+    text: String,
+) -> CmdResult<Vec<dsl_store::governor::KnownMatch>> {
+    state.vault(move |v| Ok(v.known_in_text(&text)?)).await
+}

@@ -41,6 +41,7 @@ import type { TermName } from './bindings/TermName';
 import type { TermDashboard } from './bindings/TermDashboard';
 import type { TermFigures } from './bindings/TermFigures';
 import type { GovernorDraft } from './bindings/GovernorDraft';
+import type { KnownMatch } from './bindings/KnownMatch';
 import type { Breakdown } from './bindings/Breakdown';
 import type { Cell } from './bindings/Cell';
 import type { LessonCandidate } from './bindings/LessonCandidate';
@@ -83,6 +84,7 @@ export type {
   TermDashboard,
   TermFigures,
   GovernorDraft,
+  KnownMatch,
   Breakdown,
   Cell,
   LessonCandidate,
@@ -174,6 +176,7 @@ export const api = {
   termDashboard: (year: number, term: TermName) => invoke<TermDashboard>('term_dashboard', { year, term }),
   saveGovernorDraft: (year: number, term: TermName, draft: GovernorDraft) =>
     invoke<GovernorDraft>('save_governor_draft', { year, term, draft }),
+  knownInText: (text: string) => invoke<KnownMatch[]>('known_in_text', { text }),
   exportGovernorReport: (year: number, term: TermName) =>
     invoke<string>('export_governor_report', { year, term }),
   createDemoVault: () => invoke<Session>('create_demo_vault'),

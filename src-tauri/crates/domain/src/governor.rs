@@ -125,7 +125,6 @@ pub fn governor_report(
         label: label.to_string(),
         value,
     };
-    let illegal = figures.trend.last().map(|t| t.illegal).unwrap_or_default();
     GovernorReport {
         school_name: school_name.to_string(),
         term_label: figures.term_label.clone(),
@@ -144,7 +143,6 @@ pub fn governor_report(
             h("Reopened this term", figures.reopened.to_string()),
             h("Closed this term", figures.closed.to_string()),
             h("Open at the end of term", figures.open_at_end.to_string()),
-            h("Opened this term and judged illegal", illegal.to_string()),
             h(
                 "Median time from report to closure",
                 days_text(figures.median_days_to_close),

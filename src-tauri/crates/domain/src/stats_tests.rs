@@ -4,6 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+use super::disclosure::{
+    given_away_in_table, secure_breakdown, secure_table, Printed, TableTotals,
+};
 use super::suppression::{breakdown, cross_tab};
 use super::*;
 use crate::flow::{EntryBody, FlowEntry, Mark};
@@ -181,7 +184,7 @@ fn breakdowns_count_incidents_opened_in_the_term() {
 
 #[test]
 fn small_counts_are_suppressed_and_cannot_be_recovered_from_totals() {
-    let b = breakdown(
+    let mut b = breakdown(
         "x",
         vec![
             ("a".into(), 7),
@@ -191,6 +194,10 @@ fn small_counts_are_suppressed_and_cannot_be_recovered_from_totals() {
         ],
         16,
         5,
+    );
+    assert!(
+        !secure_breakdown(&mut b, 5),
+        "two of three counts unshown says less than it hides"
     );
     let shown: Vec<Shown> = b.rows.iter().map(|c| c.shown).collect();
     assert_eq!(
@@ -203,12 +210,13 @@ fn small_counts_are_suppressed_and_cannot_be_recovered_from_totals() {
     assert_eq!(b.rows[2].printed(5), "0");
     assert_eq!(b.rows[3].printed(5), "not shown");
 
-    let two = breakdown(
+    let mut two = breakdown(
         "y",
         vec![("a".into(), 7), ("b".into(), 3), ("c".into(), 2)],
         12,
         5,
     );
+    secure_breakdown(&mut two, 5);
     let shown: Vec<Shown> = two.rows.iter().map(|c| c.shown).collect();
     assert_eq!(
         shown,
@@ -218,34 +226,53 @@ fn small_counts_are_suppressed_and_cannot_be_recovered_from_totals() {
     let off = breakdown("z", vec![("a".into(), 1)], 1, 1);
     assert_eq!(off.rows[0].shown, Shown::Exact);
 
-    let at_threshold = breakdown("w", vec![("a".into(), 5), ("b".into(), 4)], 9, 5);
+    let mut at_threshold = breakdown("w", vec![("a".into(), 5), ("b".into(), 4)], 9, 5);
+    secure_breakdown(&mut at_threshold, 5);
     assert_eq!(at_threshold.rows[0].shown, Shown::Hidden);
     assert_eq!(at_threshold.rows[1].shown, Shown::FewerThan);
     assert!(suppression_rule(5).contains("1 to 4"));
 }
 
 #[test]
-fn cross_tabs_protect_rows_and_columns() {
-    let t = cross_tab(
+fn cross_tabs_protect_columns_against_the_key_stage_counts() {
+    let mut t = cross_tab(
         "t",
         vec!["r1".into(), "r2".into()],
         vec!["c1".into(), "c2".into(), "c3".into()],
         vec![vec![2, 9, 8], vec![10, 12, 7]],
         5,
     );
-    let shown: Vec<Vec<Shown>> = t
-        .cells
-        .iter()
-        .map(|r| r.iter().map(|c| c.shown).collect())
-        .collect();
-    // Row 1: 2 suppressed, so 8 is withheld. Column 3 then has 8 withheld alone, so 7 is too;
-    // column 1 has 2 alone, so 10 is too. Every row and column now has two or none.
+    let exact = |n: u32| {
+        Printed::of(
+            &Cell {
+                label: String::new(),
+                count: n,
+                shown: Shown::Exact,
+            },
+            5,
+        )
+    };
+    let totals = TableTotals {
+        columns: vec![exact(12), exact(21), exact(15)],
+        rows: vec![Printed::UNKNOWN; 2],
+    };
     assert_eq!(
-        shown,
-        vec![
-            vec![Shown::FewerThan, Shown::Exact, Shown::Hidden],
-            vec![Shown::Hidden, Shown::Exact, Shown::Hidden],
-        ]
+        given_away_in_table(&t, 5, &totals),
+        vec![(Some(0), 0)],
+        "2 = 12 - 10"
+    );
+    secure_table(&mut t, 5, &totals);
+    assert!(given_away_in_table(&t, 5, &totals).is_empty());
+    assert_eq!(t.cells[0][0].shown, Shown::FewerThan);
+    assert_eq!(
+        t.cells[1][0].shown,
+        Shown::Hidden,
+        "10 is withheld beside it"
+    );
+    assert_eq!(
+        t.cells[0][1].shown,
+        Shown::Exact,
+        "other columns are untouched"
     );
 }
 
@@ -417,10 +444,19 @@ fn an_incident_contributes_referrals_sanctions_lessons_and_closures() {
     assert_eq!(f.median_days_to_close, Some(8.0));
     let referrals = rows(&f, "Referrals by agency");
     assert_eq!(referrals[0], ("Police".into(), 1, Shown::Exact));
-    assert_eq!(referrals[3], ("LADO".into(), 1, Shown::Exact));
-    let sanctions = rows(&f, "Sanctions and staff actions");
-    assert!(sanctions.contains(&("Pupil sanction: Category B".into(), 1, Shown::Exact)));
-    assert!(sanctions.contains(&("Staff: Warning".into(), 1, Shown::Exact)));
+    assert!(
+        referrals.iter().all(|r| r.0 != "LADO"),
+        "LADO referrals are about adults"
+    );
+    let allegations = rows(&f, "Allegations about adults");
+    assert_eq!(
+        allegations[1],
+        ("Referred to the LADO".into(), 1, Shown::Exact)
+    );
+    let sanctions = rows(&f, "Sanctions for pupils");
+    assert!(sanctions.contains(&("Category B".into(), 1, Shown::Exact)));
+    let staff = rows(&f, "Actions taken about staff or volunteers");
+    assert!(staff.contains(&("Warning".into(), 1, Shown::Exact)));
     assert_eq!(
         rows(&f, "How incidents came to light")[3],
         ("Filtering or monitoring alert".into(), 1, Shown::Exact)

@@ -32,6 +32,24 @@ fn subheading(c: &mut Canvas, text: &str) {
 /// a suppressed count gets no bar (its length would give it away), only its words.
 fn bar_chart(c: &mut Canvas, b: &Breakdown, threshold: u32) {
     subheading(c, &b.title);
+    if let Some(window) = &b.window {
+        c.paragraph(
+            &format!("Counted over {window}, so that small numbers still show a picture."),
+            Style::SMALL,
+        );
+    }
+    if b.withheld {
+        c.paragraph(
+            &format!(
+                "Not broken down: even over {}, one of the counts could be worked out from the \
+                 others. Total: {}.",
+                b.window.as_deref().unwrap_or("the term"),
+                b.printed_total(threshold)
+            ),
+            Style::BODY,
+        );
+        return;
+    }
     let max = b
         .rows
         .iter()
@@ -145,7 +163,6 @@ fn trend_chart(c: &mut Canvas, trend: &[TrendPoint]) {
                 t.term.clone(),
                 t.opened.to_string(),
                 t.closed.to_string(),
-                t.illegal.to_string(),
                 t.open_at_end.to_string(),
             ]
         })
@@ -155,10 +172,9 @@ fn trend_chart(c: &mut Canvas, trend: &[TrendPoint]) {
             "Term".into(),
             "Opened".into(),
             "Closed".into(),
-            "Judged illegal".into(),
             "Open at the end".into(),
         ],
-        &[3.0, 1.2, 1.2, 1.4, 1.5],
+        &[3.0, 1.2, 1.2, 1.5],
         &rows,
     );
 }
@@ -186,7 +202,7 @@ fn intro(c: &mut Canvas, r: &GovernorReport) {
     c.gap(3.0);
     c.boxed(
         "This report holds no names, no incident references and no detail that could identify \
-         a child or a member of staff. Small numbers are suppressed as explained in section 7.",
+         a child or a member of staff. Small numbers are suppressed as explained in section 8.",
         Style {
             size: 9.5,
             bold: false,
@@ -221,7 +237,20 @@ fn figures(c: &mut Canvas, r: &GovernorReport) {
          when they were made, whichever term the incident began in.",
         Style::SMALL,
     );
-    for b in &r.breakdowns {
+    for b in r.breakdowns.iter().filter(|b| !b.about_adults) {
+        bar_chart(c, b, r.threshold);
+    }
+}
+
+/// 4: staff, volunteers and allegations, never for one term alone.
+fn adults(c: &mut Canvas, r: &GovernorReport) {
+    c.heading("4. Concerns and allegations about adults");
+    c.paragraph(
+        "Figures about adults are given over a longer time than the term and never beside a \
+         single term's types of incident, so that no member of staff can be recognised.",
+        Style::SMALL,
+    );
+    for b in r.breakdowns.iter().filter(|b| b.about_adults) {
         bar_chart(c, b, r.threshold);
     }
 }
@@ -231,6 +260,17 @@ fn type_by_key_stage(c: &mut Canvas, r: &GovernorReport) {
     let x = &r.type_by_key_stage;
     if !x.column_labels.is_empty() {
         subheading(c, &x.title);
+        if let Some(window) = &x.window {
+            c.paragraph(&format!("Counted over {window}."), Style::SMALL);
+        }
+        if x.withheld {
+            c.paragraph(
+                "Not shown: too few incidents to set types beside key stages without a count \
+                 being worked out.",
+                Style::BODY,
+            );
+            return;
+        }
         let mut headers = vec!["Type of activity".to_string()];
         headers.extend(x.column_labels.iter().cloned());
         let mut widths = vec![4.0];
@@ -249,12 +289,12 @@ fn type_by_key_stage(c: &mut Canvas, r: &GovernorReport) {
     }
 }
 
-/// 4 and 5: the trend and the lessons chosen.
+/// 5 and 6: the trend and the lessons chosen.
 fn trend_and_lessons(c: &mut Canvas, r: &GovernorReport) {
-    c.heading("4. Trend against earlier terms");
+    c.heading("5. Trend against earlier terms");
     trend_chart(c, &r.trend);
 
-    c.heading("5. Lessons learned and changes to policy or practice");
+    c.heading("6. Lessons learned and changes to policy or practice");
     if r.lessons.is_empty() {
         c.paragraph("None were chosen for this report.", Style::SMALL);
     }
@@ -267,9 +307,9 @@ fn trend_and_lessons(c: &mut Canvas, r: &GovernorReport) {
     }
 }
 
-/// 6, 7 and the sign-off: filtering, how to read the figures, receipt.
+/// 7, 8 and the sign-off: filtering, how to read the figures, receipt.
 fn about(c: &mut Canvas, r: &GovernorReport) {
-    c.heading("6. Filtering and monitoring");
+    c.heading("7. Filtering and monitoring");
     c.fields_with(
         &[(
             "Date of the last filtering and monitoring review".to_string(),
@@ -308,7 +348,7 @@ fn about(c: &mut Canvas, r: &GovernorReport) {
         }
     }
 
-    c.heading("7. About these figures");
+    c.heading("8. About these figures");
     c.paragraph(&r.rule, Style::BODY);
     c.gap(1.5);
     c.paragraph(
@@ -330,6 +370,7 @@ pub fn render(r: &GovernorReport) -> Result<Vec<u8>, ReportError> {
     intro(&mut c, r);
     figures(&mut c, r);
     type_by_key_stage(&mut c, r);
+    adults(&mut c, r);
     trend_and_lessons(&mut c, r);
     about(&mut c, r);
     let header = format!(

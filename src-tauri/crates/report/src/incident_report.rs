@@ -84,6 +84,9 @@ pub fn draw(c: &mut Canvas, r: &IncidentReport) {
         );
     }
 
+    c.heading("At a glance");
+    c.fields(&pairs(&r.at_a_glance));
+
     // Sections are numbered as printed: the allegations section appears only when there is one.
     let mut n = 0;
     let mut heading = |c: &mut Canvas, title: &str| {

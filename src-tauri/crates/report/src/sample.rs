@@ -80,6 +80,16 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
         status: IncidentStatus::Closed.label().into(),
         redaction_note: None,
         restriction_note: None,
+        at_a_glance: vec![
+            f("Status", IncidentStatus::Closed.label()),
+            f("Judged", "Illegal"),
+            f("References", "Police: CR/0412/26"),
+            f("People", "Zoë Nguyễn (victim); Siobhán O'Neill (victim)"),
+            f(
+                "Decisions",
+                "Is anything illegal?: Yes\nIs a member of staff involved?: No",
+            ),
+        ],
         facts: vec![
             f("Happened", "20/11/2026 09:00"),
             f("What happened", &long),

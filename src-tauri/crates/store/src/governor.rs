@@ -3,6 +3,7 @@
 use crate::audit::Author;
 use chrono::{DateTime, NaiveDate, Utc};
 use dsl_domain::governor::{check_draft, GovernorDraft, TermDashboard};
+use dsl_domain::report::MentionFinder;
 use dsl_domain::stats::{
     lessons_in_term, term_figures, IncidentStat, LessonCandidate, TermFigures,
 };
@@ -275,6 +276,7 @@ impl Vault {
         self.require_whole_vault()?;
         year_in_range(year)?;
         let clean = check_draft(draft, dsl_domain::time::uk_day(now))?;
+        self.refuse_known(&clean)?;
         let json = crate::columns::json::to_text(&clean, "a report draft")?;
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -334,4 +336,147 @@ fn withhold_named(
         }
     }
     Ok(())
+}
+
+/// Where something a governor text must not hold was found in the vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Known {
+    Person,
+    User,
+    Username,
+    IncidentReference,
+    AgencyReference,
+}
+
+impl Known {
+    fn label(self) -> &'static str {
+        match self {
+            Known::Person => "a person in a record",
+            Known::User => "a user of DSL Desk",
+            Known::Username => "a username recorded as evidence",
+            Known::IncidentReference => "an incident reference",
+            Known::AgencyReference => "a police, LADO, social care or CEOP reference",
+        }
+    }
+
+    fn is_name(self) -> bool {
+        matches!(self, Known::Person | Known::User)
+    }
+}
+
+/// What the vault's own tables and every held record's file know, for one connection.
+fn known_in(conn: &Connection, out: &mut Vec<(Known, String)>) -> Result<()> {
+    let queries: [(Known, &str); 6] = [
+        (Known::Person, "SELECT name FROM people"),
+        (Known::IncidentReference, "SELECT reference FROM incidents"),
+        (Known::IncidentReference, "SELECT reference FROM tombstones"),
+        (
+            Known::AgencyReference,
+            "SELECT DISTINCT j.value FROM flow_entries AS f, json_tree(f.body) AS j
+             WHERE (f.body LIKE '%\"crimeRef\"%' OR f.body LIKE '%\"reference\"%')
+             AND j.key IN ('crimeRef', 'reference') AND j.type = 'text'",
+        ),
+        (
+            Known::Username,
+            "SELECT DISTINCT json_extract(details, '$.platformUsername') FROM evidence_items
+             WHERE json_extract(details, '$.platformUsername') <> ''",
+        ),
+        (Known::User, "SELECT name FROM users"),
+    ];
+    for (kind, sql) in queries {
+        // A held record's file has no users or tombstones of its own.
+        let Ok(mut stmt) = conn.prepare(sql) else {
+            continue;
+        };
+        let rows = stmt.query_map([], |r| r.get::<_, Option<String>>(0))?;
+        for row in rows {
+            if let Some(v) = row? {
+                let v = v.trim().to_string();
+                if !v.is_empty() {
+                    out.push((kind, v));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `text` holds `term` (a name as whole words, a username or reference anywhere,
+/// whatever its case), and whether wholly: a name's every word, not only one of them.
+fn holds(names: &MentionFinder, lower: &str, kind: Known, term: &str) -> Option<bool> {
+    if kind.is_name() {
+        names.mentions(term).then(|| names.mentions_whole(term))
+    } else {
+        (term.chars().count() >= 3 && lower.contains(&term.to_lowercase())).then_some(true)
+    }
+}
+
+/// Something in a governor text that the vault also holds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KnownMatch {
+    /// What it is: "a person in a record", "an incident reference"…
+    pub what: String,
+    /// The name, username or reference as the vault holds it.
+    pub found: String,
+    /// The whole of it is in the text, not only a word of a name (which may be a common word:
+    /// "Will", "Grace"). Only a whole match stops the text going into the report.
+    pub whole: bool,
+}
+
+impl Vault {
+    /// The names, usernames and references known to the vault (and to the records the user
+    /// holds) that `text` contains: shown to the DSL, never printed.
+    pub fn known_in_text(&self, text: &str) -> Result<Vec<KnownMatch>> {
+        self.require_whole_vault()?;
+        let mut known = Vec::new();
+        known_in(&self.conn, &mut known)?;
+        for r in self.held.values().chain(self.held_concerns.values()) {
+            known_in(&r.conn, &mut known)?;
+        }
+        known.sort();
+        known.dedup();
+        let lower = text.to_lowercase();
+        let names = MentionFinder::new(text);
+        Ok(known
+            .into_iter()
+            .filter_map(|(kind, found)| {
+                holds(&names, &lower, kind, &found).map(|whole| KnownMatch {
+                    what: kind.label().to_string(),
+                    found,
+                    whole,
+                })
+            })
+            .collect())
+    }
+
+    /// Refuses a draft whose summary or a lesson holds a whole name, a username or a reference
+    /// the vault knows, naming the field (not what was found: the screen asks for that).
+    fn refuse_known(&self, draft: &GovernorDraft) -> std::result::Result<(), WriteError> {
+        let holds_whole =
+            |text: &str| -> Result<bool> { Ok(self.known_in_text(text)?.iter().any(|m| m.whole)) };
+        if holds_whole(&draft.narrative)? {
+            return Err(ApiError::validation(
+                "narrative",
+                "The summary names someone or holds a reference known to the vault. Take it out \
+                 before saving.",
+            )
+            .into());
+        }
+        for (i, l) in draft.lessons.iter().enumerate() {
+            if holds_whole(l)? {
+                return Err(ApiError::validation(
+                    &format!("lesson{i}"),
+                    format!(
+                        "Lesson {} names someone or holds a reference known to the vault. Take \
+                         it out before saving.",
+                        i + 1
+                    ),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
 }

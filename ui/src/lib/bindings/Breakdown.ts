@@ -14,4 +14,19 @@ totalShown: Shown,
 /**
  * How to read it, when the rows do not simply add up to the total.
  */
-note?: string, };
+note?: string, 
+/**
+ * Set when it is counted over a longer time than the term ("the school year to date
+ * (…)"), because the term's own counts would mostly be suppressed.
+ */
+window?: string, 
+/**
+ * The rows are not printed at all (only the total): even over the longest window, some
+ * count could be worked out from the others.
+ */
+withheld: boolean, 
+/**
+ * It counts adults (staff, volunteers, allegations): never printed for a single term, so
+ * that it cannot be set beside the term's types of incident.
+ */
+aboutAdults: boolean, };

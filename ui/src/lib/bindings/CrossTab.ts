@@ -4,4 +4,12 @@ import type { Cell } from "./Cell";
 /**
  * A two-way table (e.g. type by key stage).
  */
-export type CrossTab = { title: string, rowLabels: Array<string>, columnLabels: Array<string>, cells: Array<Array<Cell>>, };
+export type CrossTab = { title: string, rowLabels: Array<string>, columnLabels: Array<string>, cells: Array<Array<Cell>>, 
+/**
+ * The longer time it is counted over, as for a breakdown.
+ */
+window?: string, 
+/**
+ * No cell is printed: even over the longest window, some could be worked out.
+ */
+withheld: boolean, };

@@ -118,13 +118,7 @@ pub(super) fn blocks(cx: &Ctx) -> Vec<AllegationBlock> {
                 .map(|v| cx.r(&display_value(v)))
                 .unwrap_or_default()
         };
-        let join = |parts: Vec<String>| {
-            parts
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
+        let join = |parts: Vec<String>| super::joined(parts);
         let mut fields_out = vec![field(
             "Harm threshold",
             join(vec![threshold.clone(), cx.r(why)]),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{field, Ctx, Field, Table};
+use super::{field, joined, Ctx, Field, Table};
 use crate::flow::{display_value, ChronologyEntry, EntryBody};
 use crate::meaning::{fields, ItemMeaning};
 use crate::time::uk_date_time;
@@ -27,11 +27,11 @@ struct Done<'a> {
 impl Done<'_> {
     /// The values of these detail fields, redacted, joined.
     fn text(&self, keys: &[&str]) -> String {
-        keys.iter()
-            .filter_map(|k| self.details.get(*k))
-            .map(|v| self.cx.r(&display_value(v)))
-            .collect::<Vec<_>>()
-            .join("; ")
+        joined(
+            keys.iter()
+                .filter_map(|k| self.details.get(*k))
+                .map(|v| self.cx.r(&display_value(v))),
+        )
     }
 
     /// When it was done: its `when` field, or when it was recorded.
@@ -89,11 +89,7 @@ impl Done<'_> {
 
     fn support_row(&self, meaning: ItemMeaning) -> Vec<String> {
         let detail = if self.done {
-            self.details
-                .values()
-                .map(|v| self.cx.r(&display_value(v)))
-                .collect::<Vec<_>>()
-                .join("; ")
+            joined(self.details.values().map(|v| self.cx.r(&display_value(v))))
         } else {
             format!("Not done: {}", self.cx.r(self.reason))
         };

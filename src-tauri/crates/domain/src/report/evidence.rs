@@ -81,16 +81,12 @@ fn custody_row(cx: &Ctx, c: &CustodyEvent) -> Vec<String> {
     } else {
         format!("{} → {}", cx.r(&ev.from), cx.r(&ev.to))
     };
-    let why = [
+    let why = super::joined([
         cx.r(&ev.reason),
         cx.r(&ev.reference),
         cx.r(&ev.how),
         cx.r(&ev.authorised_by),
-    ]
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join("; ");
+    ]);
     vec![
         uk_date_time(ev.at),
         ev.action.label().to_string(),

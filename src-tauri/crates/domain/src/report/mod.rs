@@ -7,7 +7,7 @@ mod checklist;
 mod evidence;
 mod record;
 mod redaction;
-pub use redaction::mentions;
+pub use redaction::{mentions, MentionFinder};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -64,6 +64,8 @@ pub struct IncidentReport {
     pub redaction_note: Option<String>,
     /// "Restricted: only … may open this record" when the record is restricted.
     pub restriction_note: Option<String>,
+    /// What its readers look for first, on page 1: status, references, people and decisions.
+    pub at_a_glance: Vec<Field>,
     pub facts: Vec<Field>,
     pub people: Table,
     pub route: Table,
@@ -93,6 +95,28 @@ pub fn field(label: &str, value: impl Into<String>) -> Field {
         label: label.to_string(),
         value: value.into(),
     }
+}
+
+/// Parts of one entry printed together: each after a sentence starts a new sentence, each
+/// after anything else is set off with a semicolon ("Supported. Closure reason: …", never
+/// "supported.; Closure reason"). Empty parts are left out.
+pub fn joined<S: AsRef<str>>(parts: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    for part in parts {
+        let part = part.as_ref().trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(['.', '!', '?']) {
+                " "
+            } else {
+                "; "
+            });
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// A person's kind as printed: the label the screen shows.
@@ -158,9 +182,15 @@ pub fn incident_report(
     generated_at: chrono::DateTime<chrono::Utc>,
     app_version: &str,
 ) -> IncidentReport {
+    let mut redaction = Redaction::new(detail, redact);
+    redaction.withhold_usernames(
+        evidence
+            .iter()
+            .map(|e| e.details.platform_username.as_str()),
+    );
     let cx = Ctx {
         detail,
-        redaction: Redaction::new(detail, redact),
+        redaction,
         flow: crate::flow::find(&detail.flow_id, detail.flow_version).ok(),
     };
     let actions = checklist::actions(&cx);
@@ -170,6 +200,7 @@ pub fn incident_report(
         status: detail.flow.status.label().to_string(),
         redaction_note: cx.redaction.note.clone(),
         restriction_note: None,
+        at_a_glance: Vec::new(),
         facts: record::facts(&cx),
         people: record::people(&cx),
         route: record::route(&cx),
@@ -187,8 +218,79 @@ pub fn incident_report(
         generated_at: uk_date_time(generated_at),
         app_version: app_version.to_string(),
     };
+    report.at_a_glance = at_a_glance(&cx, &report);
     report.integrity = integrity_digest(&report);
     report
+}
+
+/// Page 1's summary, from the sections already built: the status and the judgement, every
+/// agency's reference, who was involved and each question answered on the route.
+fn at_a_glance(cx: &Ctx, report: &IncidentReport) -> Vec<Field> {
+    let judged = match cx.detail.flow.mark {
+        Some(m) => m.label().to_string(),
+        None => "Not yet decided".to_string(),
+    };
+    let references = joined(
+        report
+            .referrals
+            .rows
+            .iter()
+            .filter(|r| r.get(3).is_some_and(|x| !x.trim().is_empty()))
+            .map(|r| format!("{}: {}", r[0], r[3])),
+    );
+    let people = joined(
+        report
+            .people
+            .rows
+            .iter()
+            .map(|r| format!("{} ({})", r[0], r[1].to_lowercase())),
+    );
+    let decisions: Vec<String> = cx
+        .detail
+        .flow
+        .path
+        .iter()
+        .filter(|p| {
+            cx.flow
+                .and_then(|f| f.node(&p.node_id))
+                .is_some_and(|n| matches!(n.kind, crate::flow::NodeKind::Question { .. }))
+        })
+        .map(|p| {
+            format!(
+                "{}: {}",
+                cx.step_for(&p.title, p.person_id),
+                cx.r(&p.summary)
+            )
+        })
+        .collect();
+    vec![
+        field("Status", report.status.clone()),
+        field("Judged", judged),
+        field(
+            "References",
+            if references.is_empty() {
+                "None recorded".to_string()
+            } else {
+                references
+            },
+        ),
+        field(
+            "People",
+            if people.is_empty() {
+                "None recorded".to_string()
+            } else {
+                people
+            },
+        ),
+        field(
+            "Decisions",
+            if decisions.is_empty() {
+                "None recorded yet".to_string()
+            } else {
+                decisions.join("\n")
+            },
+        ),
+    ]
 }
 
 /// SHA-256 over the record's content, leaving out when and by whom it was printed, so that the
@@ -200,4 +302,17 @@ pub fn integrity_digest(report: &IncidentReport) -> String {
     content.generated_by = String::new();
     let json = serde_json::to_vec(&content).unwrap_or_default();
     hex::encode(Sha256::digest(&json))
+}
+
+#[cfg(test)]
+mod joined_tests {
+    #[test]
+    fn parts_read_as_sentences_or_a_list() {
+        assert_eq!(
+            super::joined(["The child was supported.", "Closure reason: resolved"]),
+            "The child was supported. Closure reason: resolved"
+        );
+        assert_eq!(super::joined(["CR/1", "", " by phone "]), "CR/1; by phone");
+        assert_eq!(super::joined(Vec::<String>::new()), "");
+    }
 }

@@ -63,13 +63,16 @@ pub(super) fn facts(cx: &Ctx) -> Vec<Field> {
 }
 
 /// When it was reported and by whom; in a redacted copy that does not name the reporter, their
-/// role is left out too (a job title identifies them as surely as a name).
+/// role is given in general words (a job title identifies them as surely as a name).
 fn reported(cx: &Ctx) -> String {
     let f = &cx.detail.facts;
     let by = cx.r(&f.reported_by_name);
     let when = uk_date_time(f.reported_at);
     if cx.redaction.redacted && by != f.reported_by_name {
-        format!("{when} by {by}")
+        format!(
+            "{when} by {by} ({})",
+            super::redaction::general_role(&f.reported_by_role)
+        )
     } else {
         format!("{when} by {by} ({})", cx.r(&f.reported_by_role))
     }

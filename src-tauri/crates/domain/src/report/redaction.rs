@@ -102,7 +102,9 @@ impl Redaction {
             };
         };
         let pseudonym = pseudonyms(detail, keep);
-        let names = replacements(detail, keep, &pseudonym);
+        let mut names = replacements(detail, keep, &pseudonym);
+        names.extend(generalised(detail, keep, &pseudonym));
+        longest_first(&mut names);
         let kept = keep
             .and_then(|id| detail.people.iter().find(|i| i.person.id == id))
             .map(|i| i.person.name.clone());
@@ -203,6 +205,7 @@ impl Redaction {
             let names_someone = self
                 .names
                 .iter()
+                .filter(|n| n.in_handles)
                 .flat_map(|n| n.words.iter())
                 .any(|w| folded_core.contains(w.as_str()));
             if handle && names_someone {
@@ -265,6 +268,60 @@ pub fn mentions(text: &str, name: &str) -> bool {
     !r.names.is_empty() && r.text(text) != text
 }
 
+/// Which of many names one text mentions (as `mentions` finds them), reading the text once:
+/// a name none of whose words is in the text is passed over without a search.
+pub struct MentionFinder<'a> {
+    text: &'a str,
+    words: std::collections::HashSet<String>,
+}
+
+impl<'a> MentionFinder<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut words = std::collections::HashSet::new();
+        for (is_word, w) in split_words(text) {
+            if !is_word {
+                continue;
+            }
+            let w = folded(possessive(w).0);
+            for part in w.split(['\'', '’', '-']) {
+                words.insert(part.to_string());
+            }
+            words.insert(w);
+        }
+        Self { text, words }
+    }
+
+    pub fn mentions(&self, name: &str) -> bool {
+        let mut names = Vec::new();
+        names_for(name, "", &mut names);
+        let may = names
+            .iter()
+            .any(|n| n.literal || n.words.iter().any(|w| self.words.contains(w)));
+        may && mentions(self.text, name)
+    }
+
+    /// Whether the text holds the whole name, every word of it in order (not only a first name
+    /// that is also a common word: "Will", "May").
+    pub fn mentions_whole(&self, name: &str) -> bool {
+        let mut names = Vec::new();
+        names_for(name, "", &mut names);
+        names.truncate(1);
+        let Some(whole) = names.first() else {
+            return false;
+        };
+        if !whole.literal && !whole.words.iter().all(|w| self.words.contains(w)) {
+            return false;
+        }
+        let r = Redaction {
+            pseudonym: BTreeMap::new(),
+            names,
+            redacted: true,
+            note: None,
+        };
+        r.text(self.text) != self.text
+    }
+}
+
 /// A name to find in free text: its words as compared (lower case, without accents) and the
 /// words that replace it.
 struct Name {
@@ -273,6 +330,9 @@ struct Name {
     /// Found as written, inside words: a name in a script without spaces between words
     /// (Chinese, Japanese, Thai), or one with signs in it that are not letters.
     literal: bool,
+    /// A person's name, which also withholds a handle or address containing it (a job title
+    /// or a username generalised does not).
+    in_handles: bool,
 }
 
 /// Whether `c` belongs to a script written without spaces between words.
@@ -337,6 +397,7 @@ fn names_for(name: &str, label: &str, out: &mut Vec<Name>) {
             words: vec![parts.join(" ").to_lowercase()],
             label: label.to_string(),
             literal: true,
+            in_handles: true,
         });
         return;
     }
@@ -345,12 +406,14 @@ fn names_for(name: &str, label: &str, out: &mut Vec<Name>) {
         words: words.clone(),
         label: label.to_string(),
         literal: false,
+        in_handles: true,
     });
     for w in words.iter().filter(|w| w.chars().count() >= 2) {
         out.push(Name {
             words: vec![w.clone()],
             label: label.to_string(),
             literal: false,
+            in_handles: true,
         });
     }
 }
@@ -377,6 +440,11 @@ fn replacements(
     {
         names_for(reporter, "the reporter", &mut names);
     }
+    longest_first(&mut names);
+    names
+}
+
+fn longest_first(names: &mut Vec<Name>) {
     names.sort_by_key(|n| {
         (
             std::cmp::Reverse(n.words.len()),
@@ -384,7 +452,84 @@ fn replacements(
         )
     });
     names.dedup_by(|a, b| a.words == b.words && a.label == b.label);
-    names
+}
+
+/// A role or job title in general words: what it says of the person, not who they are.
+pub(super) fn general_role(role: &str) -> &'static str {
+    let r = folded(role);
+    let has = |words: &[&str]| words.iter().any(|w| r.contains(w));
+    if has(&[
+        "parent", "carer", "mother", "father", "guardian", "mum", "dad",
+    ]) {
+        "parent or carer"
+    } else if has(&["pupil", "student", "child"]) {
+        "pupil"
+    } else if has(&["governor"]) {
+        "governor"
+    } else {
+        "member of staff"
+    }
+}
+
+/// The details that identify someone as surely as a name, in general words: the job titles of
+/// people shown by role, and the reporter's role unless they are the person kept.
+fn generalised(
+    detail: &IncidentDetail,
+    keep: Option<i64>,
+    pseudonym: &BTreeMap<i64, String>,
+) -> Vec<Name> {
+    let mut titles: Vec<&str> = detail
+        .people
+        .iter()
+        .filter(|i| pseudonym.contains_key(&i.person.id))
+        .map(|i| i.person.job_title.as_str())
+        .collect();
+    let reporter_kept = detail
+        .people
+        .iter()
+        .any(|i| Some(i.person.id) == keep && i.person.name == detail.facts.reported_by_name);
+    if !reporter_kept {
+        titles.push(detail.facts.reported_by_role.as_str());
+    }
+    titles
+        .into_iter()
+        // One word ("Teacher") says nothing of who; a title of several does.
+        .filter(|t| t.split_whitespace().count() >= 2)
+        .map(|t| Name {
+            words: t.split_whitespace().map(folded).collect(),
+            label: general_role(t).to_string(),
+            literal: false,
+            in_handles: false,
+        })
+        .collect()
+}
+
+impl Redaction {
+    /// Withholds the usernames recorded with the evidence wherever the text repeats them: a
+    /// word of the "platform and username" that has an @, an underscore, a dot or a digit in it.
+    pub fn withhold_usernames<'a>(&mut self, recorded: impl IntoIterator<Item = &'a str>) {
+        if !self.redacted {
+            return;
+        }
+        for value in recorded {
+            for word in
+                value.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+            {
+                let word = word.trim_matches(|c: char| matches!(c, '.' | ':' | '"' | '\'' | '’'));
+                let looks = word
+                    .chars()
+                    .any(|c| matches!(c, '@' | '_' | '.') || c.is_ascii_digit());
+                if word.chars().count() >= 3 && looks {
+                    self.names.push(Name {
+                        words: vec![word.trim_start_matches('@').to_lowercase()],
+                        label: "[username withheld]".to_string(),
+                        literal: true,
+                        in_handles: false,
+                    });
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -404,6 +549,27 @@ mod tests {
             redacted: true,
             note: None,
         }
+    }
+
+    #[test]
+    fn job_titles_and_usernames_are_given_in_general_words() {
+        let mut r = redacting(&[("Mai Tran", "Pupil A")]);
+        r.names.push(Name {
+            words: vec!["teacher".into(), "of".into(), "english".into()],
+            label: general_role("Teacher of English").into(),
+            literal: false,
+            in_handles: false,
+        });
+        longest_first(&mut r.names);
+        r.withhold_usernames(["Snapchat: xx_dark_xx", "Instagram @sk8r.boi (private)"]);
+        assert_eq!(
+            r.text("The Teacher of English saw XX_dark_xx write to @sk8r.boi in English; the teacher of maths agreed."),
+            "The member of staff saw [username withheld] write to @[username withheld] in English; the teacher of maths agreed."
+        );
+        // A job title does not withhold a handle that merely shares a word with it.
+        assert_eq!(r.text("See www.english-hub.org"), "See www.english-hub.org");
+        assert_eq!(general_role("Mother of the pupil"), "parent or carer");
+        assert_eq!(general_role("Head of Year 9"), "member of staff");
     }
 
     #[test]

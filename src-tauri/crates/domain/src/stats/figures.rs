@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 
+use super::disclosure;
 use super::suppression::{breakdown, cross_tab};
 use super::{
     Agency, Breakdown, CrossTab, IncidentStat, KeyStage, StatEvent, TermFigures, TrendPoint,
@@ -93,29 +94,122 @@ fn totals(stats: &[IncidentStat], term: &Term) -> Totals {
     t
 }
 
-/// The incidents opened in a term, with a counter over them.
-struct Opened<'a>(Vec<&'a IncidentStat>);
+/// A stretch of days the figures are counted over: the term, or a longer window.
+struct Span {
+    starts: chrono::NaiveDate,
+    ends: chrono::NaiveDate,
+    /// None for the term itself.
+    label: Option<String>,
+}
 
-impl<'a> Opened<'a> {
-    fn in_term(stats: &'a [IncidentStat], term: &Term) -> Self {
-        Opened(
-            stats
-                .iter()
-                .filter(|s| term.contains(s.reported_day()))
-                .collect(),
-        )
+impl Span {
+    fn of_term(term: &Term) -> Span {
+        Span {
+            starts: term.starts,
+            ends: term.ends,
+            label: None,
+        }
     }
 
-    fn total(&self) -> u32 {
-        self.0.len() as u32
-    }
-
-    fn count(&self, f: impl Fn(&IncidentStat) -> bool) -> u32 {
-        self.0.iter().filter(|s| f(s)).count() as u32
+    fn contains(&self, day: chrono::NaiveDate) -> bool {
+        day >= self.starts && day <= self.ends
     }
 }
 
-fn risk_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
+/// The school year to date (when the term is not its first) and the last three terms (or as
+/// many as there are), each labelled with the terms it covers.
+fn longer_spans(term: &Term, earlier: &[Term]) -> (Option<Span>, Option<Span>) {
+    let span = |first: &Term, what: String| Span {
+        starts: first.starts,
+        ends: term.ends,
+        label: Some(format!("{what} ({} to {})", first.label(), term.label())),
+    };
+    let year = earlier
+        .iter()
+        .find(|t| t.academic_year == term.academic_year && t.starts < term.starts)
+        .map(|first| span(first, "the school year to date".to_string()));
+    let last: Vec<&Term> = earlier.iter().rev().take(2).collect();
+    let three = last.last().map(|first| {
+        let what = if last.len() == 2 {
+            "the last three terms".to_string()
+        } else {
+            "the last two terms".to_string()
+        };
+        span(first, what)
+    });
+    // In the summer the school year is the last three terms.
+    match (year, three) {
+        (Some(y), Some(t)) if y.starts == t.starts => (None, Some(t)),
+        other => other,
+    }
+}
+
+/// What is counted over one span: the incidents opened in it and the events recorded in it.
+struct Counted<'a> {
+    span: Span,
+    opened: Vec<&'a IncidentStat>,
+    events: Vec<&'a StatEvent>,
+    types: Vec<(String, u32)>,
+    stages: Vec<KeyStage>,
+}
+
+impl<'a> Counted<'a> {
+    fn over(stats: &'a [IncidentStat], span: Span) -> Self {
+        let opened: Vec<&IncidentStat> = stats
+            .iter()
+            .filter(|s| span.contains(s.reported_day()))
+            .collect();
+        // Referrals and sanctions are counted when they were recorded, whichever term the
+        // incident was opened in.
+        let events = stats
+            .iter()
+            .flat_map(|s| s.events.iter())
+            .filter(|e| span.contains(uk_day(e.at())))
+            .collect();
+        let types = types_seen(&opened);
+        let stages = KeyStage::ALL
+            .into_iter()
+            .filter(|k| opened.iter().any(|s| s.key_stages.contains(k)))
+            .collect();
+        Counted {
+            span,
+            opened,
+            events,
+            types,
+            stages,
+        }
+    }
+
+    fn total(&self) -> u32 {
+        self.opened.len() as u32
+    }
+
+    fn count(&self, f: impl Fn(&IncidentStat) -> bool) -> u32 {
+        self.opened.iter().filter(|s| f(s)).count() as u32
+    }
+}
+
+/// The breakdown over the shortest of `spans` where it says more than it hides and gives
+/// nothing away; over the longest, protected as far as it must be, when none does.
+fn over_shortest(
+    spans: &[&Counted],
+    threshold: u32,
+    build: impl Fn(&Counted, u32) -> Breakdown,
+) -> Vec<Breakdown> {
+    let mut chosen = Vec::new();
+    for c in spans {
+        let mut b = build(c, threshold);
+        let good = disclosure::secure_breakdown(&mut b, threshold);
+        b.window = c.span.label.clone();
+        chosen = vec![b];
+        if good {
+            break;
+        }
+    }
+    chosen
+}
+
+fn risk_breakdown(opened: &Counted, threshold: u32) -> Breakdown {
     breakdown(
         "Risk area",
         RiskArea::ALL
@@ -129,10 +223,10 @@ fn risk_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
 
 /// The activity types seen, by label, in the current flow's order (then older types, then
 /// "other"), with how many of each.
-fn types_seen(opened: &Opened) -> Vec<(String, u32)> {
+fn types_seen(opened: &[&IncidentStat]) -> Vec<(String, u32)> {
     let order = crate::incident::all_activity_types();
     let mut by_type: BTreeMap<(usize, &str), u32> = BTreeMap::new();
-    for s in &opened.0 {
+    for s in opened {
         let (id, label) = type_of(s);
         let pos = order.iter().position(|a| a.id == id).unwrap_or(order.len());
         let pos = if id == "other" { order.len() } else { pos };
@@ -144,16 +238,20 @@ fn types_seen(opened: &Opened) -> Vec<(String, u32)> {
         .collect()
 }
 
-fn type_breakdown(opened: &Opened, types: &[(String, u32)], threshold: u32) -> Breakdown {
+fn type_breakdown(opened: &Counted, threshold: u32) -> Breakdown {
     breakdown(
-        "Type of activity",
-        types.iter().map(|(label, c)| (label.clone(), *c)).collect(),
+        TYPE_TITLE,
+        opened
+            .types
+            .iter()
+            .map(|(label, c)| (label.clone(), *c))
+            .collect(),
         opened.total(),
         threshold,
     )
 }
 
-fn illegal_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
+fn illegal_breakdown(opened: &Counted, threshold: u32) -> Breakdown {
     breakdown(
         "Illegal or not",
         vec![
@@ -181,7 +279,7 @@ fn illegal_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
     )
 }
 
-fn people_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
+fn people_breakdown(opened: &Counted, threshold: u32) -> Breakdown {
     let any = |s: &IncidentStat, kinds: &[PersonKind]| s.kinds.iter().any(|k| kinds.contains(k));
     let mut people = breakdown(
         "Who was involved",
@@ -214,13 +312,16 @@ fn people_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
     people.note = Some(
         "Incidents involving more than one kind of person are counted under each.".to_string(),
     );
+    people.partition = false;
+    people.about_adults = true;
     people
 }
 
-fn key_stage_breakdown(opened: &Opened, stages: &[KeyStage], threshold: u32) -> Breakdown {
+fn key_stage_breakdown(opened: &Counted, threshold: u32) -> Breakdown {
     let mut key_stage = breakdown(
-        "Key stage of pupils involved",
-        stages
+        KEY_STAGE_TITLE,
+        opened
+            .stages
             .iter()
             .map(|k| {
                 (
@@ -237,10 +338,14 @@ fn key_stage_breakdown(opened: &Opened, stages: &[KeyStage], threshold: u32) -> 
          more than one key stage is counted under each."
             .to_string(),
     );
+    key_stage.partition = false;
+    // The number of incidents involving pupils is also the first row of who was involved, so a
+    // small one is suppressed like any count.
+    key_stage.total_shown = super::suppression::primary(key_stage.total, threshold);
     key_stage
 }
 
-fn discovery_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
+fn discovery_breakdown(opened: &Counted, threshold: u32) -> Breakdown {
     breakdown(
         "How incidents came to light",
         Discovery::ALL
@@ -252,9 +357,12 @@ fn discovery_breakdown(opened: &Opened, threshold: u32) -> Breakdown {
     )
 }
 
-fn referral_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
+/// Referrals to every agency but the LADO, whose referrals are about adults.
+fn referral_breakdown(counted: &Counted, threshold: u32) -> Breakdown {
+    let in_term = &counted.events;
     let counts: Vec<(String, u32)> = Agency::ALL
         .into_iter()
+        .filter(|a| *a != Agency::Lado)
         .map(|a| {
             (
                 a.label().to_string(),
@@ -275,7 +383,8 @@ fn referral_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
 
 /// Allegations about adults, the LADO referrals and the outcomes recorded in the term: each
 /// adult once per incident, however many routes asked.
-fn allegation_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
+fn allegation_breakdown(counted: &Counted, threshold: u32) -> Breakdown {
+    let in_term = &counted.events;
     let count = |f: &dyn Fn(&StatEvent) -> bool| in_term.iter().filter(|e| f(e)).count() as u32;
     let mut rows = vec![
         (
@@ -304,6 +413,8 @@ fn allegation_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
     let total = rows[0].1;
     let mut b = breakdown("Allegations about adults", rows, total, threshold);
     b.total_shown = super::suppression::primary(total, threshold);
+    b.partition = false;
+    b.about_adults = true;
     b.note = Some(
         "Counted when recorded; each adult once per incident. Outcomes are recorded when the \
          LADO's process ends, often in a later term."
@@ -312,62 +423,103 @@ fn allegation_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
     b
 }
 
-fn sanction_breakdown(in_term: &[&StatEvent], threshold: u32) -> Breakdown {
+fn pupil_sanctions(counted: &Counted, threshold: u32) -> Breakdown {
     // Every category the flow offers is listed, even at 0.
     let categories = crate::flow::current()
         .map(|f| f.options_of(ItemMeaning::Sanction, fields::CATEGORY))
         .unwrap_or_default();
-    let mut counts: BTreeMap<String, u32> = categories
-        .into_iter()
-        .map(|c| (format!("Pupil sanction: {c}"), 0))
-        .collect();
-    for e in in_term {
-        match e {
-            StatEvent::PupilSanction { category, .. } => {
-                *counts
-                    .entry(format!("Pupil sanction: {category}"))
-                    .or_default() += 1;
-            }
-            StatEvent::StaffAction { action, .. } => {
-                *counts.entry(format!("Staff: {action}")).or_default() += 1;
-            }
-            _ => {}
+    let mut counts: BTreeMap<String, u32> = categories.into_iter().map(|c| (c, 0)).collect();
+    for e in &counted.events {
+        if let StatEvent::PupilSanction { category, .. } = e {
+            *counts.entry(category.clone()).or_default() += 1;
         }
     }
     let total = counts.values().sum();
     let mut sanctions = breakdown(
-        "Sanctions and staff actions",
+        "Sanctions for pupils",
         counts.into_iter().collect(),
         total,
         threshold,
     );
-    sanctions.note = Some("Counted when decided, for each person.".to_string());
+    sanctions.note = Some("Counted when decided, for each pupil.".to_string());
     sanctions
 }
 
-fn type_by_key_stage(
-    opened: &Opened,
-    types: &[(String, u32)],
-    stages: &[KeyStage],
-    threshold: u32,
-) -> CrossTab {
+fn staff_actions(counted: &Counted, threshold: u32) -> Breakdown {
+    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    for e in &counted.events {
+        if let StatEvent::StaffAction { action, .. } = e {
+            *counts.entry(action.clone()).or_default() += 1;
+        }
+    }
+    let total = counts.values().sum();
+    let mut actions = breakdown(
+        "Actions taken about staff or volunteers",
+        counts.into_iter().collect(),
+        total,
+        threshold,
+    );
+    actions.note = Some("Counted when decided, for each adult.".to_string());
+    actions.about_adults = true;
+    actions.total_shown = super::suppression::primary(total, threshold);
+    actions
+}
+
+/// Type by key stage: counted over the last three terms, so that a type seen without pupils in
+/// one term is never printed beside that term.
+fn type_by_key_stage(counted: &Counted, threshold: u32, beside: &[Breakdown]) -> CrossTab {
     let of_type = |s: &IncidentStat, label: &str| type_of(s).1 == label;
-    cross_tab(
+    let mut x = cross_tab(
         "Type of activity by key stage",
-        types.iter().map(|(label, _)| label.clone()).collect(),
-        stages.iter().map(|k| k.label().to_string()).collect(),
-        types
+        counted
+            .types
+            .iter()
+            .map(|(label, _)| label.clone())
+            .collect(),
+        counted
+            .stages
+            .iter()
+            .map(|k| k.label().to_string())
+            .collect(),
+        counted
+            .types
             .iter()
             .map(|(id, _)| {
-                stages
+                counted
+                    .stages
                     .iter()
-                    .map(|k| opened.count(|s| s.key_stages.contains(k) && of_type(s, id)))
+                    .map(|k| counted.count(|s| s.key_stages.contains(k) && of_type(s, id)))
                     .collect()
             })
             .collect(),
         threshold,
-    )
+    );
+    // The key stage and type breakdowns printed over the same window bound its columns and rows.
+    let printed = |title: &str, labels: &[String]| -> Vec<disclosure::Printed> {
+        let b = beside
+            .iter()
+            .find(|b| b.title == title && b.window == counted.span.label && !b.withheld);
+        labels
+            .iter()
+            .map(|l| {
+                b.and_then(|b| b.rows.iter().find(|r| &r.label == l))
+                    .map_or(disclosure::Printed::UNKNOWN, |c| {
+                        disclosure::Printed::of(c, threshold)
+                    })
+            })
+            .collect()
+    };
+    let totals = disclosure::TableTotals {
+        columns: printed(KEY_STAGE_TITLE, &x.column_labels),
+        rows: printed(TYPE_TITLE, &x.row_labels),
+    };
+    disclosure::secure_table(&mut x, threshold, &totals);
+    x.window = counted.span.label.clone();
+    x
 }
+
+const KEY_STAGE_TITLE: &str = "Key stage of pupils involved";
+const TYPE_TITLE: &str = "Type of activity";
 
 fn trend(stats: &[IncidentStat], term: &Term, earlier: &[Term]) -> Vec<TrendPoint> {
     earlier
@@ -394,19 +546,33 @@ pub fn term_figures(
     threshold: u32,
 ) -> TermFigures {
     let t = totals(stats, term);
-    let opened = Opened::in_term(stats, term);
-    let types = types_seen(&opened);
-    let stages: Vec<KeyStage> = KeyStage::ALL
-        .into_iter()
-        .filter(|k| opened.0.iter().any(|s| s.key_stages.contains(k)))
+    let this = Counted::over(stats, Span::of_term(term));
+    let (year, three) = longer_spans(term, earlier);
+    let year = year.map(|s| Counted::over(stats, s));
+    let three = three.map(|s| Counted::over(stats, s));
+    // Counts about pupils and incidents: the term where it is enough, else longer.
+    let spans: Vec<&Counted> = std::iter::once(&this)
+        .chain(year.as_ref())
+        .chain(three.as_ref())
         .collect();
-    // Referrals and sanctions are counted when they were recorded, whichever term the incident
-    // was opened in.
-    let in_term: Vec<&StatEvent> = stats
-        .iter()
-        .flat_map(|s| s.events.iter())
-        .filter(|e| term.contains(uk_day(e.at())))
-        .collect();
+    // Counts about adults: never one term alone.
+    let adult_span: &Counted = three.as_ref().unwrap_or(&this);
+    let mut breakdowns = Vec::new();
+    for build in [
+        risk_breakdown,
+        type_breakdown,
+        illegal_breakdown,
+        key_stage_breakdown,
+        discovery_breakdown,
+        referral_breakdown,
+        pupil_sanctions,
+    ] {
+        breakdowns.extend(over_shortest(&spans, threshold, build));
+    }
+    for build in [people_breakdown, allegation_breakdown, staff_actions] {
+        breakdowns.extend(over_shortest(&[adult_span], threshold, build));
+    }
+    let type_by_key_stage = type_by_key_stage(adult_span, threshold, &breakdowns);
     TermFigures {
         term: *term,
         term_label: term.label(),
@@ -417,20 +583,10 @@ pub fn term_figures(
         closed: t.closed,
         open_at_end: t.open_at_end,
         median_days_to_close: median(t.days_to_close),
-        breakdowns: vec![
-            risk_breakdown(&opened, threshold),
-            type_breakdown(&opened, &types, threshold),
-            illegal_breakdown(&opened, threshold),
-            people_breakdown(&opened, threshold),
-            key_stage_breakdown(&opened, &stages, threshold),
-            discovery_breakdown(&opened, threshold),
-            referral_breakdown(&in_term, threshold),
-            sanction_breakdown(&in_term, threshold),
-            allegation_breakdown(&in_term, threshold),
-        ],
-        type_by_key_stage: type_by_key_stage(&opened, &types, &stages, threshold),
+        breakdowns,
+        type_by_key_stage,
         trend: trend(stats, term, earlier),
-        filtering_changes: filtering_changes(&in_term),
+        filtering_changes: filtering_changes(&this.events),
     }
 }
 

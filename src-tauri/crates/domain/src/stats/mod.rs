@@ -3,6 +3,7 @@
 //! numbers suppressed so that no child can be identified.
 
 mod contribution;
+pub mod disclosure;
 mod figures;
 mod lessons;
 mod suppression;
@@ -105,6 +106,20 @@ pub struct Breakdown {
     /// How to read it, when the rows do not simply add up to the total.
     #[ts(optional)]
     pub note: Option<String>,
+    /// Set when it is counted over a longer time than the term ("the school year to date
+    /// (…)"), because the term's own counts would mostly be suppressed.
+    #[ts(optional)]
+    pub window: Option<String>,
+    /// The rows are not printed at all (only the total): even over the longest window, some
+    /// count could be worked out from the others.
+    pub withheld: bool,
+    /// It counts adults (staff, volunteers, allegations): never printed for a single term, so
+    /// that it cannot be set beside the term's types of incident.
+    pub about_adults: bool,
+    /// The rows divide the incidents, so they add up to the total.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub partition: bool,
 }
 
 impl Breakdown {
@@ -128,6 +143,11 @@ pub struct CrossTab {
     pub row_labels: Vec<String>,
     pub column_labels: Vec<String>,
     pub cells: Vec<Vec<Cell>>,
+    /// The longer time it is counted over, as for a breakdown.
+    #[ts(optional)]
+    pub window: Option<String>,
+    /// No cell is printed: even over the longest window, some could be worked out.
+    pub withheld: bool,
 }
 
 /// One term's totals, for the trend.

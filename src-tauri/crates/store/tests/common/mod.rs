@@ -47,3 +47,141 @@ pub fn facts(at: DateTime<Utc>, summary: String) -> IncidentFacts {
         activity_type: "bullying".into(),
     }
 }
+
+/// What the disclosure check over every term of a vault found.
+#[derive(Debug, Default)]
+pub struct DisclosureCheck {
+    pub terms: u32,
+    /// Counts printed in breakdowns and tables, exact or not.
+    pub counts: u64,
+    /// Printed as "fewer than N".
+    pub suppressed: u64,
+    /// Withheld so that a suppressed count cannot be worked out ("not shown").
+    pub withheld: u64,
+    /// Breakdowns or tables printed as a total only, and how many of each.
+    pub whole_withheld: u32,
+    pub whole_withheld_by_title: std::collections::BTreeMap<String, u32>,
+    pub over_year: u32,
+    pub over_three: u32,
+    pub breakdowns: u32,
+    /// Each a term and where: a suppressed count that could be worked out, or a figure about
+    /// adults given for a single term beside its types.
+    pub given_away: Vec<String>,
+    /// Each a term and what kind of thing the vault knows appeared in its printed text.
+    pub leaks: Vec<String>,
+}
+
+/// Every term's governor report, as the app builds it, checked: no suppressed count can be
+/// worked out from what is printed (`dsl_domain::stats::disclosure`), figures about adults are
+/// never given for one term alone, and the PDF's text holds no name, username or reference the
+/// vault knows.
+pub fn check_every_term(
+    v: &dsl_store::Vault,
+    today: chrono::NaiveDate,
+) -> Result<DisclosureCheck, String> {
+    use dsl_domain::stats::disclosure::{given_away, given_away_in_table, Printed, TableTotals};
+    use dsl_domain::stats::Shown;
+    let mut out = DisclosureCheck::default();
+    let mut terms = v.term_choices(today).map_err(|e| e.to_string())?;
+    terms.reverse();
+    for (n, term) in terms.iter().enumerate() {
+        let f = v
+            .term_figures(term.academic_year, term.name)
+            .map_err(|e| e.to_string())?;
+        let t = f.threshold;
+        out.terms += 1;
+        let label = &f.term_label;
+        for b in &f.breakdowns {
+            out.breakdowns += 1;
+            if b.withheld {
+                out.whole_withheld += 1;
+                *out.whole_withheld_by_title
+                    .entry(b.title.clone())
+                    .or_default() += 1;
+            }
+            match b.window.as_deref() {
+                Some(w) if w.starts_with("the school year") => out.over_year += 1,
+                Some(_) => out.over_three += 1,
+                None if b.about_adults && n > 0 => out
+                    .given_away
+                    .push(format!("{label}: {} for the term alone", b.title)),
+                None => {}
+            }
+            if !b.withheld {
+                for c in &b.rows {
+                    out.counts += 1;
+                    match c.shown {
+                        Shown::FewerThan => out.suppressed += 1,
+                        Shown::Hidden => out.withheld += 1,
+                        Shown::Exact => {}
+                    }
+                }
+            }
+            for row in given_away(b, t) {
+                out.given_away
+                    .push(format!("{label}: {} row {row}", b.title));
+            }
+        }
+        let x = &f.type_by_key_stage;
+        if x.window.is_none() && n > 0 {
+            out.given_away
+                .push(format!("{label}: {} for the term alone", x.title));
+        }
+        if x.withheld {
+            out.whole_withheld += 1;
+            *out.whole_withheld_by_title
+                .entry(x.title.clone())
+                .or_default() += 1;
+        } else {
+            for c in x.cells.iter().flatten() {
+                out.counts += 1;
+                match c.shown {
+                    Shown::FewerThan => out.suppressed += 1,
+                    Shown::Hidden => out.withheld += 1,
+                    Shown::Exact => {}
+                }
+            }
+        }
+        // What the breakdowns printed over the same window say of its columns and rows.
+        let beside = |title: &str, labels: &[String]| -> Vec<Printed> {
+            let b = f
+                .breakdowns
+                .iter()
+                .find(|b| b.title == title && b.window == x.window && !b.withheld);
+            labels
+                .iter()
+                .map(|l| {
+                    b.and_then(|b| b.rows.iter().find(|r| &r.label == l))
+                        .map_or(Printed::UNKNOWN, |c| Printed::of(c, t))
+                })
+                .collect()
+        };
+        let totals = TableTotals {
+            columns: beside("Key stage of pupils involved", &x.column_labels),
+            rows: beside("Type of activity", &x.row_labels),
+        };
+        for (i, j) in given_away_in_table(x, t, &totals) {
+            out.given_away
+                .push(format!("{label}: {} cell {i:?},{j}", x.title));
+        }
+        let draft = v
+            .governor_draft(term.academic_year, term.name)
+            .map_err(|e| e.to_string())?;
+        let report = dsl_domain::governor::governor_report(
+            "Check School",
+            false,
+            &f,
+            &draft,
+            "01/12/2026 10:00",
+            "check",
+        );
+        let bytes = dsl_report::governor_report::render(&report).map_err(|e| e.to_string())?;
+        let text = pdf_text(&bytes, "governor-check.pdf");
+        // Every match, whole or a single word of a name: the report's own words are fixed, so
+        // any is a leak or a name that is also one of them.
+        for m in v.known_in_text(&text).map_err(|e| e.to_string())? {
+            out.leaks.push(format!("{label}: {}", m.what));
+        }
+    }
+    Ok(out)
+}
