@@ -261,9 +261,23 @@ describe('demo vault and governor report', () => {
       openAtEnd: 3,
       medianDaysToClose: 13,
       breakdowns: [
-        { title: 'Risk area', rows: [cell('Content', 48), cell('Contact', 3, 'fewerThan'), cell('Conduct', 1, 'fewerThan'), cell('Commerce', 0)], total: 52 },
+        {
+          title: 'Risk area',
+          rows: [cell('Content', 48), cell('Contact', 3, 'fewerThan'), cell('Conduct', 1, 'fewerThan'), cell('Commerce', 0)],
+          total: 52,
+          withheld: false,
+          aboutAdults: false,
+        },
+        {
+          title: 'Allegations about adults',
+          rows: [cell('Allegations', 6)],
+          total: 6,
+          window: 'the last three terms (Autumn term 2025/26 to Summer term 2025/26)',
+          withheld: false,
+          aboutAdults: true,
+        },
       ],
-      typeByKeyStage: { title: 'Type of activity by key stage', rowLabels: [], columnLabels: [], cells: [] },
+      typeByKeyStage: { title: 'Type of activity by key stage', rowLabels: [], columnLabels: [], cells: [], withheld: false },
       trend: [{ term: 'Summer term 2025/26', opened: 52, closed: 58, illegal: 9, openAtEnd: 3 }],
       filteringChanges: [],
     },
@@ -280,6 +294,7 @@ describe('demo vault and governor report', () => {
       term_choices: () => [term],
       term_dashboard: () => dashboard,
       save_governor_draft: (args) => args.draft,
+      known_in_text: () => [],
       ...emptyVault,
     });
     render(App);
@@ -289,9 +304,13 @@ describe('demo vault and governor report', () => {
     expect(await screen.findByRole('heading', { name: 'Governor report' })).toBeTruthy();
     expect((await screen.findByTestId('headlines')).textContent).toContain('Opened52');
     expect(screen.getAllByText('prints as “fewer than 5”')).toHaveLength(2);
+    // Figures about adults stand in their own section, over the longer window they were counted over.
+    expect(screen.getByRole('heading', { name: 'Concerns and allegations about adults' })).toBeTruthy();
+    expect(screen.getByText(/Counted over the last three terms \(Autumn term 2025\/26 to Summer term 2025\/26\)\./)).toBeTruthy();
     expect(screen.getByText('(flagged in 2 incidents)')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Add to report' }));
-    expect((screen.getByLabelText('Lesson 1 as printed') as HTMLTextAreaElement).value).toBe('Alerts go to two people.');
+    expect(calls.find((c) => c.cmd === 'known_in_text')?.args).toMatchObject({ text: 'Alerts go to two people.' });
+    expect(((await screen.findByLabelText('Lesson 1 as printed')) as HTMLTextAreaElement).value).toBe('Alerts go to two people.');
     expect(screen.getByRole('button', { name: 'Added' })).toHaveProperty('disabled', true);
     await user.type(screen.getByLabelText("The headteacher's summary"), 'A steady term.');
     await user.click(screen.getByRole('button', { name: 'Save report text' }));

@@ -49,6 +49,7 @@ impl Vault {
             file: file_identity(&db_path(dir)),
             held: Default::default(),
             held_concerns: Default::default(),
+            known: Default::default(),
         })
     }
 
@@ -67,6 +68,7 @@ impl Vault {
             file: self.file,
             held: Default::default(),
             held_concerns: Default::default(),
+            known: Default::default(),
         })
     }
 
@@ -89,6 +91,7 @@ impl Vault {
             file,
             held: Default::default(),
             held_concerns: Default::default(),
+            known: Default::default(),
         })
     }
 }

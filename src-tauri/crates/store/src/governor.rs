@@ -425,26 +425,59 @@ pub struct KnownMatch {
     pub whole: bool,
 }
 
+/// What a governor text is checked against, and the state of the vault it was read in.
+pub(crate) struct KnownCache {
+    /// The last change's audit entry, and every open file's count of rows changed (the held
+    /// restricted files by record): one of them moves whenever anything is written.
+    state: (i64, Vec<(i64, u64)>),
+    known: Vec<(Known, String)>,
+}
+
 impl Vault {
+    fn known_state(&self) -> Result<(i64, Vec<(i64, u64)>)> {
+        let last: Option<i64> = self
+            .conn
+            .query_row("SELECT MAX(id) FROM audit", [], |r| r.get(0))?;
+        let mut files = vec![(0, self.conn.total_changes())];
+        for (id, r) in self.held.iter().chain(self.held_concerns.iter()) {
+            files.push((*id, r.conn.total_changes()));
+        }
+        Ok((last.unwrap_or(0), files))
+    }
+
     /// The names, usernames and references known to the vault (and to the records the user
     /// holds) that `text` contains: shown to the DSL, never printed.
     pub fn known_in_text(&self, text: &str) -> Result<Vec<KnownMatch>> {
         self.require_whole_vault()?;
-        let mut known = Vec::new();
-        known_in(&self.conn, &mut known)?;
-        for r in self.held.values().chain(self.held_concerns.values()) {
-            known_in(&r.conn, &mut known)?;
+        let state = self.known_state()?;
+        let fresh = self
+            .known
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| c.state == state);
+        if !fresh {
+            let mut known = Vec::new();
+            known_in(&self.conn, &mut known)?;
+            for r in self.held.values().chain(self.held_concerns.values()) {
+                known_in(&r.conn, &mut known)?;
+            }
+            known.sort();
+            known.dedup();
+            *self.known.borrow_mut() = Some(KnownCache { state, known });
         }
-        known.sort();
-        known.dedup();
+        let cache = self.known.borrow();
+        let known = cache
+            .as_ref()
+            .map(|c| c.known.as_slice())
+            .unwrap_or_default();
         let lower = text.to_lowercase();
         let names = MentionFinder::new(text);
         Ok(known
-            .into_iter()
+            .iter()
             .filter_map(|(kind, found)| {
-                holds(&names, &lower, kind, &found).map(|whole| KnownMatch {
+                holds(&names, &lower, *kind, found).map(|whole| KnownMatch {
                     what: kind.label().to_string(),
-                    found,
+                    found: found.clone(),
                     whole,
                 })
             })

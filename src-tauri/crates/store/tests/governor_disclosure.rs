@@ -54,6 +54,7 @@ fn checked(incidents: u32, pupils: u32) -> common::DisclosureCheck {
     assert!(c.terms >= 75, "{} terms", c.terms);
     assert!(c.given_away.is_empty(), "{:#?}", c.given_away);
     assert!(c.leaks.is_empty(), "{:#?}", c.leaks);
+    assert!(c.name_words.is_empty(), "{:#?}", c.name_words);
     c
 }
 

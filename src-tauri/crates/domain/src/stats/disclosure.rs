@@ -451,7 +451,7 @@ mod tests {
             if x.withheld {
                 continue;
             }
-            for j in 0..2 {
+            for (j, printed_total) in printed.iter().enumerate() {
                 let options: Vec<Vec<u32>> = (0..3)
                     .map(|i| {
                         let c = &x.cells[i][j];
@@ -462,8 +462,8 @@ mod tests {
                         }
                     })
                     .collect();
-                let total_fits = |s: u32| match printed[j].shown {
-                    Shown::Exact => s == printed[j].count,
+                let total_fits = |s: u32| match printed_total.shown {
+                    Shown::Exact => s == printed_total.count,
                     Shown::FewerThan => (1..t).contains(&s),
                     Shown::Hidden => s >= t,
                 };
@@ -486,7 +486,7 @@ mod tests {
                         checked += 1;
                     }
                 }
-                if printed[j].shown != Shown::Exact {
+                if printed_total.shown != Shown::Exact {
                     assert!(
                         seen[3].len() >= 2,
                         "{counts:?}: column {j}'s total is {:?}",

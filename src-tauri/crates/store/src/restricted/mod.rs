@@ -1441,6 +1441,7 @@ impl Vault {
             file: crate::vault::file_identity(&crate::vault::db_path(dir)),
             held,
             held_concerns,
+            known: Default::default(),
         };
         vault.check_key_file(file, &slot.record()?)?;
         for incident in vault.held.keys() {

@@ -206,6 +206,7 @@ impl Vault {
                     file: file_identity(&db_path(dir)),
                     held: Default::default(),
                     held_concerns: Default::default(),
+                    known: Default::default(),
                 },
                 recovery_key,
             }),
@@ -275,6 +276,7 @@ impl Vault {
             file: file_identity(&db_path(dir)),
             held: Default::default(),
             held_concerns: Default::default(),
+            known: Default::default(),
         };
         let record = slot.record()?;
         vault.check_key_file(file, &record)?;
@@ -384,6 +386,7 @@ impl Vault {
             file: file_identity(&db_path(dir)),
             held: Default::default(),
             held_concerns: Default::default(),
+            known: Default::default(),
         };
         if settings::get(&vault.conn, settings::VAULT_ID)?.as_deref()
             != Some(file.vault_id.as_str())
@@ -484,6 +487,7 @@ impl Vault {
             file: file_identity(&db_path(dir)),
             held: Default::default(),
             held_concerns: Default::default(),
+            known: Default::default(),
         };
         vault.open_held(boxing)?;
         Ok(vault)

@@ -53,6 +53,9 @@ pub struct Vault {
     pub(crate) held: crate::restricted::Held,
     /// The restricted concerns about adults this user holds, by adult.
     pub(crate) held_concerns: crate::restricted::Held,
+    /// The names, usernames and references a governor text is checked against, kept until
+    /// the vault changes (read whole, they take seconds in a large vault).
+    pub(crate) known: std::cell::RefCell<Option<crate::governor::KnownCache>>,
 }
 
 /// A file's device and inode (on other systems, only that it exists).

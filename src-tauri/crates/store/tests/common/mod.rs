@@ -69,6 +69,9 @@ pub struct DisclosureCheck {
     pub given_away: Vec<String>,
     /// Each a term and what kind of thing the vault knows appeared in its printed text.
     pub leaks: Vec<String>,
+    /// Whose name had one word (not all) in a report's text, once per report: a word of the
+    /// report's own that is also part of a name ("DSL" of a user called "Bench DSL").
+    pub name_words: Vec<String>,
 }
 
 /// Every term's governor report, as the app builds it, checked: no suppressed count can be
@@ -177,10 +180,14 @@ pub fn check_every_term(
         );
         let bytes = dsl_report::governor_report::render(&report).map_err(|e| e.to_string())?;
         let text = pdf_text(&bytes, "governor-check.pdf");
-        // Every match, whole or a single word of a name: the report's own words are fixed, so
-        // any is a leak or a name that is also one of them.
+        // A whole name, a username or a reference is a leak; a single word of a name found
+        // alone is listed apart: the report's own words are fixed, so it is one of them.
         for m in v.known_in_text(&text).map_err(|e| e.to_string())? {
-            out.leaks.push(format!("{label}: {}", m.what));
+            if m.whole {
+                out.leaks.push(format!("{label}: {}", m.what));
+            } else {
+                out.name_words.push(m.what);
+            }
         }
     }
     Ok(out)
