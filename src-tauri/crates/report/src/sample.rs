@@ -87,7 +87,7 @@ pub fn report(entries: usize, items: usize) -> IncidentReport {
             f("People", "Zoë Nguyễn (victim); Siobhán O'Neill (victim)"),
             f(
                 "Decisions",
-                "Is anything illegal?: Yes\nIs a member of staff involved?: No",
+                "Is anything illegal? Yes\nIs a member of staff involved? No",
             ),
         ],
         facts: vec![

@@ -256,11 +256,10 @@ fn at_a_glance(cx: &Ctx, report: &IncidentReport) -> Vec<Field> {
                 .is_some_and(|n| matches!(n.kind, crate::flow::NodeKind::Question { .. }))
         })
         .map(|p| {
-            format!(
-                "{}: {}",
-                cx.step_for(&p.title, p.person_id),
-                cx.r(&p.summary)
-            )
+            let step = cx.step_for(&p.title, p.person_id);
+            // "Was illegal material found? Yes", not "found?: Yes".
+            let sep = if step.ends_with('?') { " " } else { ": " };
+            format!("{step}{sep}{}", cx.r(&p.summary))
         })
         .collect();
     vec![

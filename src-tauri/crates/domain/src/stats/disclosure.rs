@@ -25,23 +25,12 @@ fn exact_nonzero<'a>(cells: &'a [&'a Cell]) -> impl Iterator<Item = u64> + 'a {
 
 /// What a reader knows of one count in a list, `cap` being the most it can be.
 fn known_in_line(cell: &Cell, line: &[&Cell], threshold: u32, cap: u64) -> Range {
-    match cell.shown {
-        Shown::Exact => Range {
-            lo: u64::from(cell.count),
-            hi: u64::from(cell.count),
-        },
-        Shown::FewerThan => Range {
-            lo: 1,
-            hi: u64::from(threshold.saturating_sub(1)).min(cap),
-        },
-        Shown::Hidden => {
-            let hi = exact_nonzero(line).min().unwrap_or(cap).min(cap);
-            Range {
-                lo: u64::from(threshold).min(hi),
-                hi,
-            }
-        }
-    }
+    // Withheld as the smallest count printed, it is no larger than any still printed.
+    let cap = match cell.shown {
+        Shown::Hidden => exact_nonzero(line).min().unwrap_or(cap).min(cap),
+        _ => cap,
+    };
+    cell_range(cell, threshold, cap)
 }
 
 /// The most a list's counts can be: its total when it is printed, else what its wording allows.
@@ -294,24 +283,12 @@ mod tests {
     }
 
     fn line(counts: &[u32], threshold: u32) -> Breakdown {
-        Breakdown {
-            title: "t".into(),
-            rows: counts
-                .iter()
-                .map(|&count| Cell {
-                    label: String::new(),
-                    count,
-                    shown: super::super::suppression::primary(count, threshold),
-                })
-                .collect(),
-            total: counts.iter().sum(),
-            total_shown: Shown::Exact,
-            note: None,
-            window: None,
-            withheld: false,
-            about_adults: false,
-            partition: true,
-        }
+        super::super::suppression::breakdown(
+            "t",
+            counts.iter().map(|&c| (String::new(), c)).collect(),
+            counts.iter().sum(),
+            threshold,
+        )
     }
 
     /// Every assignment a reader could believe, by brute force: the values of row `j` that fit.
