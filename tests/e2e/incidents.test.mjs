@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, answer, appBinary, createVault, doStep, saveInDialog, setValue, waitFor, waitForNode } from './webdriver.mjs';
+import { App, answer, appBinary, artifacts, createVault, doStep, saveInDialog, setValue, waitFor, waitForNode } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const YEAR = new Date().getUTCFullYear();
@@ -312,5 +312,64 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('records an action a week after it was done, with both times on screen and in the PDF', async () => {
+    const pad = (n) => String(n).padStart(2, '0');
+    const local = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    // As the app shows it: in UK time, day first.
+    const uk = (d) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+    const daysAgo = (n) => new Date(Date.now() - n * 86_400_000);
+    await app.clickButton('← All incidents');
+    await app.clickButton('Record an incident');
+    await app.waitForHeading('Record an incident');
+    await app.type('#reported-by-name', 'Mr Tom Reid');
+    await app.type('#reported-by-role', 'Form tutor');
+    // Typed day first, as a UK reader writes it, whatever this machine's locale.
+    const happened = daysAgo(10);
+    happened.setHours(9, 15, 0, 0);
+    const day = `${pad(happened.getDate())}/${pad(happened.getMonth() + 1)}/${happened.getFullYear()}`;
+    await setValue(app, '#occurred-at', `${day} 09:15`);
+    await setValue(app, '#reported-at', `${day} 11:00`);
+    await app.type('#summary', 'Unkind messages in a year group chat, found ten days ago');
+    await setValue(app, '#activity-type', 'bullying');
+    await app.clickButton('Record incident');
+    await app.waitForHeading(`OS-${YEAR}-0003`);
+    assert.match(await app.text('.facts'), new RegExp(uk(happened).replace(/[/]/g, '\\/')));
+
+    // A time in the future is refused beside the field, which takes focus; nothing is saved.
+    await app.click('input[name="done-immediate-actions"][value=yes]');
+    await setValue(app, '#f-immediate-actions-what', 'Spoke with both pupils');
+    await setValue(app, '#f-immediate-actions-by', 'Jo Bloggs');
+    await app.click('input[name="done-emergency-call"][value=no]');
+    await app.type('#r-emergency-call', 'No one in danger');
+    await setValue(app, '#step-done-at', local(new Date(Date.now() + 3 * 86_400_000)));
+    await app.click('[data-testid=save-step]');
+    await waitFor(async () => (await app.script(`return document.activeElement?.id;`)) === 'step-done-at', { what: 'focus on the time' });
+    assert.match(await app.text('#step-done-at-refused'), /cannot be in the future/);
+    assert.equal(await app.script(`return document.querySelectorAll('[data-testid=chronology] tbody tr').length;`), 1);
+
+    const weekAgo = daysAgo(7);
+    weekAgo.setHours(14, 30, 0, 0);
+    await setValue(app, '#step-done-at', local(weekAgo));
+    const before = await app.script(`return document.querySelectorAll('[data-testid=chronology] tbody tr').length;`);
+    await app.click('[data-testid=save-step]');
+    await waitFor(async () => (await app.script(`return document.querySelectorAll('[data-testid=chronology] tbody tr').length;`)) > before, { what: 'saved' });
+    const chronology = await app.text('[data-testid=chronology]');
+    assert.match(chronology, new RegExp(`${uk(weekAgo).replace(/[/]/g, '\\/')} \\(recorded `));
+    assert.match(await app.text('[data-testid=route]'), /\(recorded /);
+    await app.script(`document.querySelector('[data-testid=chronology]').scrollIntoView({ block: 'center' });`);
+    await app.screenshot('29a-recorded-late');
+
+    const pdf = join(vault, 'late.pdf');
+    await app.clickButton('Save PDF…');
+    await saveInDialog('Save the incident report', pdf);
+    await waitFor(async () => existsSync(pdf), { what: 'the report saved' });
+    const text = execFileSync('pdftotext', ['-raw', pdf, '-'], { encoding: 'utf8' });
+    const ukPdf = `${uk(weekAgo).replace(', ', ' ')} (recorded`;
+    // A narrow column may wrap the two times over lines.
+    assert.ok(text.replace(/\s+/g, ' ').includes(ukPdf), 'the PDF gives when it was done and when it was recorded');
+    execFileSync('pdftoppm', ['-png', '-r', '60', pdf, join(artifacts, '29a-recorded-late-pdf')]);
   });
 });

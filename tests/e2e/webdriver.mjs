@@ -371,7 +371,7 @@ export async function nameChild(app, item, { name, role = 'witness', year, dob }
 
 /** Chooses done or not done for each item of the current checklist step, as the spec says, fills
  * in the details, and saves the step once (completing it). */
-export async function doStep(app, node, items) {
+export async function doStep(app, node, items, { happened } = {}) {
   await waitForNode(app, node);
   for (const [item, spec] of Object.entries(items)) {
     if (spec.done === false) {
@@ -389,6 +389,7 @@ export async function doStep(app, node, items) {
       }
     }
   }
+  if (happened) await setValue(app, '#step-done-at', happened);
   const before = await entries(app);
   await app.click('[data-testid=save-step]');
   await waitFor(async () => (await entries(app)) > before, { what: `saving ${node}` });

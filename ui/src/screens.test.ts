@@ -194,7 +194,11 @@ describe('settings', () => {
     await user.type(container.querySelector('#userPassphrase-passphrase') as HTMLInputElement, 'lantern mauve copper harbour');
     await user.type(container.querySelector('#userPassphrase-repeat') as HTMLInputElement, 'lantern mauve copper');
     await user.click(screen.getByRole('button', { name: 'Add user' }));
-    expect(await screen.findByText('The two passphrases differ.')).toBeTruthy();
+    // Said at the top and beside the field at fault, which takes focus.
+    const said = await screen.findAllByText('The two passphrases differ.');
+    expect(said.length).toBe(2);
+    const beside = said.find((e) => e.classList.contains('field-error'));
+    expect(beside?.id).toBe(`${document.activeElement?.id}-refused`);
     expect(container.querySelector('#userPassphrase-repeat')?.getAttribute('aria-invalid')).toBe('true');
 
     await user.type(container.querySelector('#userPassphrase-repeat') as HTMLInputElement, ' harbour');

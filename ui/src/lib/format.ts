@@ -36,6 +36,11 @@ export function ukDateTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
 }
 
+/** When something was done and, where that was earlier, when it was recorded. */
+export function whenText(happened: string | null | undefined, recorded: string): string {
+  return happened ? `${ukDateTime(happened)} (recorded ${ukDateTime(recorded)})` : ukDateTime(recorded);
+}
+
 const longDateTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
   day: 'numeric',

@@ -1,5 +1,28 @@
 // One way to call the backend from a screen: busy while the call runs, the error's message after.
+import { tick } from 'svelte';
 import { asApiError, type ApiError } from './api';
+
+/**
+ * Puts a refusal beside the field it is about and moves focus there, so that it is seen where
+ * the DSL is looking: the first input marked invalid once the page has drawn the error.
+ */
+export async function showBesideField(message: string): Promise<void> {
+  await tick();
+  if (typeof document === 'undefined') return;
+  for (const old of document.querySelectorAll('[data-beside-field]')) old.remove();
+  const input = document.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid="true"]');
+  if (!input) return;
+  const note = document.createElement('span');
+  note.className = 'field-error';
+  note.dataset.besideField = '';
+  note.id = `${input.id || 'field'}-refused`;
+  note.textContent = message;
+  const box = input.closest('.field, fieldset, td, li') ?? input.parentElement;
+  box?.appendChild(note);
+  const described = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((d) => d && !d.endsWith('-refused'));
+  input.setAttribute('aria-describedby', [...described, note.id].join(' '));
+  input.focus();
+}
 
 export type RunOptions = {
   /** False for a side action (e.g. opening a saved file) that must not disable the form's button. */
@@ -21,12 +44,14 @@ export class Submission {
   clear() {
     this.error = null;
     this.field = null;
+    if (typeof document !== 'undefined') for (const old of document.querySelectorAll('[data-beside-field]')) old.remove();
   }
 
   /** Shows a problem found before anything was sent. Returns false, like a failed `run`. */
   fail(message: string, field: string | null = null): false {
     this.error = message;
     this.field = field;
+    if (field) void showBesideField(message);
     return false;
   }
 

@@ -32,6 +32,7 @@ impl Walk<'_> {
             body,
             people: None,
             evidence: None,
+            happened: None,
         };
         let (body, supersedes) =
             check_entry(self.flow, self.people, &self.entries, &input).expect("entry accepted");
@@ -44,6 +45,7 @@ impl Walk<'_> {
             person_id: input.person_id,
             supersedes,
             body,
+            happened: None,
         });
     }
 

@@ -145,6 +145,7 @@ fn tagged_items() -> Vec<ChronologyEntry> {
                     details: Default::default(),
                     reason: String::new(),
                 },
+                happened: None,
             },
             step: "Step".into(),
             person_label: None,

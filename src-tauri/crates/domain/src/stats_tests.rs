@@ -326,6 +326,7 @@ fn item(id: i64, node: &str, item: &str, details: &[(&str, &str)]) -> FlowEntry 
                 .collect::<BTreeMap<_, _>>(),
             reason: String::new(),
         },
+        happened: None,
     }
 }
 
@@ -397,6 +398,7 @@ fn an_incident_contributes_referrals_sanctions_lessons_and_closures() {
             person_id: None,
             supersedes: None,
             body: EntryBody::Closed { reason: "r".into() },
+            happened: None,
         },
     ];
     // Recorded under version 1, whose items these are.

@@ -10,6 +10,15 @@ pub fn uk_date_time(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// When something happened and, where that was earlier, when it was recorded:
+/// "17/11/2026 10:30 (recorded 24/11/2026 09:00)".
+pub fn happened_and_recorded(happened: Option<DateTime<Utc>>, recorded: DateTime<Utc>) -> String {
+    match happened {
+        Some(h) => format!("{} (recorded {})", uk_date_time(h), uk_date_time(recorded)),
+        None => uk_date_time(recorded),
+    }
+}
+
 /// "3 November 2026 at 14:02" in UK local time: a moment written out in words, for a sentence.
 pub fn uk_long_date_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&London)

@@ -137,6 +137,7 @@ fn writer(dir: &Path, seed: u64) -> Res<()> {
                     },
                     people: None,
                     evidence: None,
+                    happened: None,
                 };
                 v.record_entry(id, &input, now)?;
                 say(format!("ack note {tag} {id}"))?;

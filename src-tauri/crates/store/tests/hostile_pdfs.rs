@@ -136,6 +136,7 @@ fn html_and_script_in_every_text_field_print_literally() {
             },
             people: None,
             evidence: None,
+            happened: None,
         },
         at + Duration::minutes(5),
     )

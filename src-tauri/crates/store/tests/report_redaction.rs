@@ -105,6 +105,7 @@ fn redacted_copy_names_only_the_chosen_person() {
             },
             people: None,
             evidence: None,
+            happened: None,
         },
         t(3),
     )
@@ -119,6 +120,7 @@ fn redacted_copy_names_only_the_chosen_person() {
             },
             people: None,
             evidence: None,
+            happened: None,
         },
         t(3),
     )

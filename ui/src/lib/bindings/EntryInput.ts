@@ -15,4 +15,8 @@ people?: Array<InvolvementInput>,
 /**
  * For an evidence item: the item to add to the register, when it is not there already.
  */
-evidence?: EvidenceInput, };
+evidence?: EvidenceInput, 
+/**
+ * When it happened, if earlier than now: not in the future, not before the incident.
+ */
+happened?: string, };

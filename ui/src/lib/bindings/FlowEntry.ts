@@ -8,4 +8,8 @@ export type FlowEntry = { id: number, at: string, userName: string, nodeId?: str
 /**
  * The earlier entry this one replaces (both stay in the chronology).
  */
-supersedes?: number, body: EntryBody, };
+supersedes?: number, 
+/**
+ * When it happened, where the DSL said it was earlier than it was recorded (`at`).
+ */
+happened?: string, body: EntryBody, };

@@ -3,4 +3,8 @@
 /**
  * An item's recorded state.
  */
-export type ItemRecord = { entryId: number, done: boolean, details: { [key in string]?: string }, reason: string, at: string, userName: string, };
+export type ItemRecord = { entryId: number, done: boolean, details: { [key in string]?: string }, reason: string, at: string, 
+/**
+ * When it was done, where that was earlier than it was recorded.
+ */
+happened?: string, userName: string, };

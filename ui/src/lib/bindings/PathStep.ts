@@ -11,4 +11,8 @@ changeable: boolean,
 /**
  * When the deciding entry was made, and by whom.
  */
-at?: string, by?: string, };
+at?: string, 
+/**
+ * When it happened, where that was earlier than it was recorded.
+ */
+happened?: string, by?: string, };

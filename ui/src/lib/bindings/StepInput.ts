@@ -9,4 +9,8 @@ export type StepInput = { nodeId: string, personId?: number, items: Array<StepIt
 /**
  * Complete the step too: refused, naming each, while a required item is left.
  */
-complete: boolean, };
+complete: boolean, 
+/**
+ * When it was done, if earlier than now.
+ */
+happened?: string, };

@@ -57,10 +57,11 @@ pub fn chronology(
             }
         })
         .collect();
+    // In the order things happened: an action recorded late takes its place.
     out.sort_by(|a, b| {
         a.entry
-            .at
-            .cmp(&b.entry.at)
+            .when()
+            .cmp(&b.entry.when())
             .then(a.entry.id.cmp(&b.entry.id))
     });
     out

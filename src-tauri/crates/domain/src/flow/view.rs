@@ -42,6 +42,9 @@ pub struct ItemRecord {
     pub details: BTreeMap<String, String>,
     pub reason: String,
     pub at: DateTime<Utc>,
+    /// When it was done, where that was earlier than it was recorded.
+    #[ts(optional)]
+    pub happened: Option<DateTime<Utc>>,
     pub user_name: String,
 }
 
@@ -97,6 +100,9 @@ pub struct PathStep {
     /// When the deciding entry was made, and by whom.
     #[ts(optional)]
     pub at: Option<DateTime<Utc>>,
+    /// When it happened, where that was earlier than it was recorded.
+    #[ts(optional)]
+    pub happened: Option<DateTime<Utc>>,
     #[ts(optional)]
     pub by: Option<String>,
 }
@@ -151,6 +157,7 @@ pub(super) fn item_records(
                     details,
                     reason,
                     at: e.at,
+                    happened: e.happened,
                     user_name: e.user_name.clone(),
                 });
             ItemView {

@@ -150,6 +150,7 @@ impl Walker<'_, '_> {
             summary,
             changeable,
             at: entry.map(|e| e.at),
+            happened: entry.and_then(|e| e.happened),
             by: entry.map(|e| e.user_name.clone()),
         })
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::{field, joined, Ctx, Field, Table};
 use crate::flow::{display_value, ChronologyEntry, EntryBody};
 use crate::meaning::{fields, ItemMeaning};
-use crate::time::uk_date_time;
+use crate::time::happened_and_recorded;
 
 /// The referrals, advice and support-or-sanction tables.
 pub(super) struct Actions {
@@ -39,7 +39,9 @@ impl Done<'_> {
         self.details
             .get(fields::WHEN)
             .map(|w| display_value(w))
-            .unwrap_or_else(|| uk_date_time(self.entry.entry.at))
+            .unwrap_or_else(|| {
+                happened_and_recorded(self.entry.entry.happened, self.entry.entry.at)
+            })
     }
 
     /// The details if done, else the reason it was not.

@@ -3,7 +3,7 @@
 
 use super::{field, Ctx, Field, Table};
 use crate::incident::{activity_type, Involvement};
-use crate::time::uk_date_time;
+use crate::time::{happened_and_recorded, uk_date_time};
 
 /// How the monitoring alert is printed: "Vendor, capture X, severity Y, true positive".
 fn monitoring_text(m: &crate::incident::MonitoringAlert) -> String {
@@ -132,7 +132,9 @@ pub(super) fn route(cx: &Ctx) -> Table {
             .iter()
             .map(|p| {
                 let when = match (&p.at, &p.by) {
-                    (Some(at), Some(by)) => format!("{}, {by}", uk_date_time(*at)),
+                    (Some(at), Some(by)) => {
+                        format!("{}, {by}", happened_and_recorded(p.happened, *at))
+                    }
                     _ => String::new(),
                 };
                 vec![
@@ -162,7 +164,7 @@ pub(super) fn chronology(cx: &Ctx) -> Table {
             cx.r(&c.text)
         };
         vec![
-            uk_date_time(c.entry.at),
+            happened_and_recorded(c.entry.happened, c.entry.at),
             c.entry.user_name.clone(),
             cx.step_for(&c.step, c.entry.person_id),
             text,

@@ -193,7 +193,7 @@ pub fn incident_stat_in(
     // many routes asked.
     let mut once: BTreeSet<(&str, Option<i64>)> = BTreeSet::new();
     for e in entries.iter().filter(|e| !superseded.contains(&e.id)) {
-        let at = e.at;
+        let at = e.when();
         let question = flow
             .zip(e.node_id.as_deref())
             .and_then(|(f, node)| f.question_meaning(node));

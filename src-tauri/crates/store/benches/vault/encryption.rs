@@ -56,6 +56,7 @@ fn note(i: usize) -> EntryInput {
         },
         people: None,
         evidence: None,
+        happened: None,
     }
 }
 

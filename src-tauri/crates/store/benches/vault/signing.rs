@@ -22,6 +22,7 @@ fn note(i: usize) -> EntryInput {
         },
         people: None,
         evidence: None,
+        happened: None,
     }
 }
 

@@ -111,6 +111,7 @@ fn next_entry(
                             },
                             people: None,
                             evidence: None,
+                            happened: None,
                         })
                     }
                     _ => {}
@@ -135,6 +136,7 @@ fn next_entry(
         body,
         people: None,
         evidence: None,
+        happened: None,
     })
 }
 
@@ -182,6 +184,7 @@ pub(super) fn walk_flow(
                 },
                 people: None,
                 evidence: None,
+                happened: None,
             }
         } else {
             match next_entry(rng, &state, at, walk.evidence) {
@@ -204,6 +207,7 @@ pub(super) fn walk_flow(
             person_id: input.person_id,
             supersedes,
             body,
+            happened: None,
         });
         made += 1;
     }

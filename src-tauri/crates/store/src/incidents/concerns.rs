@@ -802,6 +802,7 @@ fn redecide_branches(
             body: EntryBody::Acknowledged,
             people: None,
             evidence: None,
+            happened: None,
         };
         let body = EntryBody::Answer {
             choice: if headteacher { "yes" } else { "no" }.into(),

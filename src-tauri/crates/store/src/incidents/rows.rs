@@ -2,7 +2,7 @@
 //! reads them by name. A stored value that does not read is a damaged vault, never skipped.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use dsl_domain::flow::FlowEntry;
+use dsl_domain::flow::{FlowEntry, StoredBody};
 use dsl_domain::incident::{IncidentSummary, Involvement, Person, PersonKind, PersonRole};
 use rusqlite::Row;
 
@@ -60,6 +60,8 @@ pub(crate) const ENTRY_COLUMNS: &str = "e.id, e.at, u.name AS user_name, e.node_
 impl FromRow for FlowEntry {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         let body: String = r.get("body")?;
+        let stored: StoredBody =
+            serde_json::from_str(&body).map_err(|_| corrupt("an entry is unreadable"))?;
         Ok(FlowEntry {
             id: r.get("id")?,
             at: r.get::<_, StoredTime>("at")?.into(),
@@ -67,7 +69,8 @@ impl FromRow for FlowEntry {
             node_id: r.get("node_id")?,
             person_id: r.get("person_id")?,
             supersedes: r.get("supersedes")?,
-            body: serde_json::from_str(&body).map_err(|_| corrupt("an entry is unreadable"))?,
+            body: stored.body,
+            happened: stored.happened,
         })
     }
 }

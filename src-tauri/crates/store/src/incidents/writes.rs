@@ -4,7 +4,7 @@
 
 use crate::audit::Author;
 use chrono::{DateTime, Datelike, Utc};
-use dsl_domain::flow::{self, EntryBody, EntryInput, FlowEntry};
+use dsl_domain::flow::{self, EntryBody, EntryInput, FlowEntry, StoredBody};
 use dsl_domain::incident::{
     check_facts, check_facts_in, check_person, reference, IncidentDetail, IncidentFacts,
     InvolvementInput, NewIncident, NewPerson, PersonKind, PersonRole,
@@ -231,6 +231,10 @@ pub(crate) fn insert_entry(
     supersedes: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let stored = StoredBody {
+        body: body.clone(),
+        happened: input.happened,
+    };
     conn.execute(
         "INSERT INTO flow_entries (incident_id, at, user_id, node_id, person_id, supersedes, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -241,7 +245,7 @@ pub(crate) fn insert_entry(
             input.node_id,
             input.person_id,
             supersedes,
-            json::to_text(body, "a flow entry")?
+            json::to_text(&stored, "a flow entry")?
         ],
     )?;
     let entry = conn.last_insert_rowid();
@@ -287,6 +291,7 @@ fn record_branches(
             body: EntryBody::Acknowledged,
             people: None,
             evidence: None,
+            happened: None,
         };
         let body = EntryBody::Answer {
             choice: if *holds { "yes" } else { "no" }.into(),
@@ -572,6 +577,10 @@ impl Vault {
         let user = &self.author();
         let tx = self.db(id)?.unchecked_transaction()?;
         let mut loaded = Loaded::load(&tx, id)?;
+        let input = &EntryInput {
+            happened: flow::check_happened(input.happened, loaded.facts.occurred_at, now)?,
+            ..input.clone()
+        };
         let (mut body, supersedes) =
             flow::check_entry(loaded.case, &loaded.people, &loaded.entries, input)?;
         let added = record_named(&tx, user, &loaded, input, &mut body, now)?;
@@ -589,6 +598,7 @@ impl Vault {
                 person_id: input.person_id,
                 supersedes,
                 body,
+                happened: input.happened,
             });
         }
         let state = project(&tx, &loaded, now)?;
@@ -638,8 +648,11 @@ impl Vault {
         // Each entry is checked against the step as it stood when the save began: a victim
         // named by one item (whose own steps come earlier in the flow) does not move the step
         // from under the items after it, or its completion.
-        let at_start = Loaded::load(&tx, id)?.people;
-        for input in step.entries() {
+        let start = Loaded::load(&tx, id)?;
+        let happened = flow::check_happened(step.happened, start.facts.occurred_at, now)?;
+        let at_start = start.people;
+        for mut input in step.entries() {
+            input.happened = happened;
             let loaded = Loaded::load(&tx, id)?;
             let (mut body, supersedes) =
                 flow::check_entry(loaded.case, &at_start, &loaded.entries, &input)

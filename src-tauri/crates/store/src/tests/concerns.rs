@@ -38,6 +38,7 @@ fn answer(v: &mut Vault, id: i64, node: &str, person: Option<i64>, choice: &str)
             },
             people: None,
             evidence: None,
+            happened: None,
         },
         now(),
     )
@@ -68,6 +69,7 @@ fn item(
             },
             people: None,
             evidence: None,
+            happened: None,
         },
         now(),
     )
@@ -83,6 +85,7 @@ fn complete(v: &mut Vault, id: i64, node: &str, person: Option<i64>) {
             body: EntryBody::Complete { open: vec![] },
             people: None,
             evidence: None,
+            happened: None,
         },
         now(),
     )
@@ -593,6 +596,7 @@ fn walk_to_close(v: &mut Vault, id: i64, answers: &[(&str, &str)]) {
                         },
                         people: None,
                         evidence: None,
+                        happened: None,
                     },
                     now(),
                 )

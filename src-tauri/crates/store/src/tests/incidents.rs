@@ -92,6 +92,7 @@ pub(super) fn record(
             body,
             people: None,
             evidence: None,
+            happened: None,
         },
         now(),
     )
@@ -378,6 +379,7 @@ fn each_write_returns_the_incident_as_it_then_loads() {
                 },
                 people: None,
                 evidence: None,
+                happened: None,
             },
             at,
         )

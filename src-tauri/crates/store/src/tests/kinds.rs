@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Duration;
 use dsl_domain::evidence::{EvidenceInput, EvidenceKind, Tristate};
 use dsl_domain::flow::{EntryBody, EntryInput, Mark, StepInput, StepItemInput, StepView};
 use dsl_domain::incident::{
@@ -59,6 +60,7 @@ fn item(
             },
             people,
             evidence,
+            happened: None,
         },
         now(),
     )
@@ -78,6 +80,7 @@ fn not_illegal(v: &mut Vault, id: i64, reason: &str) {
                 },
                 people: None,
                 evidence: None,
+                happened: None,
             },
             now(),
         )
@@ -129,6 +132,7 @@ fn finish_step(v: &mut Vault, id: i64, node: &str) {
                 },
                 people: None,
                 evidence: None,
+                happened: None,
             },
             now(),
         )
@@ -142,6 +146,7 @@ fn finish_step(v: &mut Vault, id: i64, node: &str) {
             body: EntryBody::Complete { open: vec![] },
             people: None,
             evidence: None,
+            happened: None,
         },
         now(),
     )
@@ -489,6 +494,7 @@ fn a_step_is_saved_at_once_or_not_at_all() {
             None,
         )],
         complete: true,
+        happened: None,
     };
     let e = rejected(v.record_step(id, &optional_only, now()));
     assert!(
@@ -571,6 +577,7 @@ fn naming_a_new_victim_in_a_step_saved_at_once_keeps_the_step_and_asks_their_ste
             ),
         ],
         complete: true,
+        happened: None,
     };
     // The same item twice in one save is refused.
     let mut twice = save.clone();
@@ -590,4 +597,90 @@ fn naming_a_new_victim_in_a_step_saved_at_once_keeps_the_step_and_asks_their_ste
     assert_eq!(next.person_label.as_deref(), Some("Mai Tran"));
     finish_step(&mut v, id, "victim-support");
     assert_eq!(current(&v, id).node_id, "instigator-sanction");
+}
+
+#[test]
+fn an_action_recorded_late_keeps_when_it_was_done() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let mut f = facts("A video shared in a class group chat", "bullying");
+    f.occurred_at = now() - Duration::days(10);
+    f.reported_at = now() - Duration::days(9);
+    let id = v
+        .create_incident(
+            &NewIncident {
+                facts: f,
+                people: vec![pupil("Eve Shaw", PersonRole::Victim)],
+            },
+            now(),
+        )
+        .expect("incident")
+        .id;
+    let step = |happened| StepInput {
+        node_id: "intake-immediate".into(),
+        person_id: None,
+        items: vec![
+            chosen(
+                "immediate-actions",
+                true,
+                &[("what", "Spoke with Eve"), ("by", "Jo DSL")],
+                "",
+                None,
+            ),
+            chosen("emergency-call", false, &[], "No immediate danger", None),
+        ],
+        complete: true,
+        happened,
+    };
+    // Not in the future, not before the incident happened; nothing is recorded either way.
+    let e = rejected(v.record_step(id, &step(Some(now() + Duration::hours(2))), now()));
+    assert_eq!(e.field.as_deref(), Some("happened"));
+    let e = rejected(v.record_step(id, &step(Some(now() - Duration::days(11))), now()));
+    assert_eq!(e.field.as_deref(), Some("happened"));
+    assert!(e.message.contains("before the incident happened"));
+    assert!(v.incident(id).expect("i").chronology.is_empty());
+    // A week late: both times are kept, and the chronology puts it where it happened.
+    let week_ago = now() - Duration::days(7);
+    let note = |text: &str, happened| EntryInput {
+        node_id: None,
+        person_id: None,
+        body: EntryBody::Note { text: text.into() },
+        people: None,
+        evidence: None,
+        happened,
+    };
+    let d = v
+        .record_entry(id, &note("Spoke with the parents", None), now())
+        .expect("note");
+    assert_eq!(d.chronology.len(), 1);
+    let d = v
+        .record_step(id, &step(Some(week_ago)), now())
+        .expect("saved");
+    let first = &d.chronology[0];
+    assert_eq!(first.entry.happened, Some(week_ago));
+    assert_eq!(first.entry.at, now());
+    assert!(matches!(
+        d.chronology.last().map(|c| &c.entry.body),
+        Some(EntryBody::Note { .. })
+    ));
+    let passed = d
+        .flow
+        .path
+        .iter()
+        .find(|p| p.node_id == "intake-immediate")
+        .expect("passed");
+    assert_eq!((passed.happened, passed.at), (Some(week_ago), Some(now())));
+    // It reads back the same from the vault.
+    let back = v.incident(id).expect("i");
+    assert_eq!(back.chronology[0].entry.happened, Some(week_ago));
+    // A time within the minute is simply when it was recorded.
+    let d = v
+        .record_entry(
+            id,
+            &note("Checked in with Eve", Some(now() - Duration::seconds(20))),
+            now(),
+        )
+        .expect("note");
+    let last = d.chronology.last().expect("the note");
+    assert_eq!(last.entry.happened, None);
 }

@@ -79,6 +79,7 @@ impl Sim {
             body,
             people: None,
             evidence: None,
+            happened: None,
         };
         let (body, supersedes) = check_entry(&self.flow, &self.people, &self.entries, &input)?;
         let id = self.entries.len() as i64 + 1;
@@ -90,6 +91,7 @@ impl Sim {
             person_id: input.person_id,
             supersedes,
             body,
+            happened: None,
         });
         Ok(id)
     }
