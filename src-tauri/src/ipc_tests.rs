@@ -293,6 +293,12 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
             json!({"id": 2, "input": {"newPerson": person, "role": "witness"}}),
             n,
         ),
+        (
+            "correct_person",
+            json!({"id": 2, "input": {"personId": 1, "kind": "pupil", "name": "Zoë Nguyễn",
+            "yearGroup": 9, "dateOfBirth": "2012-03-04", "reason": "Misspelt"}}),
+            n,
+        ),
         ("correct_facts", json!({"id": 2, "facts": facts}), n),
         (
             "list_incidents",

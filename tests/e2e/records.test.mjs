@@ -70,7 +70,8 @@ describe('records over the years', { concurrency: false }, () => {
     refs.kept = await recordIncident(app, 'An old case to keep', [['Oliver Grey', 'victim', 11, '2000-03-01']]);
     refs.destroyed = await recordIncident(app, 'DESTROY-MARKER old case', [['Ruby Lane', 'victim', 11, '1999-02-02']]);
     refs.moving = await recordIncident(app, 'Aoife Brennan sent unkind messages to Zoë Nguyễn', [
-      ['Zoë Nguyễn', 'victim', 8, '2013-01-09'],
+      // Misspelt at intake, and corrected before her file moves school.
+      ['Zoe Nguyen', 'victim', 8, '2013-01-09'],
       ['Aoife Brennan', 'instigator', 8, '2012-11-30'],
     ]);
   });
@@ -165,6 +166,31 @@ describe('records over the years', { concurrency: false }, () => {
     assert.match(await waitFor(() => app.text('[data-testid=verify-result]'), { what: 'verify' }), /^Intact/);
   });
 
+  it('corrects a misspelt name with a reason, keeping what the record said before', async () => {
+    await app.clickButton('Incidents');
+    await app.waitForHeading('Incidents');
+    await app.clickButton(refs.moving);
+    await app.waitForHeading(refs.moving);
+    await app.clickButton('Correct details: Zoe Nguyen');
+    await waitFor(() => app.exists('[data-testid=correct-person]'), { what: 'the correction form' });
+    const id = await app.script(`return document.querySelector('[data-testid=correct-person] input').id;`);
+    const p = id.replace(/-name$/, '');
+    await setValue(app, `#${p}-name`, 'Zoë Nguyễn');
+    // No reason: refused beside the reason, which takes focus; nothing changes.
+    await app.clickButton('Save the correction');
+    await waitFor(async () => (await app.script(`return document.activeElement?.id;`)) === `${p}-reason`, { what: 'focus on the reason' });
+    assert.ok(await app.exists(`#${p}-reason-refused`));
+    await app.screenshot('73a-correction-refused');
+    await app.type(`#${p}-reason`, 'Misspelt at intake: checked with the school office');
+    await app.clickButton('Save the correction');
+    await waitFor(async () => !(await app.exists('[data-testid=correct-person]')), { what: 'the correction saved' });
+    assert.match(await app.text('[data-testid=people]'), /Zoë Nguyễn/);
+    assert.ok(!(await app.text('[data-testid=people]')).includes('Zoe Nguyen'));
+    assert.match(await app.text('[data-testid=chronology]'), /Corrected: Name from "Zoe Nguyen" to "Zoë Nguyễn"\. Reason: Misspelt at intake/);
+    await app.script(`document.querySelector('[data-testid=chronology]').scrollIntoView({ block: 'center' });`);
+    await app.screenshot('73b-corrected');
+  });
+
   it("sends a pupil's records to a new school, reminds about the receipt, and records it", async () => {
     await app.clickButton('Records');
     await app.waitForHeading('Records over the years');
@@ -182,6 +208,8 @@ describe('records over the years', { concurrency: false }, () => {
     const text = pdfText(pdf);
     assert.match(text, /Child protection file transfer/);
     assert.match(text, /Zoë Nguyễn/);
+    // Printed corrected, with the correction in her record's chronology.
+    assert.ok(text.replace(/\s+/g, ' ').includes('Corrected: Name from "Zoe Nguyen" to "Zoë Nguyễn"'), 'the package shows the correction');
     assert.match(text, /Northfield Academy/);
     assert.ok(text.includes(refs.moving));
     assert.match(text, /Receipt: please sign and return/);

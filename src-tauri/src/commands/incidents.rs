@@ -3,7 +3,7 @@
 use dsl_domain::flow::{EntryInput, StepInput, StepView};
 use dsl_domain::incident::{
     ActivityType, IncidentDetail, IncidentFacts, IncidentFilter, IncidentSummary, InvolvementInput,
-    NewIncident, Person,
+    NewIncident, Person, PersonCorrection,
 };
 use dsl_domain::vault::AccessEntry;
 use dsl_domain::ErrorKind;
@@ -143,6 +143,18 @@ pub async fn add_person(
 ) -> CmdResult<IncidentDetail> {
     state
         .vault(move |v| Ok(v.add_person(id, &input, now())?))
+        .await
+}
+
+/// Corrects a person's details from an incident that names them, with the reason.
+#[tauri::command]
+pub async fn correct_person(
+    state: State<'_, AppState>,
+    id: i64,
+    input: PersonCorrection,
+) -> CmdResult<IncidentDetail> {
+    state
+        .vault(move |v| Ok(v.correct_person(id, &input, now())?))
         .await
 }
 

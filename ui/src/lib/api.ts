@@ -18,6 +18,7 @@ import type { IncidentFacts } from './bindings/IncidentFacts';
 import type { IncidentFilter } from './bindings/IncidentFilter';
 import type { IncidentSummary } from './bindings/IncidentSummary';
 import type { InvolvementInput } from './bindings/InvolvementInput';
+import type { PersonCorrection } from './bindings/PersonCorrection';
 import type { NewIncident } from './bindings/NewIncident';
 import type { Person } from './bindings/Person';
 import type { AccessEntry } from './bindings/AccessEntry';
@@ -65,6 +66,7 @@ export type {
   IncidentFilter,
   IncidentSummary,
   InvolvementInput,
+  PersonCorrection,
   NewIncident,
   Person,
   PersonHistory,
@@ -146,6 +148,7 @@ export const api = {
   reaskStep: (id: number, nodeId: string, personId: number | null) =>
     invoke<StepView>('reask_step', { id, nodeId, personId }),
   addPerson: (id: number, input: InvolvementInput) => invoke<IncidentDetail>('add_person', { id, input }),
+  correctPerson: (id: number, input: PersonCorrection) => invoke<IncidentDetail>('correct_person', { id, input }),
   correctFacts: (id: number, facts: IncidentFacts) => invoke<IncidentDetail>('correct_facts', { id, facts }),
   listIncidents: (filter: IncidentFilter) => invoke<IncidentSummary[]>('list_incidents', { filter }),
   findPeople: (text: string) => invoke<Person[]>('find_people', { text }),

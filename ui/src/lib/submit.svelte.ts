@@ -22,6 +22,7 @@ export async function showBesideField(message: string): Promise<void> {
   const described = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((d) => d && !d.endsWith('-refused'));
   input.setAttribute('aria-describedby', [...described, note.id].join(' '));
   input.focus();
+  note.scrollIntoView?.({ block: 'center' });
 }
 
 export type RunOptions = {

@@ -435,6 +435,89 @@ pub fn check_facts_in(
     })
 }
 
+/// A person's details corrected, with the reason: who they are stays the same.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PersonCorrection {
+    #[ts(type = "number")]
+    pub person_id: i64,
+    pub kind: PersonKind,
+    pub name: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub year_group: Option<u8>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub date_of_birth: Option<NaiveDate>,
+    pub reason: String,
+}
+
+/// What a correction changes, each detail as the DSL reads it; refused when the new details
+/// are not valid, nothing changes, or no reason is given.
+pub fn person_changes(
+    before: &Person,
+    c: &PersonCorrection,
+    today: NaiveDate,
+) -> Result<(NewPerson, Vec<crate::flow::Change>, String), ApiError> {
+    let after = check_person(
+        &NewPerson {
+            kind: c.kind,
+            name: c.name.clone(),
+            year_group: c.year_group,
+            date_of_birth: c.date_of_birth,
+            job_title: before.job_title.clone(),
+            headteacher: before.headteacher.then_some(true),
+        },
+        today,
+    )?;
+    let reason = check_text("correctionReason", &c.reason, MAX_SHORT_CHARS, true)?;
+    let year = |y: Option<u8>| match y {
+        Some(0) => "Reception".to_string(),
+        Some(y) => format!("Year {y}"),
+        None => "not given".to_string(),
+    };
+    let dob =
+        |d: Option<NaiveDate>| d.map_or_else(|| "not given".to_string(), crate::time::uk_date_of);
+    let mut changes = Vec::new();
+    let mut change = |field: &str, label: &str, from: String, to: String| {
+        if from != to {
+            changes.push(crate::flow::Change {
+                field: field.into(),
+                label: label.into(),
+                from,
+                to,
+            });
+        }
+    };
+    change("name", "Name", before.name.clone(), after.name.clone());
+    change(
+        "kind",
+        "Kind",
+        before.kind.label().into(),
+        after.kind.label().into(),
+    );
+    change(
+        "yearGroup",
+        "Year group",
+        year(before.year_group),
+        year(after.year_group),
+    );
+    change(
+        "dateOfBirth",
+        "Date of birth",
+        dob(before.date_of_birth),
+        dob(after.date_of_birth),
+    );
+    if changes.is_empty() {
+        return Err(ApiError::validation(
+            "personName",
+            "Nothing has changed: correct a detail, or cancel.",
+        ));
+    }
+    Ok((after, changes, reason))
+}
+
 /// Checks a new person against the date today.
 pub fn check_person(p: &NewPerson, today: NaiveDate) -> Result<NewPerson, ApiError> {
     let name = check_name("personName", &p.name, MAX_SHORT_CHARS, true)?;

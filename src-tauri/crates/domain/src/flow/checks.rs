@@ -31,6 +31,12 @@ pub fn check_entry(
         EntryBody::Note { text } => return check_note(text),
         EntryBody::Closed { reason } => return check_close(&state, closed, reason),
         EntryBody::Reopened { reason } => return check_reopen(closed, reason),
+        EntryBody::Corrected { .. } => {
+            return Err(ApiError::validation(
+                "body",
+                "A correction is made with \"Correct details\", giving the reason.",
+            ))
+        }
         _ => {}
     }
     if closed {

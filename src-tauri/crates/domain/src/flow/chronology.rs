@@ -101,6 +101,7 @@ fn step_name(node: Option<&Node>, body: &EntryBody) -> String {
     node.map(|n| n.title.clone()).unwrap_or_else(|| match body {
         EntryBody::Closed { .. } => "Incident closed".into(),
         EntryBody::Reopened { .. } => "Incident reopened".into(),
+        EntryBody::Corrected { .. } => "Correction".into(),
         _ => "Note".into(),
     })
 }
@@ -130,6 +131,13 @@ fn entry_text(node: Option<&Node>, body: &EntryBody, people: &[Involvement]) -> 
         EntryBody::Note { text } => text.clone(),
         EntryBody::Closed { reason } => format!("Closed. Reason: {reason}"),
         EntryBody::Reopened { reason } => format!("Reopened. Reason: {reason}"),
+        EntryBody::Corrected { changes, reason } => {
+            let what: Vec<String> = changes
+                .iter()
+                .map(|c| format!("{} from \"{}\" to \"{}\"", c.label, c.from, c.to))
+                .collect();
+            format!("Corrected: {}. Reason: {reason}", what.join("; "))
+        }
     }
 }
 

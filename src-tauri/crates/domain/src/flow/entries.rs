@@ -76,6 +76,24 @@ pub enum EntryBody {
     Closed { reason: String },
     /// The incident reopened.
     Reopened { reason: String },
+    /// A correction of the facts or of a person's details: what changed, from what to what,
+    /// and why. The earlier version stays where it was recorded.
+    Corrected {
+        changes: Vec<Change>,
+        reason: String,
+    },
+}
+
+/// One corrected detail: its label as the DSL reads it, and the old and new values as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Change {
+    /// "name", "yearGroup", "dateOfBirth", "kind", or a fact's field.
+    pub field: String,
+    pub label: String,
+    pub from: String,
+    pub to: String,
 }
 
 /// An entry as stored: who, when, where in the flow, and what.

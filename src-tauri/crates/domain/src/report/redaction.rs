@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::flow::EntryBody;
 use crate::incident::{IncidentDetail, PersonKind};
 
 /// The word a redacted copy calls someone by ("Pupil A"); someone of unknown kind is "Person A".
@@ -429,6 +430,17 @@ fn replacements(
     for inv in &detail.people {
         if let Some(label) = pseudonym.get(&inv.person.id) {
             names_for(&inv.person.name, label, &mut names);
+        }
+    }
+    // A name as it was before a correction is that person's name too.
+    for c in &detail.chronology {
+        if let (EntryBody::Corrected { changes, .. }, Some(id)) = (&c.entry.body, c.entry.person_id)
+        {
+            if let Some(label) = pseudonym.get(&id) {
+                for ch in changes.iter().filter(|ch| ch.field == "name") {
+                    names_for(&ch.from, label, &mut names);
+                }
+            }
         }
     }
     let reporter = detail.facts.reported_by_name.trim();

@@ -8,6 +8,7 @@
 //! - [`queries`]: the filtered list, name look-ups and a person's history.
 
 mod concerns;
+mod corrections;
 mod load;
 mod projections;
 mod queries;

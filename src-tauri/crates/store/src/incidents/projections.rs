@@ -23,6 +23,11 @@ fn entry_text(body: &EntryBody) -> String {
         }
         EntryBody::Note { text } => text.clone(),
         EntryBody::Closed { reason } | EntryBody::Reopened { reason } => reason.clone(),
+        EntryBody::Corrected { changes, reason } => {
+            let mut t: Vec<&str> = changes.iter().map(|c| c.from.as_str()).collect();
+            t.push(reason);
+            t.join(" ")
+        }
         EntryBody::Complete { .. } | EntryBody::Acknowledged => String::new(),
     }
 }

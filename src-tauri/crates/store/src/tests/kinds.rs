@@ -684,3 +684,112 @@ fn an_action_recorded_late_keeps_when_it_was_done() {
     let last = d.chronology.last().expect("the note");
     assert_eq!(last.entry.happened, None);
 }
+
+#[test]
+fn a_misspelt_person_is_corrected_with_the_old_name_kept_in_each_record() {
+    use dsl_domain::incident::PersonCorrection;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let first = create(
+        &mut v,
+        "bullying",
+        vec![
+            pupil("Zoe Nguyen", PersonRole::Victim),
+            pupil("Aofie Brennan", PersonRole::Instigator),
+        ],
+    );
+    let zoe = first.people[0].person.id;
+    let aoife = first.people[1].person.id;
+    let blank = create(&mut v, "bullying", vec![]).id;
+    let second = v
+        .add_person(
+            blank,
+            &InvolvementInput {
+                person_id: Some(aoife),
+                new_person: None,
+                role: PersonRole::Witness,
+            },
+            now(),
+        )
+        .expect("named");
+    let fix = |name: &str, reason: &str| PersonCorrection {
+        person_id: aoife,
+        kind: PersonKind::Pupil,
+        name: name.into(),
+        year_group: Some(9),
+        date_of_birth: first.people[1].person.date_of_birth,
+        reason: reason.into(),
+    };
+    // Nothing changed, or no reason: refused, and nothing is recorded.
+    let e = rejected(v.correct_person(first.id, &fix("Aofie Brennan", "Misspelt"), now()));
+    assert!(e.message.contains("Nothing has changed"));
+    let e = rejected(v.correct_person(first.id, &fix("Aoife Brennan", " "), now()));
+    assert_eq!(e.field.as_deref(), Some("correctionReason"));
+    let e = rejected(v.correct_person(first.id, &fix(&"x".repeat(10_000), "Misspelt"), now()));
+    assert_eq!(e.field.as_deref(), Some("personName"));
+    // Corrected: both records name her rightly and say what it was, and why.
+    let d = v
+        .correct_person(first.id, &fix("Aoife Brennan", "Misspelt at intake"), now())
+        .expect("corrected");
+    assert_eq!(d.people[1].person.name, "Aoife Brennan");
+    let line = d.chronology.last().expect("the correction");
+    assert_eq!(line.step, "Correction");
+    assert_eq!(line.person_label.as_deref(), Some("Aoife Brennan"));
+    assert_eq!(
+        line.text,
+        "Corrected: Name from \"Aofie Brennan\" to \"Aoife Brennan\". Reason: Misspelt at intake"
+    );
+    let other = v.incident(second.id).expect("the other record");
+    assert!(other
+        .people
+        .iter()
+        .any(|i| i.person.name == "Aoife Brennan"));
+    assert!(matches!(
+        other.chronology.last().map(|c| &c.entry.body),
+        Some(EntryBody::Corrected { .. })
+    ));
+    // A copy that keeps only Zoe's name withholds Aoife's old name too.
+    let copy = dsl_domain::report::incident_report(
+        "Oakfield",
+        &d,
+        &[],
+        &[],
+        Some(Some(zoe)),
+        "Jo DSL",
+        now(),
+        "test",
+    );
+    let said = serde_json::to_string(&copy).expect("text");
+    assert!(said.contains("Zoe Nguyen"));
+    assert!(!said.contains("Aofie") && !said.contains("Aoife"), "{said}");
+    let full = dsl_domain::report::incident_report(
+        "Oakfield",
+        &d,
+        &[],
+        &[],
+        None,
+        "Jo DSL",
+        now(),
+        "test",
+    );
+    assert!(serde_json::to_string(&full)
+        .expect("text")
+        .contains("Name from \\\"Aofie Brennan\\\" to \\\"Aoife Brennan\\\""));
+    // A correction cannot be sent as an entry of its own.
+    let e = rejected(v.record_entry(
+        first.id,
+        &EntryInput {
+            node_id: None,
+            person_id: Some(aoife),
+            body: EntryBody::Corrected {
+                changes: vec![],
+                reason: "x".into(),
+            },
+            people: None,
+            evidence: None,
+            happened: None,
+        },
+        now(),
+    ));
+    assert_eq!(e.field.as_deref(), Some("body"));
+}
