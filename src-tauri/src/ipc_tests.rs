@@ -299,7 +299,11 @@ pub(crate) fn commands() -> Vec<(&'static str, Value, usize)> {
             "yearGroup": 9, "dateOfBirth": "2012-03-04", "reason": "Misspelt"}}),
             n,
         ),
-        ("correct_facts", json!({"id": 2, "facts": facts}), n),
+        (
+            "correct_facts",
+            json!({"id": 2, "facts": facts, "reason": "The date was wrong"}),
+            n,
+        ),
         (
             "list_incidents",
             json!({"filter": {"status": "open", "from": "2025-09-01", "to": "2026-12-31",

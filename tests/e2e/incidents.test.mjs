@@ -362,6 +362,21 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.script(`document.querySelector('[data-testid=chronology]').scrollIntoView({ block: 'center' });`);
     await app.screenshot('29a-recorded-late');
 
+    // The facts corrected with a reason: the earlier summary stays in the chronology.
+    await app.clickButton('Correct the facts');
+    await waitFor(() => app.exists('[data-testid=correct-facts]'), { what: 'the facts form' });
+    await setValue(app, '#fix-summary', 'Unkind messages in a Year 8 group chat, found ten days ago');
+    await app.clickButton('Save the corrected facts');
+    await waitFor(async () => (await app.script(`return document.activeElement?.id;`)) === 'fix-facts-reason', { what: 'the reason asked for' });
+    await app.type('#fix-facts-reason', 'The tutor said Year 8, not the whole year group');
+    await app.clickButton('Save the corrected facts');
+    await waitFor(async () => !(await app.exists('[data-testid=correct-facts]')), { what: 'the facts corrected' });
+    assert.match(await app.text('[data-testid=facts-summary]'), /Year 8 group chat/);
+    assert.match(
+      await app.text('[data-testid=chronology]'),
+      /Corrected: Summary from "Unkind messages in a year group chat, found ten days ago" to "Unkind messages in a Year 8 group chat/,
+    );
+
     const pdf = join(vault, 'late.pdf');
     await app.clickButton('Save PDF…');
     await saveInDialog('Save the incident report', pdf);
@@ -370,6 +385,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     const ukPdf = `${uk(weekAgo).replace(', ', ' ')} (recorded`;
     // A narrow column may wrap the two times over lines.
     assert.ok(text.replace(/\s+/g, ' ').includes(ukPdf), 'the PDF gives when it was done and when it was recorded');
+    assert.ok(text.replace(/\s+/g, ' ').includes('Corrected: Summary from "Unkind messages in a year group chat'), 'the PDF shows the correction');
     execFileSync('pdftoppm', ['-png', '-r', '60', pdf, join(artifacts, '29a-recorded-late-pdf')]);
   });
 });

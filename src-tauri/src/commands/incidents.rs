@@ -164,9 +164,10 @@ pub async fn correct_facts(
     state: State<'_, AppState>,
     id: i64,
     facts: IncidentFacts,
+    reason: String,
 ) -> CmdResult<IncidentDetail> {
     state
-        .vault(move |v| Ok(v.correct_facts(id, &facts, now())?))
+        .vault(move |v| Ok(v.correct_facts(id, &facts, &reason, now())?))
         .await
 }
 

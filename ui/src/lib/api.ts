@@ -149,7 +149,7 @@ export const api = {
     invoke<StepView>('reask_step', { id, nodeId, personId }),
   addPerson: (id: number, input: InvolvementInput) => invoke<IncidentDetail>('add_person', { id, input }),
   correctPerson: (id: number, input: PersonCorrection) => invoke<IncidentDetail>('correct_person', { id, input }),
-  correctFacts: (id: number, facts: IncidentFacts) => invoke<IncidentDetail>('correct_facts', { id, facts }),
+  correctFacts: (id: number, facts: IncidentFacts, reason: string) => invoke<IncidentDetail>('correct_facts', { id, facts, reason }),
   listIncidents: (filter: IncidentFilter) => invoke<IncidentSummary[]>('list_incidents', { filter }),
   findPeople: (text: string) => invoke<Person[]>('find_people', { text }),
   dueIncidents: () => invoke<IncidentSummary[]>('due_incidents'),

@@ -518,6 +518,112 @@ pub fn person_changes(
     Ok((after, changes, reason))
 }
 
+/// What a correction of the facts changes, each as the DSL reads it (the summary and the
+/// child's words in full, so that the earlier version reads in the chronology).
+pub fn facts_changes(before: &IncidentFacts, after: &IncidentFacts) -> Vec<crate::flow::Change> {
+    use crate::time::uk_date_time;
+    let type_label = |id: &str| {
+        crate::flow::shipped()
+            .iter()
+            .rev()
+            .flat_map(|f| f.types.iter())
+            .find(|t| t.id == id)
+            .map_or_else(|| id.to_string(), |t| t.label.clone())
+    };
+    let alert = |m: &Option<MonitoringAlert>| {
+        m.as_ref().map_or_else(String::new, |m| {
+            crate::report::joined([
+                m.vendor.as_str(),
+                m.capture_id.as_str(),
+                m.severity.as_str(),
+            ])
+        })
+    };
+    let rows: [(&str, &str, String, String); 12] = [
+        (
+            "occurredAt",
+            "When it happened",
+            uk_date_time(before.occurred_at),
+            uk_date_time(after.occurred_at),
+        ),
+        (
+            "reportedAt",
+            "When it was reported",
+            uk_date_time(before.reported_at),
+            uk_date_time(after.reported_at),
+        ),
+        (
+            "reportedByName",
+            "Reported by",
+            before.reported_by_name.clone(),
+            after.reported_by_name.clone(),
+        ),
+        (
+            "reportedByRole",
+            "Their role",
+            before.reported_by_role.clone(),
+            after.reported_by_role.clone(),
+        ),
+        (
+            "discovery",
+            "How it came to light",
+            before.discovery.label().into(),
+            after.discovery.label().into(),
+        ),
+        (
+            "monitoring",
+            "Monitoring alert",
+            alert(&before.monitoring),
+            alert(&after.monitoring),
+        ),
+        (
+            "location",
+            "Where",
+            before.location.label().into(),
+            after.location.label().into(),
+        ),
+        (
+            "platform",
+            "Platform or app",
+            before.platform.clone(),
+            after.platform.clone(),
+        ),
+        (
+            "summary",
+            "Summary",
+            before.summary.clone(),
+            after.summary.clone(),
+        ),
+        (
+            "childsWords",
+            "The child's words",
+            before.childs_words.clone(),
+            after.childs_words.clone(),
+        ),
+        (
+            "riskArea",
+            "Risk area",
+            before.risk_area.label().into(),
+            after.risk_area.label().into(),
+        ),
+        (
+            "activityType",
+            "Type of incident",
+            type_label(&before.activity_type),
+            type_label(&after.activity_type),
+        ),
+    ];
+    rows.into_iter()
+        .filter(|(_, _, from, to)| from != to)
+        .map(|(field, label, from, to)| crate::flow::Change {
+            field: field.into(),
+            label: label.into(),
+            from,
+            to,
+        })
+        .collect()
+}
+
 /// Checks a new person against the date today.
 pub fn check_person(p: &NewPerson, today: NaiveDate) -> Result<NewPerson, ApiError> {
     let name = check_name("personName", &p.name, MAX_SHORT_CHARS, true)?;

@@ -443,6 +443,14 @@ fn replacements(
             }
         }
     }
+    // So is a reporter's name before the facts were corrected.
+    for c in &detail.chronology {
+        if let EntryBody::Corrected { changes, .. } = &c.entry.body {
+            for ch in changes.iter().filter(|ch| ch.field == "reportedByName") {
+                names_for(ch.from.trim(), "the reporter", &mut names);
+            }
+        }
+    }
     let reporter = detail.facts.reported_by_name.trim();
     if !reporter.is_empty()
         && !detail

@@ -710,6 +710,7 @@ impl Vault {
         &mut self,
         id: i64,
         facts: &IncidentFacts,
+        reason: &str,
         now: DateTime<Utc>,
     ) -> std::result::Result<IncidentDetail, WriteError> {
         self.require_editor(EDITORS_ONLY)?;
@@ -718,7 +719,32 @@ impl Vault {
         status(&tx, id)?;
         let header = super::load::header(&tx, id)?;
         let facts = check_facts_in(facts, header.flow_version, now)?;
+        let before = Loaded::load(&tx, id)?.facts;
+        let changes = dsl_domain::incident::facts_changes(&before, &facts);
+        if changes.is_empty() {
+            return Err(ApiError::validation(
+                "summary",
+                "Nothing has changed: correct a fact, or cancel.",
+            )
+            .into());
+        }
+        let reason = dsl_domain::incident::check_text(
+            "correctionReason",
+            reason,
+            dsl_domain::incident::MAX_SHORT_CHARS,
+            true,
+        )?;
         insert_facts(&tx, user, id, &facts, now)?;
+        let body = EntryBody::Corrected { changes, reason };
+        let input = EntryInput {
+            node_id: None,
+            person_id: None,
+            body: body.clone(),
+            people: None,
+            evidence: None,
+            happened: None,
+        };
+        insert_entry(&tx, user, id, &input, &body, None, now)?;
         audit::record(
             &tx,
             now,

@@ -219,7 +219,8 @@ fn every_record_type_round_trips() {
     // Facts corrected: a new version; the list shows the new summary.
     let mut fixed = new.facts.clone();
     fixed.summary = "Image sent to a pupil by an adult".into();
-    v.correct_facts(id, &fixed, now()).expect("corrected");
+    v.correct_facts(id, &fixed, "Corrected at the DSL check", now())
+        .expect("corrected");
     assert_eq!(v.incident(id).expect("loaded").facts.summary, fixed.summary);
     let versions: i64 = v
         .conn
@@ -393,7 +394,9 @@ fn each_write_returns_the_incident_as_it_then_loads() {
     same(&v, &added);
     let mut fixed = added.facts.clone();
     fixed.summary = "Messages and an image on a group chat".into();
-    let corrected = v.correct_facts(id, &fixed, at).expect("corrected");
+    let corrected = v
+        .correct_facts(id, &fixed, "Corrected at the DSL check", at)
+        .expect("corrected");
     assert_eq!(corrected.facts.summary, fixed.summary);
     same(&v, &corrected);
 }

@@ -461,7 +461,9 @@ fn correcting_the_type_to_an_illegal_one_changes_the_route() {
     assert_eq!(current(&v, id).node_id, "nudes-check");
     let mut corrected = d.facts.clone();
     corrected.activity_type = "sextortion".into();
-    let d = v.correct_facts(id, &corrected, now()).expect("corrected");
+    let d = v
+        .correct_facts(id, &corrected, "Corrected at the DSL check", now())
+        .expect("corrected");
     let step = d.flow.current.expect("a step");
     assert_eq!(step.node_id, "illegal-evidence");
     assert_eq!(
