@@ -388,4 +388,50 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     assert.ok(text.replace(/\s+/g, ' ').includes('Corrected: Summary from "Unkind messages in a year group chat'), 'the PDF shows the correction');
     execFileSync('pdftoppm', ['-png', '-r', '60', pdf, join(artifacts, '29a-recorded-late-pdf')]);
   });
+
+  it('a follow-up due tomorrow shows on Home without names, then overdue, then done', async () => {
+    const pad = (n) => String(n).padStart(2, '0');
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    await setValue(app, '#fu-what', 'Ask the LADO for the outcome of the Tom Reid referral');
+    const me = await app.script(`return [...document.querySelectorAll('#fu-owner option')].find((o) => o.textContent.endsWith('(you)')).value;`);
+    await setValue(app, '#fu-owner', me);
+    await setValue(app, '#fu-due', `${pad(tomorrow.getDate())}/${pad(tomorrow.getMonth() + 1)}/${tomorrow.getFullYear()}`);
+    await setValue(app, '#fu-waiting', 'lado');
+    await app.clickButton('Add follow-up');
+    await waitFor(() => app.exists('[data-follow-up]'), { what: 'the follow-up listed' });
+    assert.equal(await app.text('[data-testid=incident-status]'), 'Awaiting the LADO');
+    await app.script(`document.querySelector('[data-testid=follow-ups]').scrollIntoView({ block: 'center' });`);
+    await app.screenshot('29b-follow-up');
+
+    // Home: due tomorrow, with the record's reference and no name or words of the follow-up.
+    await app.clickButton('Incidents');
+    await waitFor(() => app.exists('[data-testid=due-reminder]'), { what: 'the due reminder' });
+    const due = await app.text('[data-testid=due-reminder]');
+    assert.match(due, new RegExp(`^follow-up due by .* \\(OS-${YEAR}-0003\\)`));
+    for (const word of ['Tom', 'Reid', 'Jo Bloggs', 'LADO for the outcome']) assert.ok(!due.includes(word), `no "${word}" on the first line`);
+    await app.screenshot('29c-follow-up-due');
+
+    // Three days on (the page's clock set forward), it is overdue.
+    await app.script(`const real = Date.now.bind(Date); Date.now = () => real() + 3 * 86_400_000;`);
+    await app.clickButton('Lock');
+    await app.waitForHeading('Unlock');
+    await app.type('#unlock-passphrase', PASS);
+    await app.clickButton('Unlock');
+    await waitFor(() => app.exists('[data-testid=due-reminder]'), { what: 'the reminder after unlocking' });
+    assert.match(await app.text('[data-testid=due-reminder]'), new RegExp(`^Overdue: one follow-up past its due time \\(OS-${YEAR}-0003\\)`));
+    await app.screenshot('29d-follow-up-overdue');
+
+    // Done, with what happened: no longer due, no longer waiting.
+    await app.clickButton(`OS-${YEAR}-0003`);
+    await app.waitForHeading(`OS-${YEAR}-0003`);
+    assert.match(await app.text('[data-follow-up]'), /^Overdue/);
+    await app.type('[id^=fu-note-]', 'The LADO replied: no further action');
+    await app.click('[data-follow-up] button');
+    await waitFor(async () => !(await app.exists('[data-follow-up]')), { what: 'the follow-up done' });
+    assert.equal(await app.text('[data-testid=incident-status]'), 'Open');
+    assert.match(await app.text('[data-testid=chronology]'), /Done: Ask the LADO for the outcome of the Tom Reid referral\. Note: The LADO replied: no further action/);
+    await app.clickButton('Incidents');
+    await app.waitForHeading('Incidents');
+    await waitFor(async () => !(await app.exists('[data-testid=due-reminder]')), { what: 'nothing due now' });
+  });
 });

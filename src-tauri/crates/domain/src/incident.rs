@@ -247,6 +247,8 @@ pub struct IncidentSummary {
     /// What the current step is due for, and by when (e.g. the LADO consultation).
     #[ts(optional)]
     pub due: Option<crate::flow::DueStep>,
+    /// Every deadline, soonest first: the flow's, and each follow-up's.
+    pub dues: Vec<crate::flow::DueStep>,
 }
 
 /// The list's filters.

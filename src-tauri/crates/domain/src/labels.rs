@@ -59,6 +59,7 @@ labels!(IncidentStatus as "statusNames" {
     Open => "Open",
     AwaitingPolice => "Awaiting police",
     AwaitingLado => "Awaiting the LADO",
+    AwaitingSocialCare => "Awaiting children's social care",
     Closed => "Closed",
 });
 

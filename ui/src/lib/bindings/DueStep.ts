@@ -12,4 +12,8 @@ label: string, at: string,
 /**
  * Who it is for, in a per-person step.
  */
-personLabel?: string, };
+personLabel?: string, 
+/**
+ * A follow-up's owner (a vault user) and its entry; none for a step of the flow.
+ */
+owner?: number, followUp?: number, };

@@ -3,4 +3,4 @@
 /**
  * Where an incident stands.
  */
-export type IncidentStatus = "open" | "awaitingPolice" | "awaitingLado" | "closed";
+export type IncidentStatus = "open" | "awaitingPolice" | "awaitingLado" | "awaitingSocialCare" | "closed";

@@ -11,4 +11,8 @@ export type IncidentSummary = { id: number, reference: string, status: IncidentS
 /**
  * What the current step is due for, and by when (e.g. the LADO consultation).
  */
-due?: DueStep, };
+due?: DueStep, 
+/**
+ * Every deadline, soonest first: the flow's, and each follow-up's.
+ */
+dues: Array<DueStep>, };

@@ -4,6 +4,7 @@ export const statusNames = {
   open: "Open",
   awaitingPolice: "Awaiting police",
   awaitingLado: "Awaiting the LADO",
+  awaitingSocialCare: "Awaiting children's social care",
   closed: "Closed",
 } as const;
 

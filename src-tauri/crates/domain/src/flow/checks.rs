@@ -31,6 +31,54 @@ pub fn check_entry(
         EntryBody::Note { text } => return check_note(text),
         EntryBody::Closed { reason } => return check_close(&state, closed, reason),
         EntryBody::Reopened { reason } => return check_reopen(closed, reason),
+        EntryBody::FollowUp {
+            what,
+            owner,
+            owner_name,
+            due,
+            waiting_for,
+        } => {
+            if closed {
+                return Err(conflict(
+                    "The incident is closed. Reopen it to add a follow-up.",
+                ));
+            }
+            let what = check_text("followUpWhat", what, crate::incident::MAX_SHORT_CHARS, true)?;
+            if let Some(w) = waiting_for {
+                if super::entries::waiting_for(w).is_none() {
+                    return Err(ApiError::validation(
+                        "followUpWaiting",
+                        "Choose the police, the LADO or children's social care, or nobody.",
+                    ));
+                }
+            }
+            return Ok((
+                EntryBody::FollowUp {
+                    what,
+                    owner: *owner,
+                    owner_name: owner_name.clone(),
+                    due: *due,
+                    waiting_for: waiting_for.clone(),
+                },
+                None,
+            ));
+        }
+        EntryBody::FollowUpDone { follow_up, note } => {
+            if !super::entries::open_follow_ups(entries)
+                .iter()
+                .any(|f| f.entry_id == *follow_up)
+            {
+                return Err(conflict("That follow-up is already done."));
+            }
+            let note = check_text("followUpNote", note, MAX_TEXT_CHARS, false)?;
+            return Ok((
+                EntryBody::FollowUpDone {
+                    follow_up: *follow_up,
+                    note,
+                },
+                None,
+            ));
+        }
         EntryBody::Corrected { .. } => {
             return Err(ApiError::validation(
                 "body",

@@ -52,7 +52,24 @@ pub fn chronology(
                 entry: e.clone(),
                 step: step_name(node, &e.body),
                 person_label: person_label(people, e.person_id),
-                text: entry_text(node, &e.body, people),
+                text: match &e.body {
+                    EntryBody::FollowUpDone { follow_up, note } => {
+                        let what =
+                            entries.iter().find(|f| f.id == *follow_up).and_then(|f| {
+                                match &f.body {
+                                    EntryBody::FollowUp { what, .. } => Some(what.as_str()),
+                                    _ => None,
+                                }
+                            });
+                        let what = what.unwrap_or("a follow-up");
+                        if note.trim().is_empty() {
+                            format!("Done: {what}.")
+                        } else {
+                            format!("Done: {what}. Note: {note}")
+                        }
+                    }
+                    body => entry_text(node, body, people),
+                },
                 superseded: superseded.contains(&e.id),
             }
         })
@@ -102,6 +119,8 @@ fn step_name(node: Option<&Node>, body: &EntryBody) -> String {
         EntryBody::Closed { .. } => "Incident closed".into(),
         EntryBody::Reopened { .. } => "Incident reopened".into(),
         EntryBody::Corrected { .. } => "Correction".into(),
+        EntryBody::FollowUp { .. } => "Follow-up".into(),
+        EntryBody::FollowUpDone { .. } => "Follow-up done".into(),
         _ => "Note".into(),
     })
 }
@@ -131,6 +150,24 @@ fn entry_text(node: Option<&Node>, body: &EntryBody, people: &[Involvement]) -> 
         EntryBody::Note { text } => text.clone(),
         EntryBody::Closed { reason } => format!("Closed. Reason: {reason}"),
         EntryBody::Reopened { reason } => format!("Reopened. Reason: {reason}"),
+        EntryBody::FollowUp {
+            what,
+            owner_name,
+            due,
+            waiting_for,
+            ..
+        } => {
+            let waiting = waiting_for
+                .as_deref()
+                .and_then(super::entries::waiting_for)
+                .map(|(_, who)| format!(" Waiting for {who}."))
+                .unwrap_or_default();
+            format!(
+                "{what} For {owner_name}, due by {}.{waiting}",
+                crate::time::uk_date_of(*due)
+            )
+        }
+        EntryBody::FollowUpDone { note, .. } => format!("Follow-up done. {note}"),
         EntryBody::Corrected { changes, reason } => {
             let what: Vec<String> = changes
                 .iter()

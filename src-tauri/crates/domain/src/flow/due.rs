@@ -105,6 +105,8 @@ pub fn due_steps(
                 label: q.node.due_label.clone().unwrap_or_default(),
                 at: due_after_working_days(reported_at, q.days),
                 person_label: Some(i.person.name.clone()),
+                owner: None,
+                follow_up: None,
             });
         }
     }
@@ -118,10 +120,40 @@ pub fn due_steps(
                     label: node.due_label.clone().unwrap_or_default(),
                     at: due_after_working_days(reported_at, days),
                     person_label: current.person_label.clone(),
+                    owner: None,
+                    follow_up: None,
                 });
             }
         }
     }
+    // Each follow-up still open, due by the end of its day (UK time).
+    for f in super::entries::open_follow_ups(entries) {
+        let what = f
+            .waiting_for
+            .as_deref()
+            .and_then(super::entries::waiting_for)
+            .map_or_else(
+                || f.what.clone(),
+                |(_, who)| format!("Chase {who}: {}", f.what),
+            );
+        out.push(DueStep {
+            label: what,
+            at: end_of_uk_day(f.due),
+            person_label: Some(f.owner_name.clone()),
+            owner: Some(f.owner),
+            follow_up: Some(f.entry_id),
+        });
+    }
     out.sort_by_key(|d| d.at);
     out
+}
+
+/// The last moment of a UK calendar day.
+fn end_of_uk_day(day: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let end = day.and_hms_opt(23, 59, 0).unwrap_or_default();
+    chrono_tz::Europe::London
+        .from_local_datetime(&end)
+        .earliest()
+        .map_or_else(|| Utc.from_utc_datetime(&end), |t| t.with_timezone(&Utc))
 }

@@ -14,6 +14,7 @@ pub enum IncidentStatus {
     Open,
     AwaitingPolice,
     AwaitingLado,
+    AwaitingSocialCare,
     Closed,
 }
 
@@ -24,6 +25,7 @@ impl IncidentStatus {
             IncidentStatus::Open => "open",
             IncidentStatus::AwaitingPolice => "awaitingPolice",
             IncidentStatus::AwaitingLado => "awaitingLado",
+            IncidentStatus::AwaitingSocialCare => "awaitingSocialCare",
             IncidentStatus::Closed => "closed",
         }
     }
@@ -33,6 +35,7 @@ impl IncidentStatus {
         match s {
             "awaitingPolice" => Some(IncidentStatus::AwaitingPolice),
             "awaitingLado" => Some(IncidentStatus::AwaitingLado),
+            "awaitingSocialCare" => Some(IncidentStatus::AwaitingSocialCare),
             _ => None,
         }
     }
@@ -76,6 +79,26 @@ pub enum EntryBody {
     Closed { reason: String },
     /// The incident reopened.
     Reopened { reason: String },
+    /// Something to follow up, by a vault user, by a date; waiting for an agency's answer when
+    /// `waiting_for` names it ("police", "lado", "socialCare"), asked when the entry happened.
+    #[serde(rename_all = "camelCase")]
+    FollowUp {
+        what: String,
+        #[ts(type = "number")]
+        owner: i64,
+        owner_name: String,
+        due: chrono::NaiveDate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        waiting_for: Option<String>,
+    },
+    /// A follow-up done (or the answer came), with a note.
+    #[serde(rename_all = "camelCase")]
+    FollowUpDone {
+        #[ts(type = "number")]
+        follow_up: i64,
+        note: String,
+    },
     /// A correction of the facts or of a person's details: what changed, from what to what,
     /// and why. The earlier version stays where it was recorded.
     Corrected {
@@ -151,6 +174,70 @@ pub fn check_happened(
         ));
     }
     Ok((now - t >= chrono::Duration::minutes(1)).then_some(t))
+}
+
+/// Who a follow-up waits for, as a status and in words.
+pub fn waiting_for(agency: &str) -> Option<(IncidentStatus, &'static str)> {
+    match agency {
+        "police" => Some((IncidentStatus::AwaitingPolice, "the police")),
+        "lado" => Some((IncidentStatus::AwaitingLado, "the LADO")),
+        "socialCare" => Some((IncidentStatus::AwaitingSocialCare, "children's social care")),
+        _ => None,
+    }
+}
+
+/// A follow-up still open: not done, not replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenFollowUp {
+    #[ts(type = "number")]
+    pub entry_id: i64,
+    pub what: String,
+    #[ts(type = "number")]
+    pub owner: i64,
+    pub owner_name: String,
+    pub due: chrono::NaiveDate,
+    #[ts(optional)]
+    pub waiting_for: Option<String>,
+    /// When it was asked (or set).
+    pub asked: DateTime<Utc>,
+}
+
+/// The follow-ups still open among the entries, soonest due first.
+pub fn open_follow_ups(entries: &[FlowEntry]) -> Vec<OpenFollowUp> {
+    let done: std::collections::BTreeSet<i64> = entries
+        .iter()
+        .filter_map(|e| match &e.body {
+            EntryBody::FollowUpDone { follow_up, .. } => Some(*follow_up),
+            _ => None,
+        })
+        .chain(entries.iter().filter_map(|e| e.supersedes))
+        .collect();
+    let mut out: Vec<OpenFollowUp> = entries
+        .iter()
+        .filter(|e| !done.contains(&e.id))
+        .filter_map(|e| match &e.body {
+            EntryBody::FollowUp {
+                what,
+                owner,
+                owner_name,
+                due,
+                waiting_for,
+            } => Some(OpenFollowUp {
+                entry_id: e.id,
+                what: what.clone(),
+                owner: *owner,
+                owner_name: owner_name.clone(),
+                due: *due,
+                waiting_for: waiting_for.clone(),
+                asked: e.when(),
+            }),
+            _ => None,
+        })
+        .collect();
+    out.sort_by_key(|f| (f.due, f.entry_id));
+    out
 }
 
 /// An entry's body as stored: what was recorded, and when it happened when that was given.

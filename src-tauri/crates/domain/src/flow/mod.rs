@@ -15,8 +15,8 @@ pub use chronology::{chronology, display_value, ChronologyEntry};
 pub use definition::*;
 pub use due::due_steps;
 pub use entries::{
-    check_happened, Change, EntryBody, EntryInput, FlowEntry, IncidentStatus, ScreeningAnswer,
-    StepInput, StepItemInput, StoredBody,
+    check_happened, open_follow_ups, waiting_for, Change, EntryBody, EntryInput, FlowEntry,
+    IncidentStatus, ScreeningAnswer, StepInput, StepItemInput, StoredBody,
 };
 pub use view::{
     ChoiceView, DueStep, FlowState, ItemRecord, ItemView, PathStep, StepKind, StepView,

@@ -227,4 +227,11 @@ pub struct DueStep {
     /// Who it is for, in a per-person step.
     #[ts(optional)]
     pub person_label: Option<String>,
+    /// A follow-up's owner (a vault user) and its entry; none for a step of the flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub owner: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub follow_up: Option<i64>,
 }

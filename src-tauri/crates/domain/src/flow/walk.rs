@@ -389,8 +389,25 @@ pub fn evaluate(flow: &FlowDefinition, people: &[Involvement], entries: &[FlowEn
             }
         }
     }
+    // Waiting for an agency's answer, as a follow-up says, while the flow asks nothing that
+    // waits: the latest such follow-up still open.
+    let mut status = status(flow, closed, current.as_ref());
+    if status == IncidentStatus::Open {
+        if let Some(w) = super::entries::open_follow_ups(entries)
+            .iter()
+            .filter_map(|f| {
+                f.waiting_for
+                    .as_deref()
+                    .and_then(super::entries::waiting_for)
+            })
+            .map(|(s, _)| s)
+            .next_back()
+        {
+            status = w;
+        }
+    }
     FlowState {
-        status: status(flow, closed, current.as_ref()),
+        status,
         mark: walker.mark,
         was_illegal: walker.was_illegal,
         undecided_branches: walker.undecided,

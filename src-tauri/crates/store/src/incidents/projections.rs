@@ -28,6 +28,8 @@ fn entry_text(body: &EntryBody) -> String {
             t.push(reason);
             t.join(" ")
         }
+        EntryBody::FollowUp { what, .. } => what.clone(),
+        EntryBody::FollowUpDone { note, .. } => note.clone(),
         EntryBody::Complete { .. } | EntryBody::Acknowledged => String::new(),
     }
 }
@@ -76,18 +78,19 @@ fn write_list_row(
         (Some(c), _) => c.title.clone(),
         (None, _) => String::new(),
     };
-    // The list shows the soonest.
-    let due = dsl_domain::flow::due_steps(
+    // Every deadline, soonest first: the list shows the soonest, Home each user's own.
+    let dues = dsl_domain::flow::due_steps(
         loaded.flow,
         state,
         &loaded.people,
         &loaded.entries,
         facts.reported_at,
-    )
-    .into_iter()
-    .next()
-    .map(|d| json::to_text(&d, "the due step"))
-    .transpose()?;
+    );
+    let due = if dues.is_empty() {
+        None
+    } else {
+        Some(json::to_text(&dues, "the due steps")?)
+    };
     conn.execute(
         "UPDATE incidents SET mark = ?2, risk_area = ?3, summary = ?4, people_names = ?5,
          current_step = ?6, updated_at = ?7, due = ?8 WHERE id = ?1",

@@ -2,7 +2,7 @@
 //! reads them by name. A stored value that does not read is a damaged vault, never skipped.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use dsl_domain::flow::{FlowEntry, StoredBody};
+use dsl_domain::flow::{DueStep, FlowEntry, StoredBody};
 use dsl_domain::incident::{IncidentSummary, Involvement, Person, PersonKind, PersonRole};
 use rusqlite::Row;
 
@@ -113,6 +113,13 @@ fn stored_enum<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result
 impl FromRow for IncidentSummary {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         let names: String = r.get("people_names")?;
+        // Every deadline; an older vault kept only the soonest.
+        let dues: Vec<DueStep> = match r.get::<_, Option<String>>("due")? {
+            None => Vec::new(),
+            Some(d) => serde_json::from_str::<Vec<DueStep>>(&d)
+                .or_else(|_| serde_json::from_str::<DueStep>(&d).map(|one| vec![one]))
+                .map_err(|_| corrupt("a due step is unreadable"))?,
+        };
         Ok(IncidentSummary {
             id: r.get("id")?,
             reference: r.get("reference")?,
@@ -127,10 +134,8 @@ impl FromRow for IncidentSummary {
             summary: r.get("summary")?,
             people: serde_json::from_str(&names).map_err(|_| corrupt("names are unreadable"))?,
             current_step: r.get("current_step")?,
-            due: r
-                .get::<_, Option<String>>("due")?
-                .map(|d| serde_json::from_str(&d).map_err(|_| corrupt("a due step is unreadable")))
-                .transpose()?,
+            dues: dues.clone(),
+            due: dues.into_iter().next(),
         })
     }
 }

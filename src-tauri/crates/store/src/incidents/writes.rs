@@ -221,6 +221,51 @@ pub(crate) fn insert_incident(
     Ok(id)
 }
 
+/// A follow-up's owner must be a current vault user, named as the vault knows them, and it
+/// cannot be due before today.
+fn follow_up_owner(
+    conn: &Connection,
+    input: &EntryInput,
+    now: DateTime<Utc>,
+) -> std::result::Result<EntryInput, WriteError> {
+    let EntryBody::FollowUp {
+        what,
+        owner,
+        due,
+        waiting_for,
+        ..
+    } = &input.body
+    else {
+        return Ok(input.clone());
+    };
+    let named = match users::get(conn, *owner) {
+        Ok(u) => u.name,
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::validation(
+                "followUpOwner",
+                "Choose who will do it: someone who can unlock this vault.",
+            )
+            .into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if *due < dsl_domain::time::uk_day(now) {
+        return Err(
+            ApiError::validation("followUpDue", "The due date cannot be in the past.").into(),
+        );
+    }
+    Ok(EntryInput {
+        body: EntryBody::FollowUp {
+            what: what.clone(),
+            owner: *owner,
+            owner_name: named,
+            due: *due,
+            waiting_for: waiting_for.clone(),
+        },
+        ..input.clone()
+    })
+}
+
 /// Inserts one checked flow entry and its audit line; returns the entry's id.
 pub(crate) fn insert_entry(
     conn: &Connection,
@@ -574,6 +619,7 @@ impl Vault {
         for person in people.iter().filter_map(|p| p.person_id) {
             self.bring_person(id, person)?;
         }
+        let input = &follow_up_owner(&self.conn, input, now)?;
         let user = &self.author();
         let tx = self.db(id)?.unchecked_transaction()?;
         let mut loaded = Loaded::load(&tx, id)?;

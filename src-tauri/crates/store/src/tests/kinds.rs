@@ -795,3 +795,69 @@ fn a_misspelt_person_is_corrected_with_the_old_name_kept_in_each_record() {
     ));
     assert_eq!(e.field.as_deref(), Some("body"));
 }
+
+#[test]
+fn a_follow_up_waits_for_an_agency_until_it_is_done() {
+    use dsl_domain::flow::IncidentStatus;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut v = vault(tmp.path());
+    let id = create(
+        &mut v,
+        "bullying",
+        vec![pupil("Eve Shaw", PersonRole::Victim)],
+    )
+    .id;
+    let me = v.session().expect("session").user_id;
+    let tomorrow = dsl_domain::time::uk_day(now()) + Duration::days(1);
+    let follow = |owner: i64, due: chrono::NaiveDate| EntryInput {
+        node_id: None,
+        person_id: None,
+        body: EntryBody::FollowUp {
+            what: "Ask for the strategy meeting's outcome".into(),
+            owner,
+            owner_name: "typed by the screen".into(),
+            due,
+            waiting_for: Some("socialCare".into()),
+        },
+        people: None,
+        evidence: None,
+        happened: None,
+    };
+    let e = rejected(v.record_entry(id, &follow(me, tomorrow - Duration::days(2)), now()));
+    assert_eq!(e.field.as_deref(), Some("followUpDue"));
+    let e = rejected(v.record_entry(id, &follow(9_999, tomorrow), now()));
+    assert_eq!(e.field.as_deref(), Some("followUpOwner"));
+    let d = v
+        .record_entry(id, &follow(me, tomorrow), now())
+        .expect("added");
+    assert_eq!(d.flow.status, IncidentStatus::AwaitingSocialCare);
+    let due = d.due.iter().find(|s| s.follow_up.is_some()).expect("due");
+    assert_eq!(due.owner, Some(me));
+    assert_eq!(due.person_label.as_deref(), Some("Jo DSL"));
+    assert!(due.label.starts_with("Chase children's social care"));
+    let listed = v.due_incidents().expect("due");
+    assert!(listed[0].dues.iter().any(|s| s.follow_up.is_some()));
+    let entry = due.follow_up.expect("entry");
+    let done = |note: &str| EntryInput {
+        node_id: None,
+        person_id: None,
+        body: EntryBody::FollowUpDone {
+            follow_up: entry,
+            note: note.into(),
+        },
+        people: None,
+        evidence: None,
+        happened: None,
+    };
+    let d = v
+        .record_entry(id, &done("Outcome: no further action"), now())
+        .expect("done");
+    assert_eq!(d.flow.status, IncidentStatus::Open);
+    assert!(d.due.iter().all(|s| s.follow_up.is_none()));
+    assert_eq!(
+        d.chronology.last().map(|c| c.text.as_str()),
+        Some("Done: Ask for the strategy meeting's outcome. Note: Outcome: no further action")
+    );
+    // Not twice.
+    rejected(v.record_entry(id, &done("again"), now()));
+}
