@@ -59,6 +59,7 @@ const detail = (facts: Record<string, unknown>) => ({
   people: [],
   flow: { status: 'open', atEnd: false, path: [] },
   chronology: [],
+  due: [],
 });
 
 afterEach(() => {
