@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, answer, appBinary, artifacts, createVault, doStep, saveInDialog, setValue, waitFor, waitForNode } from './webdriver.mjs';
+import { App, answer, appBinary, artifacts, axeViolations, createVault, screenChecks, doStep, saveInDialog, setValue, waitFor, waitForNode } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const YEAR = new Date().getUTCFullYear();
@@ -85,6 +85,8 @@ function wordDiff(a, b) {
 }
 
 describe('incidents walked through the guided flow', { concurrency: false }, () => {
+  /** What axe-core found on the screens before the vault was open. */
+  const early = {};
   let vault;
   let app;
 
@@ -92,7 +94,13 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     assert.ok(existsSync(appBinary()), `the app binary must be built first: ${appBinary()}`);
     vault = mkdtempSync(join(tmpdir(), 'dsl-desk-e2e-incidents-'));
     app = await App.start(vault);
+    // axe-core over the screens creating the vault passes through, checked with the rest below.
+    screenChecks.run = async (name) => {
+      const v = await axeViolations(app);
+      if (v.length) early[name] = v;
+    };
     await createVault(app, { school: 'Oakfield Academy', user: 'Jo Bloggs', pass: PASS });
+    screenChecks.run = null;
   });
 
   after(async () => {
@@ -433,5 +441,49 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.clickButton('Incidents');
     await app.waitForHeading('Incidents');
     await waitFor(async () => !(await app.exists('[data-testid=due-reminder]')), { what: 'nothing due now' });
+  });
+
+  it('every screen passes axe-core with no violations', async () => {
+    const found = { ...early };
+    const check = async (name) => {
+      const v = await axeViolations(app);
+      if (v.length) found[name] = v;
+    };
+    await app.clickButton('Incidents');
+    await app.waitForHeading('Incidents');
+    // The check itself finds a fault put there on purpose.
+    await app.script(`const i = document.createElement('img'); i.id = 'axe-probe'; document.querySelector('main').appendChild(i);`);
+    assert.ok((await axeViolations(app)).some((v) => v.id === 'image-alt'), 'axe-core runs and finds an image without alt text');
+    await app.script(`document.getElementById('axe-probe').remove();`);
+    await check('incident list');
+    await app.clickButton(`OS-${YEAR}-0003`);
+    await app.waitForHeading(`OS-${YEAR}-0003`);
+    await check('incident');
+    await app.clickButton('Correct the facts');
+    await check('correct the facts');
+    await app.clickButton('Incidents');
+    await app.clickButton('Record an incident');
+    await app.waitForHeading('Record an incident');
+    await check('record an incident');
+    for (const [tab, heading] of [
+      ['Concerns', null],
+      ['Evidence held', null],
+      ['Governor report', null],
+      ['Records', 'Records over the years'],
+      ['Settings', 'Settings'],
+      ['About', null],
+    ]) {
+      await app.clickButton(tab);
+      if (heading) await app.waitForHeading(heading);
+      await new Promise((r) => setTimeout(r, 500));
+      await check(tab);
+    }
+    await app.clickButton('Lock');
+    await app.waitForHeading('Unlock');
+    await check('unlock');
+    await app.type('#unlock-passphrase', PASS);
+    await app.clickButton('Unlock');
+    await app.waitForHeading('Incidents');
+    assert.deepEqual(found, {}, JSON.stringify(found, null, 1));
   });
 });

@@ -1,6 +1,6 @@
 // A small W3C WebDriver client for driving the real DSL Desk app through tauri-driver.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,6 +191,10 @@ export class App {
     return call('POST', this.s('/execute/sync'), { script: body, args });
   }
 
+  async asyncScript(body, args = []) {
+    return call('POST', this.s('/execute/async'), { script: body, args });
+  }
+
   async title() {
     return call('GET', this.s('/title'));
   }
@@ -263,9 +267,13 @@ export async function createVault(app, { school, user, pass }) {
   await app.type('#user-name', user);
   await app.type('#passphrase-passphrase', pass);
   await app.type('#passphrase-repeat', pass);
+  await screenChecks.run?.('create vault');
   await app.clickButton('Create vault');
   return keepRecoveryKey(app);
 }
+
+/** A check a test runs on screens the helpers pass through (e.g. axe-core on each). */
+export const screenChecks = { run: null };
 
 /** On the recovery key screen: reads the key, types back the groups asked for, continues. */
 export async function keepRecoveryKey(app) {
@@ -274,6 +282,7 @@ export async function keepRecoveryKey(app) {
     `return [...document.querySelectorAll('[data-testid=recovery-key] .group')].map((g) => g.lastChild.textContent.trim());`,
   );
   const asked = await app.script(`return [...document.querySelectorAll('input[id^=group-]')].map((i) => Number(i.id.slice(6)));`);
+  await screenChecks.run?.('recovery key');
   for (const n of asked) await app.type(`#group-${n}`, groups[n - 1]);
   await app.clickButton('I have kept the key: continue');
   await app.waitForHeading('Incidents');
@@ -393,4 +402,20 @@ export async function doStep(app, node, items, { happened } = {}) {
   const before = await entries(app);
   await app.click('[data-testid=save-step]');
   await waitFor(async () => (await entries(app)) > before, { what: `saving ${node}` });
+}
+
+let axeSource = null;
+
+/** Runs axe-core over the page as it is now; returns each rule broken, with where. */
+export async function axeViolations(app) {
+  axeSource ??= readFileSync(join(here, '..', '..', 'ui', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  const present = await app.script(`return typeof window.axe !== 'undefined';`);
+  if (!present) await app.script(`${axeSource}\nreturn true;`);
+  return app.asyncScript(
+    `const done = arguments[arguments.length - 1];
+     window.axe.run(document, { resultTypes: ['violations'] }).then(
+       (r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }))),
+       (e) => done([{ id: 'axe-error', targets: [String(e)] }]),
+     );`,
+  );
 }
