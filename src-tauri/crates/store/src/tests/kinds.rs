@@ -109,6 +109,32 @@ fn chosen(
     }
 }
 
+/// The first step's two items, chosen: one done, one not.
+fn intake_items() -> Vec<StepItemInput> {
+    vec![
+        chosen(
+            "immediate-actions",
+            true,
+            &[("what", "Spoke with Eve"), ("by", "Jo DSL")],
+            "",
+            None,
+        ),
+        chosen("emergency-call", false, &[], "No immediate danger", None),
+    ]
+}
+
+/// An entry made outside the flow's steps (a note, a follow-up, a correction).
+fn outside_flow(body: EntryBody, person_id: Option<i64>) -> EntryInput {
+    EntryInput {
+        node_id: None,
+        person_id,
+        body,
+        people: None,
+        evidence: None,
+        happened: None,
+    }
+}
+
 /// Does each mandatory item of the current step with plausible details, then completes it.
 fn finish_step(v: &mut Vault, id: i64, node: &str) {
     let step = current(v, id);
@@ -526,16 +552,7 @@ fn a_step_is_saved_at_once_or_not_at_all() {
     assert_eq!(entries(&v), 0);
     // Both items and the completion, in one save.
     let whole = StepInput {
-        items: vec![
-            chosen(
-                "immediate-actions",
-                true,
-                &[("what", "Spoke with Eve"), ("by", "Jo DSL")],
-                "",
-                None,
-            ),
-            chosen("emergency-call", false, &[], "No immediate danger", None),
-        ],
+        items: intake_items(),
         ..optional_only
     };
     let d = v.record_step(id, &whole, now()).expect("saved");
@@ -621,16 +638,7 @@ fn an_action_recorded_late_keeps_when_it_was_done() {
     let step = |happened| StepInput {
         node_id: "intake-immediate".into(),
         person_id: None,
-        items: vec![
-            chosen(
-                "immediate-actions",
-                true,
-                &[("what", "Spoke with Eve"), ("by", "Jo DSL")],
-                "",
-                None,
-            ),
-            chosen("emergency-call", false, &[], "No immediate danger", None),
-        ],
+        items: intake_items(),
         complete: true,
         happened,
     };
@@ -644,12 +652,8 @@ fn an_action_recorded_late_keeps_when_it_was_done() {
     // A week late: both times are kept, and the chronology puts it where it happened.
     let week_ago = now() - Duration::days(7);
     let note = |text: &str, happened| EntryInput {
-        node_id: None,
-        person_id: None,
-        body: EntryBody::Note { text: text.into() },
-        people: None,
-        evidence: None,
         happened,
+        ..outside_flow(EntryBody::Note { text: text.into() }, None)
     };
     let d = v
         .record_entry(id, &note("Spoke with the parents", None), now())
@@ -780,17 +784,13 @@ fn a_misspelt_person_is_corrected_with_the_old_name_kept_in_each_record() {
     // A correction cannot be sent as an entry of its own.
     let e = rejected(v.record_entry(
         first.id,
-        &EntryInput {
-            node_id: None,
-            person_id: Some(aoife),
-            body: EntryBody::Corrected {
+        &outside_flow(
+            EntryBody::Corrected {
                 changes: vec![],
                 reason: "x".into(),
             },
-            people: None,
-            evidence: None,
-            happened: None,
-        },
+            Some(aoife),
+        ),
         now(),
     ));
     assert_eq!(e.field.as_deref(), Some("body"));
@@ -809,19 +809,17 @@ fn a_follow_up_waits_for_an_agency_until_it_is_done() {
     .id;
     let me = v.session().expect("session").user_id;
     let tomorrow = dsl_domain::time::uk_day(now()) + Duration::days(1);
-    let follow = |owner: i64, due: chrono::NaiveDate| EntryInput {
-        node_id: None,
-        person_id: None,
-        body: EntryBody::FollowUp {
-            what: "Ask for the strategy meeting's outcome".into(),
-            owner,
-            owner_name: "typed by the screen".into(),
-            due,
-            waiting_for: Some("socialCare".into()),
-        },
-        people: None,
-        evidence: None,
-        happened: None,
+    let follow = |owner: i64, due: chrono::NaiveDate| {
+        outside_flow(
+            EntryBody::FollowUp {
+                what: "Ask for the strategy meeting's outcome".into(),
+                owner,
+                owner_name: "typed by the screen".into(),
+                due,
+                waiting_for: Some("socialCare".into()),
+            },
+            None,
+        )
     };
     let e = rejected(v.record_entry(id, &follow(me, tomorrow - Duration::days(2)), now()));
     assert_eq!(e.field.as_deref(), Some("followUpDue"));
@@ -838,16 +836,14 @@ fn a_follow_up_waits_for_an_agency_until_it_is_done() {
     let listed = v.due_incidents().expect("due");
     assert!(listed[0].dues.iter().any(|s| s.follow_up.is_some()));
     let entry = due.follow_up.expect("entry");
-    let done = |note: &str| EntryInput {
-        node_id: None,
-        person_id: None,
-        body: EntryBody::FollowUpDone {
-            follow_up: entry,
-            note: note.into(),
-        },
-        people: None,
-        evidence: None,
-        happened: None,
+    let done = |note: &str| {
+        outside_flow(
+            EntryBody::FollowUpDone {
+                follow_up: entry,
+                note: note.into(),
+            },
+            None,
+        )
     };
     let d = v
         .record_entry(id, &done("Outcome: no further action"), now())
