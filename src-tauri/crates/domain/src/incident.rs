@@ -481,36 +481,27 @@ pub fn person_changes(
     };
     let dob =
         |d: Option<NaiveDate>| d.map_or_else(|| "not given".to_string(), crate::time::uk_date_of);
-    let mut changes = Vec::new();
-    let mut change = |field: &str, label: &str, from: String, to: String| {
-        if from != to {
-            changes.push(crate::flow::Change {
-                field: field.into(),
-                label: label.into(),
-                from,
-                to,
-            });
-        }
-    };
-    change("name", "Name", before.name.clone(), after.name.clone());
-    change(
-        "kind",
-        "Kind",
-        before.kind.label().into(),
-        after.kind.label().into(),
-    );
-    change(
-        "yearGroup",
-        "Year group",
-        year(before.year_group),
-        year(after.year_group),
-    );
-    change(
-        "dateOfBirth",
-        "Date of birth",
-        dob(before.date_of_birth),
-        dob(after.date_of_birth),
-    );
+    let changes = changed([
+        ("name", "Name", before.name.clone(), after.name.clone()),
+        (
+            "kind",
+            "Kind",
+            before.kind.label().into(),
+            after.kind.label().into(),
+        ),
+        (
+            "yearGroup",
+            "Year group",
+            year(before.year_group),
+            year(after.year_group),
+        ),
+        (
+            "dateOfBirth",
+            "Date of birth",
+            dob(before.date_of_birth),
+            dob(after.date_of_birth),
+        ),
+    ]);
     if changes.is_empty() {
         return Err(ApiError::validation(
             "personName",
@@ -615,6 +606,13 @@ pub fn facts_changes(before: &IncidentFacts, after: &IncidentFacts) -> Vec<crate
             type_label(&after.activity_type),
         ),
     ];
+    changed(rows)
+}
+
+/// The details that differ, each as (field, label, before, after).
+fn changed<'a>(
+    rows: impl IntoIterator<Item = (&'a str, &'a str, String, String)>,
+) -> Vec<crate::flow::Change> {
     rows.into_iter()
         .filter(|(_, _, from, to)| from != to)
         .map(|(field, label, from, to)| crate::flow::Change {

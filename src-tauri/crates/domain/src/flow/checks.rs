@@ -32,52 +32,10 @@ pub fn check_entry(
         EntryBody::Closed { reason } => return check_close(&state, closed, reason),
         EntryBody::Reopened { reason } => return check_reopen(closed, reason),
         EntryBody::FollowUp {
-            what,
-            owner,
-            owner_name,
-            due,
-            waiting_for,
-        } => {
-            if closed {
-                return Err(conflict(
-                    "The incident is closed. Reopen it to add a follow-up.",
-                ));
-            }
-            let what = check_text("followUpWhat", what, crate::incident::MAX_SHORT_CHARS, true)?;
-            if let Some(w) = waiting_for {
-                if super::entries::waiting_for(w).is_none() {
-                    return Err(ApiError::validation(
-                        "followUpWaiting",
-                        "Choose the police, the LADO or children's social care, or nobody.",
-                    ));
-                }
-            }
-            return Ok((
-                EntryBody::FollowUp {
-                    what,
-                    owner: *owner,
-                    owner_name: owner_name.clone(),
-                    due: *due,
-                    waiting_for: waiting_for.clone(),
-                },
-                None,
-            ));
-        }
+            what, waiting_for, ..
+        } => return check_follow_up(&input.body, closed, what, waiting_for.as_deref()),
         EntryBody::FollowUpDone { follow_up, note } => {
-            if !super::entries::open_follow_ups(entries)
-                .iter()
-                .any(|f| f.entry_id == *follow_up)
-            {
-                return Err(conflict("That follow-up is already done."));
-            }
-            let note = check_text("followUpNote", note, MAX_TEXT_CHARS, false)?;
-            return Ok((
-                EntryBody::FollowUpDone {
-                    follow_up: *follow_up,
-                    note,
-                },
-                None,
-            ));
+            return check_follow_up_done(entries, *follow_up, note)
         }
         EntryBody::Corrected { .. } => {
             return Err(ApiError::validation(
@@ -134,6 +92,45 @@ fn validate_reason(field: &str, reason: &str) -> Result<String, ApiError> {
 fn check_note(text: &str) -> Checked {
     let text = check_text("text", text, MAX_TEXT_CHARS, true)?;
     Ok((EntryBody::Note { text }, None))
+}
+
+/// A follow-up: what is to be done, and whom it waits for if anyone (the owner and the date
+/// are the store's to check).
+fn check_follow_up(
+    body: &EntryBody,
+    closed: bool,
+    what: &str,
+    waiting_for: Option<&str>,
+) -> Checked {
+    if closed {
+        return Err(conflict(
+            "The incident is closed. Reopen it to add a follow-up.",
+        ));
+    }
+    let checked = check_text("followUpWhat", what, crate::incident::MAX_SHORT_CHARS, true)?;
+    if waiting_for.is_some_and(|w| super::entries::waiting_for(w).is_none()) {
+        return Err(ApiError::validation(
+            "followUpWaiting",
+            "Choose the police, the LADO or children's social care, or nobody.",
+        ));
+    }
+    let mut body = body.clone();
+    if let EntryBody::FollowUp { what, .. } = &mut body {
+        *what = checked;
+    }
+    Ok((body, None))
+}
+
+/// A follow-up done: one still open, with an optional note.
+fn check_follow_up_done(entries: &[FlowEntry], follow_up: i64, note: &str) -> Checked {
+    if !super::entries::open_follow_ups(entries)
+        .iter()
+        .any(|f| f.entry_id == follow_up)
+    {
+        return Err(conflict("That follow-up is already done."));
+    }
+    let note = check_text("followUpNote", note, MAX_TEXT_CHARS, false)?;
+    Ok((EntryBody::FollowUpDone { follow_up, note }, None))
 }
 
 /// Closing: only at the end of the flow, and not twice.
