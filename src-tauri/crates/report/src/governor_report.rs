@@ -31,6 +31,19 @@ fn subheading(c: &mut Canvas, text: &str) {
 /// One breakdown as a horizontal bar chart: a bar for each exact count, scaled to the largest;
 /// a suppressed count gets no bar (its length would give it away), only its words.
 fn bar_chart(c: &mut Canvas, b: &Breakdown, threshold: u32) {
+    // A breakdown that fits on a page keeps its total with its rows.
+    if !b.withheld {
+        let rows: f32 = b
+            .rows
+            .iter()
+            .map(|r| {
+                let lines = c.wrap(&r.label, Style::BODY, LABEL_W).len();
+                (lines as f32 * Style::BODY.line_height()).max(ROW_H)
+            })
+            .sum();
+        let window = if b.window.is_some() { 8.0 } else { 0.0 };
+        c.keep_together(28.0 + window + rows + ROW_H);
+    }
     subheading(c, &b.title);
     if let Some(window) = &b.window {
         c.paragraph(
@@ -291,6 +304,8 @@ fn type_by_key_stage(c: &mut Canvas, r: &GovernorReport) {
 
 /// 5 and 6: the trend and the lessons chosen.
 fn trend_and_lessons(c: &mut Canvas, r: &GovernorReport) {
+    // The chart, its legend and its table of values on one page.
+    c.keep_together(14.0 + 45.0 + 24.0 + (r.trend.len() + 1) as f32 * 7.0);
     c.heading("5. Trend against earlier terms");
     trend_chart(c, &r.trend);
 
@@ -359,6 +374,8 @@ fn about(c: &mut Canvas, r: &GovernorReport) {
         Style::BODY,
     );
 
+    // Both signatures on one page, under their heading.
+    c.keep_together(14.0 + 2.0 * 22.0);
     c.heading("Received by governors");
     c.sign_off(&[Role::Headteacher.label(), "Chair of governors"], 22.0);
 }

@@ -63,9 +63,9 @@ pub fn chronology(
                             });
                         let what = what.unwrap_or("a follow-up");
                         if note.trim().is_empty() {
-                            format!("Done: {what}.")
+                            format!("Done: {}", sentence(what))
                         } else {
-                            format!("Done: {what}. Note: {note}")
+                            format!("Done: {} Note: {note}", sentence(what))
                         }
                     }
                     body => entry_text(node, body, people),
@@ -245,19 +245,31 @@ fn item_text(
                 Some(FieldKind::Evidence) => format!("E{v} in the evidence register"),
                 _ => display_value(v),
             };
-            format!("{label}: {value}")
+            // One full stop, at the end of the list: "see the notes; When: …".
+            format!("{label}: {}", value.trim_end().trim_end_matches('.'))
         })
         .collect();
     let mut text = if done {
-        format!("Done: {name}.")
+        format!("Done: {}", sentence(&name))
     } else {
-        format!("Not done: {name}. Reason: {reason}")
+        format!("Not done: {} Reason: {reason}", sentence(&name))
     };
     if !facts.is_empty() {
-        text.push_str(&format!(" {}.", facts.join("; ")));
+        text.push(' ');
+        text.push_str(&sentence(&facts.join("; ")));
     }
     if done && !reason.is_empty() {
         text.push_str(&format!(" Note: {reason}"));
     }
     text
+}
+
+/// The text ending in one full stop (none added after ".", "!" or "?").
+fn sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
 }

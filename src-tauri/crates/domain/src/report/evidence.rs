@@ -29,18 +29,19 @@ fn item_fields(cx: &Ctx, e: &EvidenceItem) -> Vec<Field> {
         }
     }
     // A device's state when seized is printed, known or not; for a screenshot, a file or a page
-    // it does not apply, and is printed only if something of it was recorded.
-    let states = [d.switched_on, d.locked, d.network_disconnected];
-    if d.kind == EvidenceKind::Device || states.iter().any(|s| *s != Tristate::NotKnown) {
-        fields.push(field(
-            "State when seized",
-            format!(
-                "switched on: {}; locked: {}; network disconnected: {}",
-                d.switched_on.label(),
-                d.locked.label(),
-                d.network_disconnected.label()
-            ),
-        ));
+    // it does not apply, and only what was recorded of it is printed.
+    let device = d.kind == EvidenceKind::Device;
+    let states: Vec<String> = [
+        ("switched on", d.switched_on),
+        ("locked", d.locked),
+        ("network disconnected", d.network_disconnected),
+    ]
+    .iter()
+    .filter(|(_, s)| device || *s != Tristate::NotKnown)
+    .map(|(what, s)| format!("{what}: {}", s.label()))
+    .collect();
+    if !states.is_empty() {
+        fields.push(field("State when seized", states.join("; ")));
     }
     fields.push(field(
         "Now",

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::evidence::{DeviceReview, EvidenceItem};
-use crate::flow::{EntryBody, FlowDefinition, FlowEntry};
+use crate::flow::{EntryBody, FlowDefinition, FlowEntry, Mark};
 use crate::incident::{IncidentDetail, PersonKind, PersonRole};
 use crate::meaning::ItemMeaning;
 use crate::time::uk_date_time;
@@ -226,7 +226,12 @@ pub fn incident_report(
 /// Page 1's summary, from the sections already built: the status and the judgement, every
 /// agency's reference, who was involved and each question answered on the route.
 fn at_a_glance(cx: &Ctx, report: &IncidentReport) -> Vec<Field> {
-    let judged = match cx.detail.flow.mark {
+    let flow = &cx.detail.flow;
+    let judged = match flow.mark {
+        // As the governor figures count it: the illegal route was followed first.
+        Some(Mark::NotIllegal) if flow.was_illegal => {
+            "Referred to the police, who found nothing illegal".to_string()
+        }
         Some(m) => m.label().to_string(),
         None => "Not yet decided".to_string(),
     };

@@ -202,12 +202,14 @@ impl Redaction {
             let handle = core.contains('@')
                 || core.contains("://")
                 || folded_core.starts_with("www.")
-                || core.contains('_');
+                || core.contains('_')
+                || dotted(core);
             let names_someone = self
                 .names
                 .iter()
                 .filter(|n| n.in_handles)
                 .flat_map(|n| n.words.iter())
+                .filter(|w| w.chars().count() >= 2)
                 .any(|w| folded_core.contains(w.as_str()));
             if handle && names_someone {
                 let lead = &chunk[..chunk.find(core).unwrap_or(0)];
@@ -235,6 +237,15 @@ impl Redaction {
             .cloned()
             .unwrap_or_else(|| name.to_string())
     }
+}
+
+/// A web address written without its scheme ("danprice.example/blog", "dan.price.co.uk"): a dot
+/// with a letter or digit either side of it.
+fn dotted(chunk: &str) -> bool {
+    let chars: Vec<char> = chunk.chars().collect();
+    chars
+        .windows(3)
+        .any(|w| w[1] == '.' && w[0].is_alphanumeric() && w[2].is_alphanumeric())
 }
 
 /// "Pupil A", "Staff member B" … for everyone but `keep`, in the order they were added.
@@ -336,6 +347,11 @@ struct Name {
     in_handles: bool,
 }
 
+/// Titles written before a name.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev",
+];
+
 /// Whether `c` belongs to a script written without spaces between words.
 fn unspaced_script(c: char) -> bool {
     matches!(c as u32,
@@ -385,10 +401,15 @@ fn split_words(text: &str) -> Vec<(bool, &str)> {
 /// more, all replaced by `label`. A name that is not plain words (signs in it, or a script
 /// without spaces) is found only as written, whole.
 fn names_for(name: &str, label: &str, out: &mut Vec<Name>) {
-    let parts: Vec<&str> = name.split_whitespace().collect();
+    let mut parts: Vec<&str> = name.split_whitespace().collect();
     if parts.is_empty() {
         return;
     }
+    // A title is not part of the name on its own: "Mrs Whitfield" and "Mrs Ann Whitfield" are
+    // the person, but "Mrs" alone is not (nor "Mrs Jones").
+    let title = (parts.len() > 1
+        && TITLES.contains(&folded(parts[0].trim_end_matches('.')).as_str()))
+    .then(|| folded(parts.remove(0).trim_end_matches('.')));
     let plain = !name.chars().any(unspaced_script)
         && parts
             .iter()
@@ -403,6 +424,18 @@ fn names_for(name: &str, label: &str, out: &mut Vec<Name>) {
         return;
     }
     let words: Vec<String> = parts.iter().map(|p| folded(p)).collect();
+    if let (Some(title), Some(last)) = (title, words.last()) {
+        let mut titled = vec![title.clone()];
+        titled.extend(words.iter().cloned());
+        for words in [titled, vec![title, last.clone()]] {
+            out.push(Name {
+                words,
+                label: label.to_string(),
+                literal: false,
+                in_handles: false,
+            });
+        }
+    }
     out.push(Name {
         words: words.clone(),
         label: label.to_string(),
@@ -644,6 +677,20 @@ mod tests {
         assert_eq!(
             r.text("Posted as @msEllis_not, then mailed mai.tran@school.example (see https://insta.example/maitran99)."),
             "Posted as [withheld], then mailed [withheld] (see [withheld])."
+        );
+        let r = redacting(&[("Mrs Ann Whitfield", "the reporter")]);
+        assert_eq!(
+            r.text("Mai told Mrs Whitfield, then Mrs Ann Whitfield told Mrs Jones and Ann."),
+            "Mai told the reporter, then the reporter told Mrs Jones and the reporter.",
+            "a title goes with the name it is written with, and is not a name alone"
+        );
+        let r = redacting(&[("Dan Price", "Pupil B")]);
+        assert_eq!(
+            r.text(
+                "Dan also posted on danprice.example/blog and dan.price.co.uk, not on example.org."
+            ),
+            "Pupil B also posted on [withheld] and [withheld], not on example.org.",
+            "an address without its scheme, the name run together"
         );
         assert_eq!(
             r.text("The account @coolkid and www.example.org stay."),

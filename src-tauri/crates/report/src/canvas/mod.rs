@@ -163,6 +163,14 @@ impl Canvas {
         }
     }
 
+    /// Starts a new page unless `height` millimetres fit on this one, when they would fit on a
+    /// fresh page: a block that fits on one page is not split across two.
+    pub fn keep_together(&mut self, height: f32) {
+        if height <= PAGE_H - MARGIN_BOTTOM - self.top {
+            self.ensure_space(height);
+        }
+    }
+
     /// Moves down by `mm`.
     pub fn gap(&mut self, mm: f32) {
         self.y += mm;
