@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, answer, appBinary, artifacts, createVault, doStep, saveInDialog, setValue, waitFor, waitForNode } from './webdriver.mjs';
+import { App, answer, appBinary, artifacts, createVault, doStep, saveInDialog, setValue, waitFor, waitForNode, chooseIntake } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const YEAR = new Date().getUTCFullYear();
@@ -49,7 +49,7 @@ async function newIncident(app, { summary, people }) {
   await app.type('#reported-by-role', 'Teaching assistant');
   await app.type('#summary', summary);
   await setValue(app, '#risk-area', 'contact');
-  await setValue(app, '#activity-type', 'other');
+  await chooseIntake(app, 'other');
   for (const p of people) {
     await setValue(app, '#person-role', p.role);
     await app.type('#person-name', p.name);
@@ -222,6 +222,7 @@ describe('allegations about adults, through the screens', { concurrency: false }
     for (const [i, [day, what]] of concerns.entries()) {
       if (i === 0) {
         await app.type('#concern-name', 'Mr Dan Hill');
+        await setValue(app, '#concern-kind', 'staff');
         await app.type('#concern-job', 'PE teacher');
       } else {
         await app.type('#concern-name', 'Dan Hi');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, appBinary, createVault, setValue, waitFor } from './webdriver.mjs';
+import { App, appBinary, createVault, setValue, waitFor, chooseIntake } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const YEAR = new Date().getUTCFullYear();
@@ -65,7 +65,7 @@ describe('html and script in every text field', { concurrency: false }, () => {
     await app.type('#platform', P('platform'));
     await app.type('#summary', P('summary'));
     await app.type('#childs-words', P('words'));
-    await setValue(app, '#activity-type', 'bullying');
+    await chooseIntake(app, 'bullying');
     await setValue(app, '#person-role', 'victim');
     await app.type('#person-name', P('pupil'));
     await setValue(app, '#person-kind', 'pupil');

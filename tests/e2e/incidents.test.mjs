@@ -5,13 +5,56 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, answer, appBinary, artifacts, axeViolations, createVault, screenChecks, doStep, saveInDialog, setValue, waitFor, waitForNode } from './webdriver.mjs';
+import { App, Keys, answer, appBinary, artifacts, axeViolations, createVault, screenChecks, doStep, saveInDialog, setValue, waitFor, waitForNode, chooseIntake } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const YEAR = new Date().getUTCFullYear();
 
-async function reviewAndClose(app, reason) {
-  await doStep(app, 'review-parents', { 'parents-updated': { detail: 'Both families updated by phone' } });
+/** What has keyboard focus: where it is in the page (to check the order) and what it is. */
+const focused = (app) =>
+  app.script(
+    `const a = document.activeElement;
+     if (!a || a === document.body) return null;
+     const all = [...document.querySelectorAll('*')];
+     return { at: all.indexOf(a), id: a.id, tag: a.tagName, testid: a.dataset.testid ?? null, text: (a.textContent ?? '').trim().slice(0, 40) };`,
+  );
+
+/** Presses Tab until `wanted` holds for the focused element, recording each stop. */
+async function tabTo(app, stops, wanted, what) {
+  for (let i = 0; i < 25; i++) {
+    await app.press(Keys.tab);
+    const f = await focused(app);
+    assert.ok(f, `focus fell to the page on the way to ${what}: ${JSON.stringify(stops)}`);
+    stops.push(f);
+    if (wanted(f)) return f;
+  }
+  throw new Error(`Tab never reached ${what}: ${JSON.stringify(stops)}`);
+}
+
+/** Walks the first review step with the keyboard alone: Tab to the item, Space for "Done", type
+ *  its detail, Tab to "Save this step", Enter. Focus goes forward through the form and never to
+ *  the page, and lands on the next step's heading. */
+async function parentsUpdatedByKeyboard(app) {
+  await waitForNode(app, 'review-parents');
+  await waitFor(async () => (await focused(app))?.tag === 'H2', { what: 'focus on the step heading' });
+  const stops = [await focused(app)];
+  await tabTo(app, stops, (f) => f.id === 'done-parents-updated', 'the item\'s Done');
+  await app.press(' ');
+  assert.equal(await app.script(`return document.querySelector('#done-parents-updated').checked;`), true, 'Space chose Done');
+  await tabTo(app, stops, (f) => f.id === 'f-parents-updated-detail', 'the detail field');
+  await app.press('Both families updated by phone');
+  await app.screenshot('29e-step-by-keyboard');
+  await tabTo(app, stops, (f) => f.testid === 'save-step', 'Save this step');
+  for (let i = 1; i < stops.length; i++) assert.ok(stops[i].at > stops[i - 1].at, `Tab went back: ${JSON.stringify(stops.slice(i - 1, i + 1))}`);
+  await app.press(Keys.enter);
+  await waitForNode(app, 'review-wellbeing');
+  await waitFor(async () => (await focused(app))?.tag === 'H2', { what: 'focus on the next step heading' });
+  return stops.length;
+}
+
+async function reviewAndClose(app, reason, { keyboard = false } = {}) {
+  if (keyboard) await parentsUpdatedByKeyboard(app);
+  else await doStep(app, 'review-parents', { 'parents-updated': { detail: 'Both families updated by phone' } });
   await doStep(app, 'review-wellbeing', { wellbeing: { detail: 'Pastoral check-ins weekly' } });
   await doStep(app, 'review-learning', { learning: { lessons: 'Remind pupils how to report', governors: 'Yes' } });
   await doStep(app, 'review-complete', {
@@ -118,7 +161,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.type('#summary', 'Zoë told her tutor an adult sent her an indecent image on Snapchat. <script>alert(1)</script>');
     await app.type('#childs-words', 'He said he was 15 and then he sent me a picture.');
     await setValue(app, '#risk-area', 'contact');
-    await setValue(app, '#activity-type', 'nudes-sharing');
+    await chooseIntake(app, 'nudes-sharing');
     await addPupil(app, 'Zoë Nguyễn', 'victim', 9, '2012-03-04');
     await setValue(app, '#person-role', 'alleged');
     await app.type('#person-name', 'Unknown adult (Snapchat user)');
@@ -151,6 +194,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
       'not-viewed': {},
       'device-confiscated': {
         item: 'new',
+        '#ev-device-confiscated-kind': 'device',
         '#ev-device-confiscated-description': 'Zoë’s phone, switched on',
         '#ev-device-confiscated-make': 'Apple iPhone 13',
         '#ev-device-confiscated-owner': 'Zoë Nguyễn',
@@ -195,7 +239,23 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.type('#platform', 'WhatsApp group chat');
     await app.type('#summary', 'Tom showed his form tutor messages from Łukasz mocking him in the Year 8 group chat.');
     await setValue(app, '#risk-area', 'conduct');
+    // How it came to light and where are chosen, not assumed: recorded without them, the form
+    // refuses beside the first, which takes focus, and keeps what was typed.
     await setValue(app, '#activity-type', 'bullying');
+    await app.clickButton('Record incident');
+    assert.match(await waitFor(() => app.text('#discovery-refused')), /Choose how it came to light/);
+    assert.equal(await app.script(`return document.activeElement?.id;`), 'discovery');
+    assert.equal(await app.script(`return document.querySelector('#summary').value;`).then((v) => v.startsWith('Tom showed')), true);
+    await setValue(app, '#discovery', 'disclosure');
+    await app.clickButton('Record incident');
+    assert.match(await waitFor(() => app.text('#location-refused')), /Choose where it happened/);
+    await chooseIntake(app, 'bullying');
+    // A person's role is chosen too: adding one without it names them beside the role.
+    await app.type('#person-name', 'Tom Brown');
+    await app.clickButton('Add as a new person');
+    assert.match(await waitFor(() => app.text('#person-role-refused')), /Choose Tom Brown's role in this incident/);
+    assert.equal(await app.script(`return document.activeElement?.id;`), 'person-role');
+    await app.script(`document.querySelector('#person-name').value = ''; document.querySelector('#person-name').dispatchEvent(new Event('input', { bubbles: true }));`);
     await addPupil(app, 'Tom Brown', 'victim', 8, '2013-06-01');
     await addPupil(app, 'Łukasz Kowalski', 'instigator', 8, '2013-02-11');
     await app.clickButton('Record incident');
@@ -229,7 +289,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
       sanction: { category: 'Category B', sanction: 'Detention or further sanction', detail: 'After-school detention and apology' },
       parents: { when: `${YEAR}-02-03T16:00`, by: 'Jo Bloggs' },
     });
-    await reviewAndClose(app, 'Bullying stopped; both families informed');
+    await reviewAndClose(app, 'Bullying stopped; both families informed', { keyboard: true });
   });
 
   it('finds both incidents again by search and filters, and shows a person’s history', async () => {
@@ -341,7 +401,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await setValue(app, '#occurred-at', `${day} 09:15`);
     await setValue(app, '#reported-at', `${day} 11:00`);
     await app.type('#summary', 'Unkind messages in a year group chat, found ten days ago');
-    await setValue(app, '#activity-type', 'bullying');
+    await chooseIntake(app, 'bullying');
     await app.clickButton('Record incident');
     await app.waitForHeading(`OS-${YEAR}-0003`);
     assert.match(await app.text('.facts'), new RegExp(uk(happened).replace(/[/]/g, '\\/')));
@@ -410,6 +470,8 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     assert.equal(await app.text('[data-testid=incident-status]'), 'Awaiting the LADO');
     await app.script(`document.querySelector('[data-testid=follow-ups]').scrollIntoView({ block: 'center' });`);
     await app.screenshot('29b-follow-up');
+    // The reminder above the incident is there at once, before any tab is clicked.
+    await waitFor(async () => (await app.exists('[data-testid=due-reminder]')) && (await app.text('[data-testid=due-reminder]')).includes('Follow-up due'), { what: 'the reminder, at once' });
 
     // Home: due tomorrow, with the record's reference and no name or words of the follow-up.
     await app.clickButton('Incidents');
@@ -443,11 +505,14 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await waitFor(async () => !(await app.exists('[data-testid=due-reminder]')), { what: 'nothing due now' });
   });
 
-  it('every screen passes axe-core with no violations', async () => {
+  it('every screen passes axe-core with no violations, under a top bar of one height', async () => {
     const found = { ...early };
+    const heights = {};
     const check = async (name) => {
       const v = await axeViolations(app);
       if (v.length) found[name] = v;
+      const h = await app.script(`return document.querySelector('.topbar')?.getBoundingClientRect().height ?? null;`);
+      if (h !== null) heights[name] = h;
     };
     await app.clickButton('Incidents');
     await app.waitForHeading('Incidents');
@@ -485,5 +550,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.clickButton('Unlock');
     await app.waitForHeading('Incidents');
     assert.deepEqual(found, {}, JSON.stringify(found, null, 1));
+    assert.ok(Object.keys(heights).length >= 9, JSON.stringify(heights));
+    assert.equal(new Set(Object.values(heights)).size, 1, `the top bar's height on each screen: ${JSON.stringify(heights)}`);
   });
 });

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, answer, appBinary, createVault, doStep, nameChild, saveInDialog, setValue, sleep, waitFor, waitForNode } from './webdriver.mjs';
+import { App, answer, appBinary, createVault, doStep, nameChild, saveInDialog, setValue, sleep, waitFor, waitForNode, chooseIntake } from './webdriver.mjs';
 
 /** A datetime-local value `days` before now, in this computer's time. */
 function daysAgo(days) {
@@ -24,7 +24,7 @@ async function newIncident(app, { summary, type, people }) {
   await app.type('#reported-by-role', 'Head of year');
   await app.type('#summary', summary);
   await setValue(app, '#risk-area', 'contact');
-  await setValue(app, '#activity-type', type);
+  await chooseIntake(app, type);
   for (const p of people) {
     await setValue(app, '#person-role', p.role);
     await app.type('#person-name', p.name);
@@ -96,10 +96,15 @@ describe('incidents by kind, as current guidance asks', { concurrency: false }, 
     await app.script(`document.querySelector('[data-testid=item-evidence]').scrollIntoView();`);
     await sleep(300);
     await app.screenshot('111b-evidence-item-form');
+    // The item's kind is chosen, not assumed: saved without it, the step is refused beside it.
+    await app.click('[data-testid=save-step]');
+    assert.match(await waitFor(() => app.text('#ev-device-confiscated-kind-refused')), /Choose what kind of evidence item it is/);
+    assert.equal(await app.script(`return document.activeElement?.id;`), 'ev-device-confiscated-kind');
     await doStep(app, 'illegal-evidence', {
       'not-viewed': {},
       'device-confiscated': {
         item: 'new',
+        '#ev-device-confiscated-kind': 'device',
         '#ev-device-confiscated-description': 'Aoife’s phone, handed over switched on, not looked at',
         '#ev-device-confiscated-make': 'Samsung Galaxy A15',
         '#ev-device-confiscated-owner': 'Aoife Byrne',

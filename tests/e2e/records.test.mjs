@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, addUser, Keys, appBinary, chooseSignIn, createVault, saveInDialog, setValue, waitFor } from './webdriver.mjs';
+import { App, addUser, Keys, appBinary, chooseSignIn, createVault, saveInDialog, setValue, waitFor, chooseIntake } from './webdriver.mjs';
 
 const DSL_NAME = 'Jo Bloggs';
 
@@ -23,7 +23,7 @@ async function recordIncident(app, summary, pupils) {
   await app.type('#reported-by-name', 'Mrs Siobhán Whitfield');
   await app.type('#reported-by-role', 'Form tutor');
   await app.type('#summary', summary);
-  await setValue(app, '#activity-type', 'bullying');
+  await chooseIntake(app, 'bullying');
   for (const [name, role, year, dob] of pupils) {
     await setValue(app, '#person-role', role);
     await app.type('#person-name', name);

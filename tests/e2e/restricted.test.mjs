@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, addUser, appBinary, artifacts, chooseSignIn, createVault, recordBullyingIncident, saveInDialog, setValue, waitFor } from './webdriver.mjs';
+import { App, addUser, appBinary, artifacts, chooseSignIn, createVault, recordBullyingIncident, saveInDialog, setValue, waitFor, chooseIntake } from './webdriver.mjs';
 
 const PASS = 'lantern mauve copper harbour';
 const HEAD_PASS = 'willow granite ember tide';
@@ -65,7 +65,7 @@ describe('a record restricted to those who need to know, through the screens', {
     await app.type('#reported-by-role', 'Teaching assistant');
     await app.type('#summary', SUMMARY);
     await setValue(app, '#risk-area', 'contact');
-    await setValue(app, '#activity-type', 'other');
+    await chooseIntake(app, 'other');
     await setValue(app, '#person-role', 'alleged');
     await app.type('#person-name', HEAD);
     await setValue(app, '#person-kind', 'staff');
@@ -118,6 +118,10 @@ describe('a record restricted to those who need to know, through the screens', {
     await app.type('#concern-text', 'Zanzibar: messaged a Year 11 pupil on a personal account');
     await setValue(app, '#concern-when', `${YEAR}-01-12`);
     await app.type('#concern-raised', 'Mrs Eve Shah');
+    // Staff or volunteer is chosen, not assumed: refused beside the choice, naming the adult.
+    await app.clickButton('Record the concern');
+    assert.match(await waitFor(() => app.text('#concern-kind-refused')), /Choose whether Mr Tom Ashby is a member of staff or a volunteer/);
+    await setValue(app, '#concern-kind', 'staff');
     await app.clickButton('Record the concern');
     await waitFor(() => app.exists('[data-testid=concern-pattern]'), { what: 'the concern recorded' });
     await app.clickButton('Restrict to named people');

@@ -177,6 +177,15 @@ export class App {
     if (text) await call('POST', this.s(`/element/${el}/value`), { text });
   }
 
+  /** Presses each key in turn, as a person at the keyboard would, wherever focus is (text is
+   *  typed a character at a time). */
+  async press(...keys) {
+    const actions = [];
+    for (const k of keys) for (const c of [...k]) actions.push({ type: 'keyDown', value: c }, { type: 'keyUp', value: c });
+    await call('POST', this.s('/actions'), { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await call('DELETE', this.s('/actions'));
+  }
+
   /** Sends keys to whatever has focus. */
   async keys(text) {
     const el = await call('GET', this.s('/element/active'));
@@ -323,6 +332,19 @@ export async function saveInDialog(title, path) {
   execFileSync('xdotool', ['key', '--window', win, 'Return']);
 }
 
+/**
+ * On "Record an incident": makes the choices the form leaves empty (how it came to light, where,
+ * the risk area) unless a test made them already, then chooses the type of activity.
+ */
+export async function chooseIntake(app, type, { discovery = 'disclosure', location = 'inSchool', riskArea = 'content' } = {}) {
+  for (const [css, value] of [['#discovery', discovery], ['#location', location], ['#risk-area', riskArea]]) {
+    const chosen = await app.script(`return document.querySelector(arguments[0])?.value ?? null;`, [css]);
+    if (chosen === null) throw new Error(`no element ${css}`);
+    if (chosen === '') await setValue(app, css, value);
+  }
+  await setValue(app, '#activity-type', type);
+}
+
 /** From the incident list: records a bullying incident reported by a form tutor, and waits for its page. */
 export async function recordBullyingIncident(app, summary, reference) {
   await app.clickButton('Record an incident');
@@ -330,7 +352,7 @@ export async function recordBullyingIncident(app, summary, reference) {
   await app.type('#reported-by-name', 'Ms Zoë Nguyễn');
   await app.type('#reported-by-role', 'Form tutor');
   await app.type('#summary', summary);
-  await setValue(app, '#activity-type', 'bullying');
+  await chooseIntake(app, 'bullying');
   await app.clickButton('Record incident');
   await app.waitForHeading(reference);
 }

@@ -1,6 +1,6 @@
 // Screens whose forms are sent as one typed object, driven as a user would with the backend mocked.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { render, screen, cleanup, within } from '@testing-library/svelte';
+import { render, screen, cleanup, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import App from './App.svelte';
@@ -79,8 +79,21 @@ describe('recording an incident', () => {
     await user.click(await screen.findByRole('button', { name: 'Record an incident' }));
     expect(await screen.findByRole('heading', { name: 'Record an incident' })).toBeTruthy();
 
+    // Nothing is chosen for the DSL: each choice is asked for in the form's order, beside its field.
     await user.click(screen.getByRole('button', { name: 'Record incident' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Choose the type of activity.');
+    expect((await screen.findByRole('alert')).textContent).toBe('Choose how it came to light.');
+    const discovery = screen.getByLabelText('How it came to light');
+    expect(discovery.getAttribute('aria-invalid')).toBe('true');
+    await waitFor(() => expect(document.activeElement).toBe(discovery));
+    for (const [label, value, next] of [
+      ['How it came to light', 'disclosure', 'Choose where it happened.'],
+      ['Where', 'inSchool', 'Choose the risk area.'],
+      ['Risk area', 'content', 'Choose the type of activity.'],
+    ]) {
+      await user.selectOptions(screen.getByLabelText(label), value);
+      await user.click(screen.getByRole('button', { name: 'Record incident' }));
+      expect((await screen.findByRole('alert')).textContent).toBe(next);
+    }
     const type = screen.getByLabelText('Type of activity');
     expect(type.getAttribute('aria-invalid')).toBe('true');
     expect(called('create_incident')).toHaveLength(0);
@@ -89,8 +102,15 @@ describe('recording an incident', () => {
     await user.type(screen.getByLabelText("Summary, in the reporter's words"), 'Unkind messages in a group chat.');
     await user.selectOptions(type, 'bullying');
     await user.type(screen.getByLabelText('Name'), 'Łukasz Kowalski');
+    await user.click(screen.getByRole('button', { name: 'Add as a new person' }));
+    expect((await screen.findAllByRole('alert')).map((a) => a.textContent)).toContain("Choose Łukasz Kowalski's role in this incident.");
     await user.selectOptions(screen.getByLabelText('Their role in this incident'), 'instigator');
     await user.click(screen.getByRole('button', { name: 'Add as a new person' }));
+    expect((await screen.findAllByRole('alert')).map((a) => a.textContent)).toContain('Choose what kind of person Łukasz Kowalski is.');
+    await user.selectOptions(screen.getByLabelText('Kind'), 'pupil');
+    await user.click(screen.getByRole('button', { name: 'Add as a new person' }));
+    // Focus goes to the next person's first field, not to the page.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Their role in this incident')));
     expect(screen.getByTestId('people-added').textContent).toContain('Łukasz Kowalski (Pupil): Instigator');
     await user.click(screen.getByRole('button', { name: 'Record incident' }));
 
@@ -145,6 +165,7 @@ describe('recording an incident', () => {
     render(App);
     await user.click(await screen.findByRole('button', { name: 'OS-2026-0007' }));
     await user.click(await screen.findByRole('button', { name: 'Add an item of evidence' }));
+    await user.selectOptions(screen.getByLabelText('Kind'), 'device');
     await user.type(screen.getByLabelText('What it is'), "Tom's phone");
     await user.type(screen.getByLabelText('Where it is kept (e.g. locked cabinet, sealed bag number)'), 'DSL office safe');
     await user.click(screen.getByRole('button', { name: 'Add to the register' }));

@@ -1,10 +1,14 @@
 import type { EvidenceInput } from './bindings/EvidenceInput';
+import type { EvidenceKind } from './bindings/EvidenceKind';
 import { localInputValue } from './format';
 
-/** A new register entry as its form starts: a device, its state not known, secured now (a datetime-local value until it is sent). */
-export function blankEvidence(): EvidenceInput {
+/** A register entry as typed: its kind '' until it is chosen. */
+export type EvidenceForm = Omit<EvidenceInput, 'kind'> & { kind: EvidenceKind | '' };
+
+/** A new register entry as its form starts: no kind chosen, its state not known, secured now (a datetime-local value until it is sent). */
+export function blankEvidence(): EvidenceForm {
   return {
-    kind: 'device',
+    kind: '',
     description: '',
     makeModelSerial: '',
     url: '',
@@ -18,4 +22,10 @@ export function blankEvidence(): EvidenceInput {
     securedAt: localInputValue(new Date()),
     storedAt: '',
   };
+}
+
+/** The entry to send once its kind is chosen, its `securedAt` as given; null while no kind is. */
+export function chosenEvidence(e: EvidenceForm, securedAt: string): EvidenceInput | null {
+  const { kind } = e;
+  return kind ? { ...e, kind, securedAt } : null;
 }

@@ -4,13 +4,16 @@ import { asApiError, type ApiError } from './api';
 
 /**
  * Puts a refusal beside the field it is about and moves focus there, so that it is seen where
- * the DSL is looking: the first input marked invalid once the page has drawn the error.
+ * the DSL is looking: the input with id `inputId` when given (a form inside another, whose own
+ * refusal may still be marked), else the first input marked invalid once the page has drawn it.
  */
-export async function showBesideField(message: string): Promise<void> {
+export async function showBesideField(message: string, inputId?: string): Promise<void> {
   await tick();
   if (typeof document === 'undefined') return;
   for (const old of document.querySelectorAll('[data-beside-field]')) old.remove();
-  const input = document.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid="true"]');
+  const input = inputId
+    ? document.getElementById(inputId)
+    : document.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid="true"]');
   if (!input) return;
   const note = document.createElement('span');
   note.className = 'field-error';
@@ -48,11 +51,12 @@ export class Submission {
     if (typeof document !== 'undefined') for (const old of document.querySelectorAll('[data-beside-field]')) old.remove();
   }
 
-  /** Shows a problem found before anything was sent. Returns false, like a failed `run`. */
-  fail(message: string, field: string | null = null): false {
+  /** Shows a problem found before anything was sent, beside the input with id `inputId` if
+   *  given. Returns false, like a failed `run`. */
+  fail(message: string, field: string | null = null, inputId?: string): false {
     this.error = message;
     this.field = field;
-    if (field) void showBesideField(message);
+    if (field) void showBesideField(message, inputId);
     return false;
   }
 
