@@ -151,6 +151,9 @@ export class App {
    *  late answer (a passphrase's strength, a list loading) moves it first, the click would land on
    *  whatever took its place. */
   async waitUntilStill(element) {
+    // Scrolled to the middle of the view first, as a person would before clicking: the driver's
+    // own scrolling can hit-test the page where it was before it scrolled.
+    await this.script(`arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });`, [element]);
     let last = '';
     await waitFor(
       async () => {
