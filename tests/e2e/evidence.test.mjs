@@ -48,6 +48,7 @@ describe('evidence register', { concurrency: false }, () => {
     await app.clickButton('Add to the register');
     assert.match(await waitFor(() => app.text('#e-kind-refused')), /Choose what kind of item it is/);
     assert.equal(await app.script(`return document.activeElement?.id;`), 'e-kind');
+    await app.screenshot('30a-evidence-kind-refused');
     assert.equal(await app.script(`return document.querySelector('#e-description').value;`), 'Pupil’s phone');
     await setValue(app, '#e-kind', 'device');
     await app.type('#e-make', 'Samsung Galaxy A14, serial R58T91');

@@ -245,6 +245,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.clickButton('Record incident');
     assert.match(await waitFor(() => app.text('#discovery-refused')), /Choose how it came to light/);
     assert.equal(await app.script(`return document.activeElement?.id;`), 'discovery');
+    await app.screenshot('25a-intake-choose-refused');
     assert.equal(await app.script(`return document.querySelector('#summary').value;`).then((v) => v.startsWith('Tom showed')), true);
     await setValue(app, '#discovery', 'disclosure');
     await app.clickButton('Record incident');
@@ -255,6 +256,7 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.clickButton('Add as a new person');
     assert.match(await waitFor(() => app.text('#person-role-refused')), /Choose Tom Brown's role in this incident/);
     assert.equal(await app.script(`return document.activeElement?.id;`), 'person-role');
+    await app.screenshot('25b-person-role-refused');
     await app.script(`document.querySelector('#person-name').value = ''; document.querySelector('#person-name').dispatchEvent(new Event('input', { bubbles: true }));`);
     await addPupil(app, 'Tom Brown', 'victim', 8, '2013-06-01');
     await addPupil(app, 'Łukasz Kowalski', 'instigator', 8, '2013-02-11');
