@@ -101,7 +101,16 @@ fn the_incident_report_prints_the_screens_word_for_every_variant() {
     }
     expect("evidenceKindNames", &|l| format!("Kind {l}"));
     expect("custodyNames", &|l| format!(" {l} DSL"));
-    expect("tristateNames", &|l| format!("switched on: {l};"));
+    // The device's three states take the three values in turn (an item that is not a device
+    // prints only the states recorded for it).
+    for (wire, label) in labels(&maps, "tristateNames") {
+        assert!(
+            ["switched on", "locked", "network disconnected"]
+                .iter()
+                .any(|state| text.contains(&format!("{state}: {label}"))),
+            "tristateNames.{wire}: no state printed as {label:?}"
+        );
+    }
     // Each agency under referrals (before the advice, which is listed apart).
     let referrals = text
         .split("4. Referrals")

@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use dsl_domain::governor::{governor_report, GovernorDraft};
+use dsl_domain::governor::GovernorDraft;
 use dsl_domain::incident::IncidentFilter;
 use dsl_domain::stats::Shown;
 use dsl_domain::terms::TermName;
@@ -54,17 +54,7 @@ fn every_figure_prints_and_no_name_or_reference_does() {
         lessons: vec![format!("Edited for governors: {}", lessons[0].text)],
         filtering_review: NaiveDate::from_ymd_opt(2026, 1, 12),
     };
-    let draft = v
-        .save_governor_draft(year, term, &draft, now())
-        .expect("saved");
-    let report = governor_report(
-        "Oakfield Academy",
-        false,
-        &figures,
-        &draft,
-        "22/11/2026 10:00",
-        "0.1.0",
-    );
+    let report = common::saved_governor_report(&mut v, year, term, &draft, now());
     let bytes = dsl_report::governor_report::render(&report).expect("drawn");
     let text = common::pdf_text(&bytes, "governor-report.pdf");
     let flat = collapsed(&text);

@@ -6,10 +6,10 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use dsl_domain::governor::{governor_report, GovernorDraft};
+use dsl_domain::governor::GovernorDraft;
 use dsl_domain::incident::{
-    Discovery, IncidentFacts, IncidentFilter, InvolvementInput, Location, NewIncident, NewPerson,
-    PersonKind, PersonRole, RiskArea,
+    Discovery, IncidentFacts, IncidentFilter, InvolvementInput, Location, NewIncident, PersonRole,
+    RiskArea,
 };
 use dsl_domain::terms::TermName;
 use dsl_domain::transfer::{subject_access_bundle, transfer_bundle, BundleContext};
@@ -28,21 +28,6 @@ fn save(bytes: &[u8], name: &str) -> String {
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::write(dir.join(name), bytes).expect("write");
     common::pdf_text(bytes, name)
-}
-
-fn pupil(name: &str, role: PersonRole) -> InvolvementInput {
-    InvolvementInput {
-        person_id: None,
-        new_person: Some(NewPerson {
-            kind: PersonKind::Pupil,
-            name: name.into(),
-            year_group: Some(9),
-            date_of_birth: NaiveDate::from_ymd_opt(2012, 3, 4),
-            job_title: String::new(),
-            headteacher: None,
-        }),
-        role,
-    }
 }
 
 fn known(person_id: i64, role: PersonRole) -> InvolvementInput {
@@ -123,8 +108,8 @@ fn every_report_is_drawn_from_one_vault() {
         "Mai Tran's main account remains live. A parent emailed the school: @mai_tran_09 \
          was sent messages by Dan Price, who also posted on danprice.example/blog.",
         vec![
-            pupil("Mai Tran", PersonRole::Victim),
-            pupil("Dan Price", PersonRole::Instigator),
+            common::pupil("Mai Tran", PersonRole::Victim, (2012, 3, 4)),
+            common::pupil("Dan Price", PersonRole::Instigator, (2012, 3, 4)),
         ],
         at,
     );
@@ -145,7 +130,7 @@ fn every_report_is_drawn_from_one_vault() {
         vec![
             known(mai, PersonRole::Witness),
             known(dan, PersonRole::Instigator),
-            pupil("Eve Ali", PersonRole::Victim),
+            common::pupil("Eve Ali", PersonRole::Victim, (2012, 3, 4)),
         ],
         at + Duration::hours(3),
     );
@@ -207,23 +192,12 @@ fn every_report_is_drawn_from_one_vault() {
     }
 
     let (year, term) = (2025, TermName::Summer);
-    let figures = v.term_figures(year, term).expect("figures");
     let draft = GovernorDraft {
         narrative: "A steady term. Filtering was strengthened after two alerts.".into(),
         lessons: vec!["Pupils asked for more on reporting tools in PSHE.".into()],
         filtering_review: NaiveDate::from_ymd_opt(2025, 7, 1),
     };
-    let draft = v
-        .save_governor_draft(year, term, &draft, now())
-        .expect("saved");
-    let report = governor_report(
-        "Oakfield Academy",
-        false,
-        &figures,
-        &draft,
-        "22/11/2026 10:00",
-        "0.1.0",
-    );
+    let report = common::saved_governor_report(&mut v, year, term, &draft, now());
     let text = save(
         &dsl_report::governor_report::render(&report).expect("drawn"),
         "governor-report.pdf",

@@ -3,13 +3,10 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use dsl_domain::evidence::{EvidenceInput, EvidenceKind, Tristate};
 use dsl_domain::flow::{EntryBody, EntryInput};
-use dsl_domain::incident::{
-    Discovery, IncidentFacts, InvolvementInput, Location, NewIncident, NewPerson, PersonKind,
-    PersonRole, RiskArea,
-};
+use dsl_domain::incident::{Discovery, IncidentFacts, Location, NewIncident, PersonRole, RiskArea};
 use dsl_domain::vault::Role;
 use dsl_store::{KdfParams, Vault};
 use std::collections::BTreeMap;
@@ -19,21 +16,6 @@ fn t(h: i64) -> DateTime<Utc> {
         .single()
         .expect("valid")
         + Duration::hours(h)
-}
-
-fn pupil(name: &str, role: PersonRole, born: (i32, u32, u32)) -> InvolvementInput {
-    InvolvementInput {
-        person_id: None,
-        new_person: Some(NewPerson {
-            kind: PersonKind::Pupil,
-            name: name.into(),
-            year_group: Some(9),
-            date_of_birth: NaiveDate::from_ymd_opt(born.0, born.1, born.2),
-            job_title: String::new(),
-            headteacher: None,
-        }),
-        role,
-    }
 }
 
 #[test]
@@ -71,8 +53,8 @@ fn redacted_copy_names_only_the_chosen_person() {
             &NewIncident {
                 facts,
                 people: vec![
-                    pupil("Zoë Nguyễn", PersonRole::Victim, (2012, 4, 5)),
-                    pupil("Łukasz Kowalski", PersonRole::Instigator, (2011, 12, 30)),
+                    common::pupil("Zoë Nguyễn", PersonRole::Victim, (2012, 4, 5)),
+                    common::pupil("Łukasz Kowalski", PersonRole::Instigator, (2011, 12, 30)),
                 ],
             },
             t(2),

@@ -5,8 +5,14 @@
 
 use std::process::Command;
 
-use chrono::{DateTime, Utc};
-use dsl_domain::incident::{Discovery, IncidentFacts, Location, RiskArea};
+use chrono::{DateTime, NaiveDate, Utc};
+use dsl_domain::governor::{governor_report, GovernorDraft, GovernorReport};
+use dsl_domain::incident::{
+    Discovery, IncidentFacts, InvolvementInput, Location, NewPerson, PersonKind, PersonRole,
+    RiskArea,
+};
+use dsl_domain::terms::TermName;
+use dsl_store::Vault;
 
 /// Saves the PDF under the test target folder (to look at) and returns its text, as extracted by
 /// `pdftotext`.
@@ -28,6 +34,45 @@ pub fn pdf_text_with(bytes: &[u8], name: &str, options: &[&str]) -> String {
         .expect("pdftotext (poppler-utils) is needed");
     assert!(out.status.success());
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A new pupil in Year 9, born on `born`, in this role.
+pub fn pupil(name: &str, role: PersonRole, born: (i32, u32, u32)) -> InvolvementInput {
+    InvolvementInput {
+        person_id: None,
+        new_person: Some(NewPerson {
+            kind: PersonKind::Pupil,
+            name: name.into(),
+            year_group: Some(9),
+            date_of_birth: NaiveDate::from_ymd_opt(born.0, born.1, born.2),
+            job_title: String::new(),
+            headteacher: None,
+        }),
+        role,
+    }
+}
+
+/// The term's governor report for Oakfield Academy, as the app builds it, with `draft` saved
+/// first.
+pub fn saved_governor_report(
+    v: &mut Vault,
+    year: i32,
+    term: TermName,
+    draft: &GovernorDraft,
+    now: DateTime<Utc>,
+) -> GovernorReport {
+    let figures = v.term_figures(year, term).expect("figures");
+    let draft = v
+        .save_governor_draft(year, term, draft, now)
+        .expect("saved");
+    governor_report(
+        "Oakfield Academy",
+        false,
+        &figures,
+        &draft,
+        "22/11/2026 10:00",
+        "0.1.0",
+    )
 }
 
 /// The facts of a bullying incident reported by a form tutor at `at`, with this summary.
