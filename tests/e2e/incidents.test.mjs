@@ -500,6 +500,9 @@ describe('incidents walked through the guided flow', { concurrency: false }, () 
     await app.type('[id^=fu-note-]', 'The LADO replied: no further action');
     await app.click('[data-follow-up] button');
     await waitFor(async () => !(await app.exists('[data-follow-up]')), { what: 'the follow-up done' });
+    // Its button went with it; focus stays in the follow-ups, not on the page.
+    await waitFor(async () => (await focused(app)) !== null, { what: 'focus kept on the page' });
+    assert.ok(await app.script(`return !!document.activeElement.closest('[data-testid=follow-ups]');`), 'focus in the follow-ups');
     assert.equal(await app.text('[data-testid=incident-status]'), 'Open');
     assert.match(await app.text('[data-testid=chronology]'), /Done: Ask the LADO for the outcome of the Tom Reid referral\. Note: The LADO replied: no further action/);
     await app.clickButton('Incidents');
