@@ -31,16 +31,19 @@ fn subheading(c: &mut Canvas, text: &str) {
 /// One breakdown as a horizontal bar chart: a bar for each exact count, scaled to the largest;
 /// a suppressed count gets no bar (its length would give it away), only its words.
 fn bar_chart(c: &mut Canvas, b: &Breakdown, threshold: u32) {
+    // Each row's label as wrapped, and the row's height.
+    let labels: Vec<(Vec<String>, f32)> = b
+        .rows
+        .iter()
+        .map(|r| {
+            let lines = c.wrap(&r.label, Style::BODY, LABEL_W);
+            let h = (lines.len() as f32 * Style::BODY.line_height()).max(ROW_H);
+            (lines, h)
+        })
+        .collect();
     // A breakdown that fits on a page keeps its total with its rows.
     if !b.withheld {
-        let rows: f32 = b
-            .rows
-            .iter()
-            .map(|r| {
-                let lines = c.wrap(&r.label, Style::BODY, LABEL_W).len();
-                (lines as f32 * Style::BODY.line_height()).max(ROW_H)
-            })
-            .sum();
+        let rows: f32 = labels.iter().map(|(_, h)| h).sum();
         let window = if b.window.is_some() { 8.0 } else { 0.0 };
         c.keep_together(28.0 + window + rows + ROW_H);
     }
@@ -73,9 +76,8 @@ fn bar_chart(c: &mut Canvas, b: &Breakdown, threshold: u32) {
         .max(1);
     let bar_x = MARGIN_X + LABEL_W + 2.0;
     let bar_w = TEXT_W - LABEL_W - VALUE_W - 4.0;
-    for row in &b.rows {
-        let label_lines = c.wrap(&row.label, Style::BODY, LABEL_W);
-        let h = (label_lines.len() as f32 * Style::BODY.line_height()).max(ROW_H);
+    for (row, (label_lines, h)) in b.rows.iter().zip(&labels) {
+        let h = *h;
         c.ensure_space(h);
         let y = c.y();
         for (i, l) in label_lines.iter().enumerate() {
